@@ -1,0 +1,86 @@
+# The pvbus testbed.  `make` builds build/kernel.elf; see README.md for
+# the rest (iso, run, test, check, bench, clean).
+
+BUILD	?= build
+CC	= gcc
+LD	= ld
+NASM	= nasm
+PYTHON	?= python3
+QEMU	?= qemu-system-x86_64
+
+CMDLINE	?=
+JOBS	?= $(shell nproc 2>/dev/null || echo 2)
+
+# The freestanding set (../shared/STYLE.md "Build"): no red zone, since
+# traps push onto the interrupted stack; no SSE/x87, since trap entry
+# saves no FPU state; the small code model, since we are linked at 1 MiB
+# and run 1:1; a frame-size limit for the one small boot stack.  Added:
+# frame pointers, so a crash can print a backtrace, and no CET notes.
+CFLAGS	= -std=c11 -O2 -g -ffreestanding -fno-pic -fno-pie
+CFLAGS += -fno-stack-protector -fno-asynchronous-unwind-tables
+CFLAGS += -mno-red-zone -mno-sse -mno-mmx -mno-80387 -mcmodel=small
+CFLAGS += -fno-omit-frame-pointer -fcf-protection=none
+CFLAGS += -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS += -Wframe-larger-than=1024
+CFLAGS += -MMD -MP -Ikernel
+NASMFLAGS = -f elf64 -g -F dwarf -w+all
+LDFLAGS	= -nostdlib -static -z max-page-size=0x1000 -T linker.ld
+
+# Objects, listed by hand per directory (STYLE.md): boot code first.
+BOOT_OBJS	= boot/boot.o
+KERNEL_OBJS	= kernel/main.o kernel/trapasm.o kernel/trap.o \
+		  kernel/console.o kernel/vga.o kernel/printf.o \
+		  kernel/string.o kernel/ktap.o kernel/exit.o \
+		  kernel/bootinfo.o kernel/multiboot2.o kernel/pvh.o \
+		  kernel/cmdline.o kernel/memmap.o kernel/mainbus.o \
+		  kernel/selftest.o
+OBJS	= $(addprefix $(BUILD)/,$(BOOT_OBJS) $(KERNEL_OBJS))
+
+KERNEL	= $(BUILD)/kernel.elf
+ISO	= $(BUILD)/pvbus.iso
+
+.PHONY: all iso run test check bench clean deps-build deps-iso deps-run \
+	deps-test
+
+all: $(KERNEL)
+
+# Each group of tools is checked (and installed as root on Debian) once
+# per make run; see tools/deps.sh for the package names.
+deps-build deps-iso deps-run deps-test:
+	@tools/deps.sh $(patsubst deps-%,%,$@)
+
+$(BUILD)/%.o: %.c | deps-build
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.asm | deps-build
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+
+$(KERNEL): $(OBJS) linker.ld | deps-build
+	$(LD) $(LDFLAGS) -o $@ $(OBJS)
+
+iso: $(ISO)
+
+$(ISO): $(KERNEL) tools/mkiso.sh | deps-iso
+	tools/mkiso.sh $@ $(KERNEL) ""
+
+# make run [CMDLINE="fault=gp"]: boot the ISO under SeaBIOS with the
+# serial port on this terminal; QEMU exits when the kernel does, and so
+# does make, with 0 for a passing report (tools/run.sh maps the codes).
+run: $(KERNEL) | deps-iso deps-run
+	@tools/run.sh $(KERNEL) "$(CMDLINE)"
+
+# The whole test suite: host unit tests, the harness's own tests, then
+# the QEMU boot matrix.  Ends with "N passed, N failed".
+test: $(KERNEL) | deps-iso deps-run deps-test
+	@tests/run.sh -j $(JOBS)
+
+bench: $(KERNEL) | deps-iso deps-run deps-test
+	@$(PYTHON) tools/bench.py
+
+clean:
+	rm -rf $(BUILD)
+
+-include tests/unit/unit.mk
+-include $(OBJS:.o=.d)

@@ -1,0 +1,60 @@
+/*
+ * How a boot ends.  kexit() writes the status to QEMU's isa-debug-exit
+ * port (qemu/qemu hw/misc/debugexit.c: QEMU exits with (status << 1) | 1)
+ * and then halts with interrupts off.  On VMware, Hyper-V or hardware
+ * nothing listens at port 0xf4, so the machine simply stops with the
+ * report on the screen and the serial port, where the host can read it
+ * and power the VM off.
+ */
+
+#include "kern.h"
+#include "ktap.h"
+#include "x86.h"
+
+#define DEBUG_EXIT_PORT	0xf4	/* -device isa-debug-exit,iobase=0xf4 */
+
+static const char *
+kexit_name(int status)
+{
+	switch (status) {
+	case KEXIT_PASS:	return "pass";
+	case KEXIT_FAIL:	return "fail";
+	case KEXIT_CRASH:	return "crash";
+	case KEXIT_BOOTERR:	return "boot error";
+	case KEXIT_PANIC:	return "panic";
+	case KEXIT_HALT:	return "halt requested by the host";
+	default:		return "unknown";
+	}
+}
+
+void
+kexit(int status)
+{
+	printf("# exit status 0x%02x (%s), QEMU exit code %d\n", status,
+	    kexit_name(status), (status << 1) | 1);
+	outl(DEBUG_EXIT_PORT, (uint32_t)status);
+	for (;;) {
+		cli();
+		hlt();
+	}
+}
+
+/*
+ * A state the code cannot reach.  Reported like a crash, so the running
+ * test is named and the report stays parseable.
+ */
+void
+panic(const char *fmt, ...)
+{
+	static int panicking;
+	char msg[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printf("# panic: %s\n", msg);
+	if (panicking++ == 0)
+		ktap_crash(msg);
+	kexit(KEXIT_PANIC);
+}

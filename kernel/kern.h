@@ -1,0 +1,62 @@
+/*
+ * What every part of the kernel may call: formatted output, panic, the
+ * mem and str functions, and the exit path.  Nothing here touches
+ * hardware directly, so the files that include only this header can be
+ * compiled for the host and unit-tested there.
+ */
+#ifndef _KERNEL_KERN_H_
+#define _KERNEL_KERN_H_
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errno.h"
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#define roundup(x, y)	((((x) + ((y) - 1)) / (y)) * (y))
+#define __printflike(f, a)	__attribute__((format(printf, f, a)))
+#define __noreturn	__attribute__((noreturn))
+#define __unused	__attribute__((unused))
+
+/*
+ * Exit statuses written to QEMU's isa-debug-exit port (kexit()).  QEMU
+ * exits with (status << 1) | 1, given in the second column; see README
+ * "Exit codes".  Success is not 0 because QEMU itself exits 1 when it
+ * cannot start, which would then read as a pass (blog_os chose 0x10 for
+ * the same reason).  Keep every value below 64: QEMU's code is 8 bits.
+ */
+#define KEXIT_PASS	0x10	/* 33: every test passed or was skipped */
+#define KEXIT_FAIL	0x11	/* 35: at least one test failed */
+#define KEXIT_CRASH	0x12	/* 37: a CPU exception nobody expected */
+#define KEXIT_BOOTERR	0x13	/* 39: not booted by multiboot2 or PVH */
+#define KEXIT_PANIC	0x14	/* 41: the kernel reached a "can't happen" */
+#define KEXIT_HALT	0x15	/* 43: the host asked us to power off */
+
+/* printf.c: the formatter needs no hardware; output goes to cons_putc. */
+int	printf(const char *fmt, ...) __printflike(1, 2);
+int	vprintf(const char *fmt, va_list ap);
+int	snprintf(char *buf, size_t size, const char *fmt, ...)
+	    __printflike(3, 4);
+int	vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+void	panic(const char *fmt, ...) __printflike(1, 2) __noreturn;
+
+/* console.c (or a test's recording fake): where printf's bytes go. */
+void	cons_putc(int c);
+
+/* exit.c: print nothing more, tell the host, stop the CPU. */
+void	kexit(int status) __noreturn;
+
+/* string.c, or the host C library in unit tests. */
+void	*memcpy(void *dst, const void *src, size_t n);
+void	*memmove(void *dst, const void *src, size_t n);
+void	*memset(void *dst, int c, size_t n);
+int	memcmp(const void *a, const void *b, size_t n);
+size_t	strlen(const char *s);
+size_t	strnlen(const char *s, size_t max);
+int	strcmp(const char *a, const char *b);
+int	strncmp(const char *a, const char *b, size_t n);
+char	*strchr(const char *s, int c);
+
+#endif

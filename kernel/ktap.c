@@ -1,0 +1,264 @@
+/*
+ * The KTAP writer (see ktap.h for the format and the dialect).  It keeps
+ * a small stack of open documents: level 0 is the top-level plan, each
+ * ktap_sub_begin() opens one more, indented two spaces deeper.  Each
+ * level counts its results, so a plan that was not met is a failure and
+ * a crash can close every open level with the name of the test that was
+ * running there.
+ *
+ * Nothing here touches hardware: output goes through printf(), and the
+ * unit tests run it on the host against a recording console.
+ */
+
+#include "kern.h"
+#include "ktap.h"
+
+struct ktap_level {
+	int		kl_plan;
+	int		kl_done;	/* results printed at this level */
+	int		kl_npass, kl_nfail, kl_nskip;
+	const char	*kl_running;	/* the test between start and result */
+};
+
+static struct ktap_level ktap_levels[KTAP_DEPTH_MAX];
+static int	ktap_depth = -1;	/* index of the innermost open level */
+static const struct ktest *ktap_tests;
+static int	ktap_ntests;
+static char	ktap_reason[128];	/* for the result about to be printed */
+
+static void
+ktap_indent(int level)
+{
+	int i;
+
+	for (i = 0; i < level; i++)
+		printf("  ");
+}
+
+static void
+ktap_print_result(int level, int result, const char *name,
+    const char *reason)
+{
+	struct ktap_level *kl = &ktap_levels[level];
+
+	kl->kl_done++;
+	ktap_indent(level);
+	switch (result) {
+	case KTAP_PASS:
+		kl->kl_npass++;
+		printf("ok %d %s\n", kl->kl_done, name);
+		break;
+	case KTAP_SKIP:
+		kl->kl_nskip++;
+		printf("ok %d %s # SKIP %s\n", kl->kl_done, name,
+		    reason != NULL && reason[0] != '\0' ? reason : "no reason");
+		break;
+	default:
+		kl->kl_nfail++;
+		if (reason != NULL && reason[0] != '\0')
+			printf("not ok %d %s # %s\n", kl->kl_done, name, reason);
+		else
+			printf("not ok %d %s\n", kl->kl_done, name);
+		break;
+	}
+	kl->kl_running = NULL;
+}
+
+/* The empty line first: firmware text may not end in a newline. */
+void
+ktap_begin(const struct ktest *tests, int ntests)
+{
+	ktap_tests = tests;
+	ktap_ntests = ntests;
+	ktap_depth = 0;
+	memset(&ktap_levels[0], 0, sizeof(ktap_levels[0]));
+	ktap_levels[0].kl_plan = ntests;
+	printf("\nKTAP version 1\n1..%d\n", ntests);
+}
+
+static void
+ktap_run_one(const struct ktest *kt)
+{
+	struct ktap_level *top = &ktap_levels[0];
+	int result;
+
+	top->kl_running = kt->kt_name;
+	ktap_reason[0] = '\0';
+	printf("# running %s\n", kt->kt_name);
+	result = kt->kt_run();
+	if (ktap_depth > 0) {
+		/* A test that opened subtests and did not close them. */
+		while (ktap_depth > 0)
+			(void)ktap_sub_end();
+		result = KTAP_FAIL;
+		snprintf(ktap_reason, sizeof(ktap_reason),
+		    "subtests left open");
+	}
+	ktap_print_result(0, result, kt->kt_name, ktap_reason);
+}
+
+void
+ktap_run_all(void)
+{
+	int i;
+
+	for (i = 0; i < ktap_ntests; i++)
+		ktap_run_one(&ktap_tests[i]);
+}
+
+void
+ktap_diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	ktap_indent(ktap_depth > 0 ? ktap_depth : 0);
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+static int
+ktap_set_reason(int result, const char *fmt, va_list ap)
+{
+	vsnprintf(ktap_reason, sizeof(ktap_reason), fmt, ap);
+	return result;
+}
+
+int
+ktap_skip(const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = ktap_set_reason(KTAP_SKIP, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int
+ktap_fail(const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = ktap_set_reason(KTAP_FAIL, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* A nested document, named after the test that opens it. */
+void
+ktap_sub_begin(int nplan)
+{
+	const char *parent;
+
+	if (ktap_depth < 0 || ktap_depth + 1 >= KTAP_DEPTH_MAX)
+		panic("ktap_sub_begin: nesting deeper than %d",
+		    KTAP_DEPTH_MAX);
+	parent = ktap_levels[ktap_depth].kl_running;
+	ktap_depth++;
+	memset(&ktap_levels[ktap_depth], 0, sizeof(ktap_levels[0]));
+	ktap_levels[ktap_depth].kl_plan = nplan;
+	ktap_indent(ktap_depth);
+	printf("KTAP version 1\n");
+	ktap_indent(ktap_depth);
+	printf("# Subtest: %s\n", parent != NULL ? parent : "unnamed");
+	ktap_indent(ktap_depth);
+	printf("1..%d\n", nplan);
+}
+
+void
+ktap_sub_start(const char *name)
+{
+	if (ktap_depth > 0)
+		ktap_levels[ktap_depth].kl_running = name;
+}
+
+void
+ktap_sub_result(int result, const char *name, const char *reason)
+{
+	if (ktap_depth <= 0)
+		panic("ktap_sub_result: %s: no subtest document open", name);
+	ktap_print_result(ktap_depth, result, name, reason);
+}
+
+int
+ktap_sub_end(void)
+{
+	struct ktap_level *kl;
+
+	if (ktap_depth <= 0)
+		panic("ktap_sub_end: no subtest document open");
+	kl = &ktap_levels[ktap_depth--];
+	if (kl->kl_done != kl->kl_plan) {
+		ktap_diag("planned %d subtests, ran %d", kl->kl_plan,
+		    kl->kl_done);
+		return KTAP_FAIL;
+	}
+	if (kl->kl_nfail > 0)
+		return KTAP_FAIL;
+	if (kl->kl_nskip == kl->kl_done && kl->kl_done > 0)
+		return KTAP_SKIP;
+	return KTAP_PASS;
+}
+
+const char *
+ktap_running(void)
+{
+	return ktap_depth >= 0 ? ktap_levels[0].kl_running : NULL;
+}
+
+static void
+ktap_totals(void)
+{
+	struct ktap_level *top = &ktap_levels[0];
+
+	printf("%d passed, %d failed, %d skipped\n", top->kl_npass,
+	    top->kl_nfail, top->kl_nskip);
+}
+
+/*
+ * Close every open level innermost first, each with the name of its
+ * running test, then skip what never ran.  A nested level with no test
+ * running crashed between two subtests: its parent's result says it.
+ */
+void
+ktap_crash(const char *what)
+{
+	const char *crashed = ktap_running();
+	char reason[160];
+	int level, i;
+
+	if (ktap_depth < 0) {
+		printf("# crashed before the KTAP plan: %s\n", what);
+		return;
+	}
+	snprintf(reason, sizeof(reason), "crashed: %s", what);
+	for (level = ktap_depth; level >= 0; level--) {
+		if (ktap_levels[level].kl_running != NULL)
+			ktap_print_result(level, KTAP_FAIL,
+			    ktap_levels[level].kl_running, reason);
+	}
+	ktap_depth = 0;
+	snprintf(reason, sizeof(reason), "not run: kernel crashed in %s",
+	    crashed != NULL ? crashed : "between tests");
+	for (i = ktap_levels[0].kl_done; i < ktap_ntests; i++)
+		ktap_print_result(0, KTAP_SKIP, ktap_tests[i].kt_name, reason);
+	ktap_totals();
+}
+
+int
+ktap_end(void)
+{
+	struct ktap_level *top = &ktap_levels[0];
+
+	if (ktap_depth < 0)
+		return KEXIT_FAIL;
+	ktap_totals();
+	return top->kl_nfail == 0 && top->kl_done == top->kl_plan ?
+	    KEXIT_PASS : KEXIT_FAIL;
+}

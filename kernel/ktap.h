@@ -1,0 +1,81 @@
+/*
+ * The machine-readable report: KTAP version 1 on the console, in the
+ * dialect that both Perl's prove and Linux's kunit.py parse accept.
+ * Source: Linux Documentation/dev-tools/ktap.rst; the dialect notes in
+ * ../shared/reference/testbeds.md section 1.
+ *
+ *	KTAP version 1
+ *	1..3
+ *	# running boot_info_parsed
+ *	ok 1 boot_info_parsed
+ *	  KTAP version 1		<- a test with subtests
+ *	  # Subtest: pvbus
+ *	  1..2
+ *	  ok 1 hvbit
+ *	  ok 2 bases # SKIP no hypervisor bit
+ *	ok 2 pvbus
+ *	not ok 3 deliberate_fault # crashed: #GP at 0x102345
+ *
+ * The top-level plan is a table (struct ktest), so the plan line comes
+ * before the first result and a crash can still name every test that did
+ * not get to run.  Human-readable boot lines may come in between; nothing
+ * else starts with "ok" or "not ok".
+ */
+#ifndef _KERNEL_KTAP_H_
+#define _KERNEL_KTAP_H_
+
+#include "kern.h"
+
+enum ktap_result {
+	KTAP_PASS,
+	KTAP_FAIL,
+	KTAP_SKIP,
+};
+
+struct ktest {
+	const char	*kt_name;	/* lower_case_words, no '#' */
+	int		(*kt_run)(void);	/* returns enum ktap_result */
+};
+
+#define KTAP_DEPTH_MAX	4
+
+/* Print the header and the plan for these top-level tests. */
+void	ktap_begin(const struct ktest *tests, int ntests);
+
+/* Run every test of the plan in order. */
+void	ktap_run_all(void);
+
+/*
+ * Inside a running test: say why (a "# " line at the test's depth), or
+ * give the reason for the result about to be returned.
+ */
+void	ktap_diag(const char *fmt, ...) __printflike(1, 2);
+int	ktap_skip(const char *fmt, ...) __printflike(1, 2);
+int	ktap_fail(const char *fmt, ...) __printflike(1, 2);
+
+/*
+ * Subtests of the running test: open a nested document with its own
+ * plan, report each result, close it.  ktap_sub_end() returns KTAP_FAIL
+ * if any subtest failed or the plan was not met, KTAP_SKIP if all were
+ * skipped, else KTAP_PASS; the caller returns that as its own result.
+ */
+void	ktap_sub_begin(int nplan);
+void	ktap_sub_start(const char *name);	/* before a risky step */
+void	ktap_sub_result(int result, const char *name, const char *reason);
+int	ktap_sub_end(void);
+
+/*
+ * From the trap handler: the running test (and each enclosing one) is
+ * reported "not ok ... # crashed: <what>", the tests that did not run are
+ * skipped with that reason, and the totals are printed.  Returns so the
+ * caller can exit with KEXIT_CRASH.
+ */
+void	ktap_crash(const char *what);
+
+/* Print the totals line; returns KEXIT_PASS or KEXIT_FAIL. */
+int	ktap_end(void);
+
+/* The name of the running top-level test, or NULL. */
+const char *ktap_running(void);
+
+#endif

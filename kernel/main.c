@@ -1,0 +1,44 @@
+/*
+ * kmain(): the boot story, one step per line.  Read this file first.
+ *
+ * boot/boot.asm has switched to long mode and calls us with the magic it
+ * was entered with and the address of the loader's boot information
+ * (multiboot2 from GRUB, or a PVH start info from QEMU -kernel or Xen).
+ * We bring up the console and exception handling, read the boot
+ * information, print what machine this is, then run the KTAP plan
+ * below, which checks each step, and exit with its verdict.
+ */
+
+#include "kern.h"
+#include "bootinfo.h"
+#include "cmdline.h"
+#include "console.h"
+#include "ktap.h"
+#include "mainbus.h"
+#include "selftest.h"
+#include "trap.h"
+
+void	kmain(uint32_t magic, uint32_t info_pa);
+
+/* The KTAP plan: one test per boot step, in the order they happen. */
+static const struct ktest boot_tests[] = {
+	{ "boot_info_parsed",	  selftest_bootinfo },	/* tags well-formed */
+	{ "memory_map_sane",	  selftest_memmap },	/* holds the kernel */
+	{ "cmdline_parsed",	  selftest_cmdline },	/* known keys only */
+	{ "exceptions_catchable", selftest_exceptions },/* #UD #GP #PF */
+	{ "deliberate_fault",	  selftest_fault },	/* fault=ud|gp|pf|de */
+};
+
+void
+kmain(uint32_t magic, uint32_t info_pa)
+{
+	cons_init();		/* COM1 first, so every later step can talk */
+	trap_init();		/* a fault prints registers, not a reboot */
+	bootinfo_init(magic, info_pa, &bootinfo);	/* one struct, two paths */
+	vga_init(&bootinfo);	/* the screen too, if GRUB left text mode */
+	cmdline_parse(bootinfo.bi_cmdline, &cmdline);	/* key=value words */
+	mainbus_attach(&bootinfo);	/* dmesg: loader, memory, cpu0 */
+	ktap_begin(boot_tests, nitems(boot_tests));
+	ktap_run_all();		/* each step above checked, in order */
+	kexit(ktap_end());	/* totals, then the QEMU exit port */
+}

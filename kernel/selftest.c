@@ -1,0 +1,203 @@
+/*
+ * The kernel's first KTAP tests are about itself: was the boot
+ * information well-formed, is the memory map believable, was the command
+ * line understood, can an exception be caught and survived.  The last
+ * test, deliberate_fault, crashes on purpose when the command line asks
+ * (fault=ud|gp|pf|de), so a harness can prove that a crash is reported
+ * with registers and the test's name and never turns into a silent
+ * reboot or a hang.
+ */
+
+#include "kern.h"
+#include "bootinfo.h"
+#include "cmdline.h"
+#include "ktap.h"
+#include "memmap.h"
+#include "selftest.h"
+#include "specialreg.h"
+#include "trap.h"
+#include "x86.h"
+
+extern char __kernel_start[], __kernel_end[];	/* linker.ld */
+
+/* Reading this address raises #GP: bits 63:47 are not all equal. */
+#define NONCANONICAL_ADDR	0x8000000000000000ULL
+
+/* Every key the kernel reads; a key not listed here fails the test. */
+const char *const cmdline_known_keys[] = {
+	"fault",		/* selftest_fault() */
+	NULL,
+};
+
+int
+selftest_bootinfo(void)
+{
+	const struct bootinfo *bi = &bootinfo;
+	int i;
+
+	if (bi->bi_error[0] != '\0')
+		return ktap_fail("%s", bi->bi_error);
+	ktap_diag("%s boot information, %u tags, loader \"%s\"", bi->bi_path,
+	    bi->bi_ntags, bi->bi_loader);
+	for (i = 0; i < bi->bi_nmodules; i++)
+		ktap_diag("module %d: 0x%lx-0x%lx \"%s\"", i,
+		    bi->bi_modules[i].mod_start, bi->bi_modules[i].mod_end,
+		    bi->bi_modules[i].mod_string);
+	if (bi->bi_rsdp_len != 0)
+		ktap_diag("ACPI RSDP revision %u, OEM \"%.6s\"",
+		    bi->bi_rsdp[15], (const char *)bi->bi_rsdp + 9);
+	if (bi->bi_efi_systab != 0)
+		ktap_diag("EFI system table at 0x%lx", bi->bi_efi_systab);
+	if (bi->bi_warning[0] != '\0')
+		ktap_diag("warning: %s", bi->bi_warning);
+	if (!bi->bi_has_cmdline)
+		return ktap_fail("no command line tag");
+	return KTAP_PASS;
+}
+
+int
+selftest_memmap(void)
+{
+	const struct bootinfo *bi = &bootinfo;
+	struct memmap_summary ms;
+	char err[BI_MSG_MAX];
+	const struct bi_mmap *m;
+	const char *type;
+
+	char typebuf[16];
+
+	for (m = bi->bi_mmap; m < bi->bi_mmap + bi->bi_nmmap; m++) {
+		if ((type = memmap_type_name(m->mm_type)) == NULL) {
+			snprintf(typebuf, sizeof(typebuf), "type %u",
+			    m->mm_type);
+			type = typebuf;
+		}
+		ktap_diag("mem 0x%016lx-0x%016lx %s", m->mm_base,
+		    m->mm_base + m->mm_length - 1, type);
+	}
+	if (memmap_check(bi, (uintptr_t)__kernel_start,
+	    (uintptr_t)__kernel_end, &ms, err, sizeof(err)) != 0)
+		return ktap_fail("%s", err);
+	ktap_diag("%lu KiB available in %d of %d regions; kernel 0x%lx-0x%lx",
+	    ms.ms_avail_bytes / 1024, ms.ms_navail, ms.ms_nregions,
+	    (uintptr_t)__kernel_start, (uintptr_t)__kernel_end);
+	return KTAP_PASS;
+}
+
+static bool
+cmdline_key_known(const char *key)
+{
+	int i;
+
+	for (i = 0; cmdline_known_keys[i] != NULL; i++)
+		if (strcmp(key, cmdline_known_keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A misspelt key (faul=gp) would otherwise be ignored in silence and a
+ * CI job would test less than it says.  GRUB puts the kernel's own path
+ * first on the line; a bare word starting with '/' is that.
+ */
+int
+selftest_cmdline(void)
+{
+	const struct cmdline_word *w;
+	int i, unknown = 0;
+
+	ktap_diag("command line \"%s\"", bootinfo.bi_cmdline);
+	if (cmdline.cl_error[0] != '\0')
+		return ktap_fail("%s", cmdline.cl_error);
+	for (i = 0; i < cmdline.cl_nwords; i++) {
+		w = &cmdline.cl_words[i];
+		if (!w->cw_has_value && w->cw_key[0] == '/') {
+			ktap_diag("image %s", w->cw_key);
+			continue;
+		}
+		ktap_diag("%s%s%s%s", w->cw_key, w->cw_has_value ? "=\"" : "",
+		    w->cw_value, w->cw_has_value ? "\"" : "");
+		if (!cmdline_key_known(w->cw_key)) {
+			ktap_diag("unknown key \"%s\"", w->cw_key);
+			unknown++;
+		}
+	}
+	if (unknown > 0)
+		return ktap_fail("%d unknown key%s", unknown,
+		    unknown == 1 ? "" : "s");
+	return KTAP_PASS;
+}
+
+/* One expected fault: the vector that must be caught, and a name. */
+static bool
+expect_caught(int got, int want, const char *how)
+{
+	if (got == want) {
+		ktap_diag("%s: %s caught, resumed", how, trap_name(want));
+		return true;
+	}
+	ktap_diag("%s: wanted %s, got %s", how, trap_name(want),
+	    got == TRAP_NONE ? "no exception" : trap_name(got));
+	return false;
+}
+
+int
+selftest_exceptions(void)
+{
+	uint64_t v;
+	bool ok = true;
+
+	ok &= expect_caught(ud2_safe(), T_UD, "ud2");
+	ok &= expect_caught(load_safe(NONCANONICAL_ADDR, &v), T_GP,
+	    "load from a non-canonical address");
+	ok &= expect_caught(load_safe(0, &v), T_PF, "load from page 0");
+	return ok ? KTAP_PASS : ktap_fail("an exception was not caught");
+}
+
+/* What fault= may ask for. */
+static const struct {
+	const char	*f_name;
+	int		 f_vector;
+} faults[] = {
+	{ "ud", T_UD },		/* UD2 */
+	{ "gp", T_GP },		/* a load from a non-canonical address */
+	{ "pf", T_PF },		/* a load from page 0, never mapped */
+	{ "de", T_DE },		/* DIV by zero */
+};
+
+/*
+ * fault=: raise the exception outside any fixup.  trap() reports it and
+ * exits; returning from here is the failure.
+ */
+int
+selftest_fault(void)
+{
+	const char *f = cmdline_get(&cmdline, "fault");
+	volatile uint32_t zero = 0;
+	size_t i;
+
+	if (f == NULL)
+		return ktap_skip("no fault= on the command line");
+	for (i = 0; i < nitems(faults); i++)
+		if (strcmp(f, faults[i].f_name) == 0)
+			break;
+	if (i == nitems(faults))
+		return ktap_fail("fault=%s: want ud, gp, pf or de", f);
+	ktap_diag("raising %s on purpose (fault=%s)",
+	    trap_name(faults[i].f_vector), f);
+	switch (faults[i].f_vector) {
+	case T_UD:
+		ud2();
+		break;
+	case T_GP:
+		(void)load(NONCANONICAL_ADDR);
+		break;
+	case T_PF:
+		(void)load(0);
+		break;
+	case T_DE:
+		(void)divl(1, zero);
+		break;
+	}
+	return ktap_fail("fault=%s raised no exception", f);
+}

@@ -1,0 +1,36 @@
+/*
+ * Exceptions: the frame trapasm.asm builds, and what trap.c offers.
+ */
+#ifndef _KERNEL_TRAP_H_
+#define _KERNEL_TRAP_H_
+
+#include <stdint.h>
+
+/*
+ * What is on the stack when trap() runs, lowest address first: the
+ * general registers trap_common pushed, the vector and error code the
+ * per-vector stub pushed (0 where the CPU gives none), then the frame the
+ * CPU pushed (SDM Vol. 3A 6.14.2, "64-Bit Mode Stack Frame").
+ */
+struct trapframe {
+	uint64_t	tf_r15, tf_r14, tf_r13, tf_r12;
+	uint64_t	tf_r11, tf_r10, tf_r9, tf_r8;
+	uint64_t	tf_rbp, tf_rdi, tf_rsi, tf_rdx;
+	uint64_t	tf_rcx, tf_rbx, tf_rax;
+	uint64_t	tf_vector;
+	uint64_t	tf_err;
+	uint64_t	tf_rip, tf_cs, tf_rflags, tf_rsp, tf_ss;
+};
+
+/* An .extable entry: see kernel/x86.h. */
+struct extable_entry {
+	uint64_t	ex_insn;	/* the instruction that may fault */
+	uint64_t	ex_resume;	/* where to go on if it does */
+};
+
+void	trap_init(void);
+void	trap(struct trapframe *tf);		/* from trapasm.asm */
+const char *trap_name(int vector);		/* "#GP" */
+const char *trap_description(int vector);	/* "general protection" */
+
+#endif
