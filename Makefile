@@ -32,7 +32,7 @@ KERNEL_OBJS	= kernel/main.o kernel/trapasm.o kernel/trap.o \
 		  kernel/console.o kernel/vga.o kernel/printf.o \
 		  kernel/string.o kernel/ktap.o kernel/exit.o \
 		  kernel/bootinfo.o kernel/multiboot2.o kernel/pvh.o \
-		  kernel/cmdline.o kernel/memmap.o kernel/mainbus.o \
+		  kernel/cmdline.o kernel/memmap.o kernel/mainbus.o kernel/pmap.o \
 		  kernel/selftest.o
 OBJS	= $(addprefix $(BUILD)/,$(BOOT_OBJS) $(KERNEL_OBJS))
 
@@ -68,8 +68,10 @@ $(ISO): $(KERNEL) tools/mkiso.sh | deps-iso
 # make run [CMDLINE="fault=gp"]: boot the ISO under SeaBIOS with the
 # serial port on this terminal; QEMU exits when the kernel does, and so
 # does make, with 0 for a passing report (tools/run.sh maps the codes).
+# CMDLINE reaches the script through the environment, quotes and all.
+export CMDLINE
 run: $(KERNEL) | deps-iso deps-run
-	@tools/run.sh $(KERNEL) "$(CMDLINE)"
+	@tools/run.sh $(KERNEL)
 
 # The whole test suite: host unit tests, the harness's own tests, then
 # the QEMU boot matrix.  Ends with "N passed, N failed".

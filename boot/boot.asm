@@ -8,10 +8,11 @@
 ;    with EBX = the hvm_start_info (Xen docs/misc/pvh.pandoc).
 ; Both arrive in 32-bit protected mode with paging off and no usable
 ; stack.  We zero .bss, check that the CPU has long mode, build page
-; tables that map the first 4 GiB 1:1 (except page 0 and the stack guard
-; page, so a NULL dereference or a stack overflow is a #PF, not silent
-; corruption), enable long mode (Intel SDM Vol. 3A, 10.8.5 "Initializing
-; IA-32e Mode") and call kmain(magic, info).  kmain tells the two paths
+; tables that map the first 4 GiB 1:1 (except the stack guard page, so
+; a stack overflow is a #PF, not silent corruption), enable long mode (Intel SDM Vol. 3A, 10.8.5 "Initializing
+; IA-32e Mode") and call kmain(magic, info).  (Page 0 is mapped at
+; first, because QEMU's PVH option ROM leaves part of the start info
+; there; kmain unmaps it once the boot information is copied.)  kmain tells the two paths
 ; apart by the magic.
 
 %define MB2_HEADER_MAGIC	0xe85250d6	; Multiboot2 spec 3.1.1
@@ -172,8 +173,8 @@ check_long_mode:
 
 ; PML4[0] -> PDPT; PDPT[0..3] -> four page directories of 2 MiB pages
 ; covering 0..4 GiB, except the first 2 MiB, which go through a page
-; table of 4 KiB pages so page 0 and the guard page under the boot stack
-; can be left out.
+; table of 4 KiB pages so the guard page under the boot stack (and later
+; page 0) can be left out.
 build_page_tables:
 	mov	eax, boot_pdpt
 	or	eax, PG_P | PG_RW
@@ -202,9 +203,9 @@ build_page_tables:
 	mov	eax, boot_pt
 	or	eax, PG_P | PG_RW
 	mov	[boot_pd], eax		; the first 2 MiB: 4 KiB pages
-	mov	edi, boot_pt + 8	; entry 0 (page 0) stays not present
-	mov	eax, 0x1000 | PG_P | PG_RW
-	mov	ecx, 511
+	mov	edi, boot_pt		; page 0 too, for now: QEMU's PVH ROM
+	mov	eax, PG_P | PG_RW	; keeps the start info's memory map
+	mov	ecx, 512		; there; pmap_init() unmaps it later
 .pt:	mov	[edi], eax
 	add	edi, 8
 	add	eax, 0x1000
@@ -302,7 +303,7 @@ boot_info:	dd	0		; .bss is cleared
 boot_has_nx:	dd	0
 
 section .bss nobits alloc noexec write align=4096
-global boot_pml4, boot_stack_guard, boot_stack, boot_stack_top
+global boot_pml4, boot_pt, boot_stack_guard, boot_stack, boot_stack_top
 boot_pml4:	resb	4096
 boot_pdpt:	resb	4096
 boot_pd:	resb	4 * 4096

@@ -11,8 +11,11 @@
 #include "multiboot2.h"
 #include "pvhreg.h"
 
-/* boot.asm maps the first 4 GiB 1:1; page 0 is left out. */
-#define MAPPED_LOW	0x1000ULL
+/*
+ * boot.asm maps the first 4 GiB 1:1, page 0 included until pmap_init().
+ * A NULL pointer is still refused.
+ */
+#define MAPPED_LOW	0x1ULL
 #define MAPPED_HIGH	0x100000000ULL
 
 struct bootinfo bootinfo;
@@ -27,7 +30,7 @@ bootinfo_mb2(uint64_t info_pa, struct bootinfo *bi)
 	if (info_pa < MAPPED_LOW || info_pa >= MAPPED_HIGH - 16) {
 		snprintf(bi->bi_error, sizeof(bi->bi_error),
 		    "multiboot2: boot information at 0x%lx is outside the "
-		    "mapped 0x1000..4 GiB", info_pa);
+		    "mapped 1..4 GiB", info_pa);
 		return EINVAL;
 	}
 	error = mb2_parse((const void *)(uintptr_t)info_pa,
@@ -46,7 +49,7 @@ bootinfo_pvh(uint64_t si_pa, struct bootinfo *bi)
 	if (si_pa < MAPPED_LOW || si_pa >= MAPPED_HIGH - 64) {
 		snprintf(bi->bi_error, sizeof(bi->bi_error),
 		    "pvh: start info at 0x%lx is outside the mapped "
-		    "0x1000..4 GiB", si_pa);
+		    "1..4 GiB", si_pa);
 		return EINVAL;
 	}
 	if ((error = pvh_to_mb2((const void *)(uintptr_t)si_pa, MAPPED_HIGH,

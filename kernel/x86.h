@@ -184,6 +184,13 @@ pause(void)
 	__asm volatile("pause");
 }
 
+/* INVLPG: forget the TLB entry for the page holding va. */
+static inline void
+invlpg(uintptr_t va)
+{
+	__asm volatile("invlpg (%0)" : : "r" (va) : "memory");
+}
+
 static inline uint64_t
 rdtsc(void)
 {

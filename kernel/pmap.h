@@ -1,0 +1,11 @@
+/*
+ * The kernel's page tables: boot/boot.asm builds them (the first 4 GiB
+ * mapped 1:1); pmap.c only takes pages away.
+ */
+#ifndef _KERNEL_PMAP_H_
+#define _KERNEL_PMAP_H_
+
+/* Unmap page 0, so that from now on a NULL dereference is a #PF. */
+void	pmap_init(void);
+
+#endif

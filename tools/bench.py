@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""make bench: how long a whole boot takes, against the floor.
+
+For the BIOS ISO path (GRUB under SeaBIOS, -M pc) and the PVH path
+(QEMU -kernel, -M q35) this times QEMU from process start to its exit
+with the kernel's verdict, for build/kernel.elf and for the floor image
+(tools/bench/floor.asm: one serial line, then the exit port), which it
+builds here.  It prints the median of N runs for each and the ratio.
+The issue's target is a ratio of 1.2 or less on each path.  These are
+timings, so they are a benchmark, not a test: nothing here fails on a
+slow machine.
+
+Usage: tools/bench.py [-n RUNS] [--uefi]
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build", "bench")
+KERNEL = os.path.join(ROOT, "build", "kernel.elf")
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+OVMF = ["-drive", "if=pflash,format=raw,unit=0,readonly=on,"
+        "file=/usr/share/OVMF/OVMF_CODE_4M.fd",
+        "-drive", "if=pflash,format=raw,unit=1,snapshot=on,"
+        "file=/usr/share/OVMF/OVMF_VARS_4M.fd"]
+PASS_EXIT = 33          # KEXIT_PASS 0x10 through isa-debug-exit
+
+
+def run(cmd):
+    subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def build_floor():
+    os.makedirs(BUILD, exist_ok=True)
+    obj = os.path.join(BUILD, "floor.o")
+    elf = os.path.join(BUILD, "floor.elf")
+    run(["nasm", "-f", "elf32", "tools/bench/floor.asm", "-o", obj])
+    run(["ld", "-m", "elf_i386", "-z", "max-page-size=0x1000",
+         "-Ttext=0x100000", "-e", "floor_entry", "-o", elf, obj])
+    return elf
+
+
+def build_iso(elf, name):
+    iso = os.path.join(BUILD, name + ".iso")
+    run(["tools/mkiso.sh", iso, elf, ""])
+    return iso
+
+
+def boot_once(args):
+    cmd = [QEMU, "-display", "none", "-no-reboot", "-monitor", "none",
+           "-serial", "null", "-m", "128M",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"] + args
+    t0 = time.monotonic()
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, timeout=120)
+    elapsed = time.monotonic() - t0
+    if proc.returncode != PASS_EXIT:
+        sys.exit("bench: %s exited %d, not %d (pass): %s" % (
+            " ".join(args), proc.returncode, PASS_EXIT,
+            proc.stderr.decode(errors="replace").strip()[:200]))
+    return elapsed
+
+
+def median_time(args, runs):
+    boot_once(args)     # warm the page cache; not counted
+    return statistics.median(boot_once(args) for _ in range(runs))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", "--runs", type=int, default=11)
+    ap.add_argument("--uefi", action="store_true",
+                    help="also time the UEFI ISO path (OVMF, ~4 s a boot)")
+    opts = ap.parse_args()
+    if not os.path.exists(KERNEL):
+        sys.exit("bench: build/kernel.elf missing; run make first")
+
+    floor = build_floor()
+    floor_iso = build_iso(floor, "floor")
+    kernel_iso = build_iso(KERNEL, "kernel")
+    paths = [
+        ("BIOS ISO (-M pc)", ["-M", "pc", "-cdrom", kernel_iso],
+         ["-M", "pc", "-cdrom", floor_iso]),
+        ("PVH -kernel (-M q35)", ["-M", "q35", "-kernel", KERNEL],
+         ["-M", "q35", "-kernel", floor]),
+    ]
+    if opts.uefi:
+        paths.append(("UEFI ISO (q35, OVMF)",
+                      ["-M", "q35", "-cdrom", kernel_iso] + OVMF,
+                      ["-M", "q35", "-cdrom", floor_iso] + OVMF))
+
+    print("median of %d boots, QEMU start to exit, TCG" % opts.runs)
+    print("%-22s %10s %10s %7s" % ("path", "kernel", "floor", "ratio"))
+    for name, kargs, fargs in paths:
+        k = median_time(kargs, opts.runs)
+        f = median_time(fargs, opts.runs)
+        print("%-22s %9.3fs %9.3fs %6.2fx%s" % (
+            name, k, f, k / f, "" if k / f <= 1.2 else "  (target 1.2x)"))
+
+
+if __name__ == "__main__":
+    main()
