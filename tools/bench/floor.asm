@@ -6,8 +6,8 @@
 ; what the firmware, the loader and QEMU cost and nothing more, so
 ; tools/bench.py divides the real kernel's time by this one's.
 ;
-; Build: nasm -f elf32 floor.asm; ld -m elf_i386 -Ttext=0x100000
-;        -e floor_entry (tools/bench.py does it).
+; Build: nasm -f elf32 floor.asm; ld -m elf_i386 -T floor.ld
+;        (tools/bench.py does it).
 
 bits 32
 
