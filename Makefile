@@ -84,5 +84,5 @@ bench: $(KERNEL) | deps-iso deps-run deps-test
 clean:
 	rm -rf $(BUILD)
 
--include tests/unit/unit.mk
+include tests/unit/unit.mk
 -include $(OBJS:.o=.d)

@@ -16,7 +16,8 @@
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define roundup(x, y)	((((x) + ((y) - 1)) / (y)) * (y))
-#define __printflike(f, a)	__attribute__((format(printf, f, a)))
+/* __printf__, as unit tests rename printf (see tests/unit/unit.mk). */
+#define __printflike(f, a)	__attribute__((format(__printf__, f, a)))
 #define __noreturn	__attribute__((noreturn))
 #define __unused	__attribute__((unused))
 

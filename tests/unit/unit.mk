@@ -1,0 +1,81 @@
+# Host unit tests: "make check".  Included by the top-level Makefile, and
+# usable alone from the top of the tree: make -f tests/unit/unit.mk check
+#
+# Each tests/unit/test_<name>.c is linked with tests/unit/fake_cons.c
+# (a recording console and kexit) and the kernel sources it tests, built
+# with the host compiler under AddressSanitizer and UBSan, into
+# $(BUILD)/host/test_<name>.  tests/unit/run.sh runs them all, prints one
+# line per binary and "N passed, N failed" counting binaries, and fails
+# if any binary failed.
+#
+# Kernel sources are compiled for the host without a single #ifdef.  Two
+# things make that work:
+#
+# - The kernel's printf, vprintf, snprintf and vsnprintf would clash with
+#   the C library's at link time, and the compiler treats those names as
+#   builtins (it turns printf("x\n") into puts("x"), which would bypass
+#   cons_putc).  So kernel sources see -Dprintf=kern_printf and so on:
+#   the kernel's functions become kern_printf() etc., which the tests call
+#   to compare with the host's (check.h declares them).  Test files are
+#   compiled without the renames and print with the real printf.  (For
+#   the same reason kern.h says format(__printf__, ...): the macro would
+#   otherwise rename the attribute's "printf" too.)
+# - memcpy, strlen and friends come from the host C library, where the
+#   sanitizers check them; kernel/string.c is not linked.
+#
+# Headers are found with -iquote, not -I: kernel/errno.h would otherwise
+# stand in for the C library's <errno.h> in every host header.
+#
+# An includer that sets BUILD or HOSTCC does so before the include: the
+# paths below are fixed when this file is read.
+
+UNIT_MK		:= $(lastword $(MAKEFILE_LIST))
+BUILD		?= build
+HOSTCC		?= cc
+
+UNIT_DIR	:= $(BUILD)/host
+UNIT_CFLAGS	:= -std=c11 -g -O1 -Wall -Wextra -Werror \
+		   -Wstrict-prototypes -Wmissing-prototypes \
+		   -fsanitize=address,undefined -fno-sanitize-recover=all \
+		   -fno-omit-frame-pointer -iquote kernel -MMD -MP
+UNIT_RENAMES	:= -Dprintf=kern_printf -Dvprintf=kern_vprintf \
+		   -Dsnprintf=kern_snprintf -Dvsnprintf=kern_vsnprintf
+
+UNIT_TESTS	:= printf multiboot2 pvh cmdline
+UNIT_BINS	:= $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
+UNIT_K		:= $(UNIT_DIR)/kernel
+
+# Keep the includer's default goal (normally "all"): the first rule of
+# a fragment would otherwise take its place.
+UNIT_SAVED_GOAL	:= $(.DEFAULT_GOAL)
+
+.PHONY: check
+check: $(UNIT_BINS)
+	@sh tests/unit/run.sh $(UNIT_BINS)
+
+# Every test links its own file and the fakes; then, by hand, the kernel
+# sources it tests.
+$(UNIT_BINS): $(UNIT_DIR)/test_%: $(UNIT_DIR)/tests/unit/test_%.o \
+    $(UNIT_DIR)/tests/unit/fake_cons.o
+	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
+$(UNIT_DIR)/test_printf: $(UNIT_K)/printf.o
+$(UNIT_DIR)/test_multiboot2: $(UNIT_K)/multiboot2.o $(UNIT_K)/printf.o
+$(UNIT_DIR)/test_pvh: $(UNIT_K)/pvh.o $(UNIT_K)/multiboot2.o \
+    $(UNIT_K)/printf.o
+$(UNIT_DIR)/test_cmdline: $(UNIT_K)/cmdline.o $(UNIT_K)/printf.o
+
+$(UNIT_K)/%.o: kernel/%.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
+
+$(UNIT_DIR)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(UNIT_CFLAGS) -c -o $@ $<
+
+-include $(wildcard $(UNIT_K)/*.d $(UNIT_DIR)/tests/unit/*.d)
+
+ifeq ($(firstword $(MAKEFILE_LIST)),$(UNIT_MK))
+.DEFAULT_GOAL	:= check
+else
+.DEFAULT_GOAL	:= $(UNIT_SAVED_GOAL)
+endif
