@@ -18,10 +18,12 @@ set -eu
 out=$1 kernel=$2 cmdline=$3
 shift 3
 
+# $tmp/root becomes the ISO; grub-mkrescue's log stays outside it.
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pvbus-iso.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/boot/grub" "$tmp/boot/modules"
-cp "$kernel" "$tmp/boot/kernel.elf"
+root=$tmp/root
+mkdir -p "$root/boot/grub" "$root/boot/modules"
+cp "$kernel" "$root/boot/kernel.elf"
 
 escaped=$(printf '%s' "$cmdline" | sed 's/\$/\\$/g')
 {
@@ -38,18 +40,18 @@ escaped=$(printf '%s' "$cmdline" | sed 's/\$/\\$/g')
 		file=${m%%=*}
 		string=$(basename "$file")
 		case $m in *=*) string=${m#*=} ;; esac
-		cp "$file" "$tmp/boot/modules/$(basename "$file")"
+		cp "$file" "$root/boot/modules/$(basename "$file")"
 		echo "	module2 /boot/modules/$(basename "$file") $string"
 	done
 	echo "	boot"
 	echo "}"
-} > "$tmp/boot/grub/grub.cfg"
+} > "$root/boot/grub/grub.cfg"
 
 mkdir -p "$(dirname "$out")"
 if ! grub-mkrescue -o "$out.tmp" \
     --install-modules="multiboot2 normal configfile iso9660 part_msdos part_gpt" \
     --fonts= --locales= --themes= --compress=xz \
-    "$tmp" > "$tmp/log" 2>&1; then
+    "$root" > "$tmp/log" 2>&1; then
 	cat "$tmp/log" >&2
 	echo "mkiso: grub-mkrescue failed (packages: grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools)" >&2
 	rm -f "$out.tmp"
