@@ -20,7 +20,7 @@ kexit_name(int status)
 	case KEXIT_PASS:	return "pass";
 	case KEXIT_FAIL:	return "fail";
 	case KEXIT_CRASH:	return "crash";
-	case KEXIT_BOOTERR:	return "boot error";
+	case KEXIT_BOOTERR:	return "this CPU cannot run the kernel";
 	case KEXIT_PANIC:	return "panic";
 	case KEXIT_HALT:	return "halt requested by the host";
 	default:		return "unknown";

@@ -31,7 +31,7 @@
 #define KEXIT_PASS	0x10	/* 33: every test passed or was skipped */
 #define KEXIT_FAIL	0x11	/* 35: at least one test failed */
 #define KEXIT_CRASH	0x12	/* 37: a CPU exception nobody expected */
-#define KEXIT_BOOTERR	0x13	/* 39: not booted by multiboot2 or PVH */
+#define KEXIT_BOOTERR	0x13	/* 39: this CPU cannot run us (boot.asm) */
 #define KEXIT_PANIC	0x14	/* 41: the kernel reached a "can't happen" */
 #define KEXIT_HALT	0x15	/* 43: the host asked us to power off */
 

@@ -154,26 +154,88 @@ selftest_exceptions(void)
 	return ok ? KTAP_PASS : ktap_fail("an exception was not caught");
 }
 
-/* What fault= may ask for. */
+/*
+ * What fault= may ask for.  The first four are the CPU exceptions a
+ * crash report must name.  The rest prove that the harness tells apart
+ * the other ways a boot can go wrong: a stack overflow (a #PF the CPU
+ * cannot deliver on the same stack becomes a #DF, taken on its own IST
+ * stack), a hang (only the host's timeout ends it) and a triple fault
+ * (QEMU resets, or exits 0 under -no-reboot, with no report).
+ */
+enum fault_kind { FAULT_UD, FAULT_GP, FAULT_PF, FAULT_DE, FAULT_STACK,
+    FAULT_HANG, FAULT_TRIPLE };
+
 static const struct {
 	const char	*f_name;
-	int		 f_vector;
+	enum fault_kind	 f_kind;
+	const char	*f_what;
 } faults[] = {
-	{ "ud", T_UD },		/* UD2 */
-	{ "gp", T_GP },		/* a load from a non-canonical address */
-	{ "pf", T_PF },		/* a load from page 0, never mapped */
-	{ "de", T_DE },		/* DIV by zero */
+	{ "ud",		FAULT_UD,	"#UD (UD2)" },
+	{ "gp",		FAULT_GP,	"#GP (load from a non-canonical address)" },
+	{ "pf",		FAULT_PF,	"#PF (load from page 0)" },
+	{ "de",		FAULT_DE,	"#DE (DIV by zero)" },
+	{ "stack",	FAULT_STACK,	"#DF (unbounded recursion into the guard page)" },
+	{ "hang",	FAULT_HANG,	"a hang (spin with interrupts off)" },
+	{ "triple",	FAULT_TRIPLE,	"a triple fault (#UD with an empty IDT)" },
 };
 
 /*
- * fault=: raise the exception outside any fixup.  trap() reports it and
- * exits; returning from here is the failure.
+ * Each call takes over 512 bytes of stack, so the 16 KiB boot stack runs
+ * out long before the (volatile, so unknowable to the compiler) limit.
+ */
+static volatile int recurse_limit = 1 << 30;
+
+static int __attribute__((noinline))
+recurse(int depth)
+{
+	volatile char frame[512];
+
+	frame[0] = (char)depth;
+	if (depth < recurse_limit)
+		return recurse(depth + 1) + frame[0];
+	return frame[0];
+}
+
+static void
+raise_fault(enum fault_kind kind)
+{
+	static const struct region_descriptor empty_idt = { 0, 0 };
+	volatile uint32_t zero = 0;
+
+	switch (kind) {
+	case FAULT_UD:
+		ud2();
+		break;
+	case FAULT_GP:
+		(void)load(NONCANONICAL_ADDR);
+		break;
+	case FAULT_PF:
+		(void)load(0);
+		break;
+	case FAULT_DE:
+		(void)divl(1, zero);
+		break;
+	case FAULT_STACK:
+		(void)recurse(0);
+		break;
+	case FAULT_HANG:
+		for (;;)
+			pause();
+	case FAULT_TRIPLE:
+		lidt(&empty_idt);
+		ud2();
+		break;
+	}
+}
+
+/*
+ * fault=: go wrong on purpose, outside any fixup.  trap() reports an
+ * exception and exits; returning from here is the failure.
  */
 int
 selftest_fault(void)
 {
 	const char *f = cmdline_get(&cmdline, "fault");
-	volatile uint32_t zero = 0;
 	size_t i;
 
 	if (f == NULL)
@@ -182,22 +244,9 @@ selftest_fault(void)
 		if (strcmp(f, faults[i].f_name) == 0)
 			break;
 	if (i == nitems(faults))
-		return ktap_fail("fault=%s: want ud, gp, pf or de", f);
-	ktap_diag("raising %s on purpose (fault=%s)",
-	    trap_name(faults[i].f_vector), f);
-	switch (faults[i].f_vector) {
-	case T_UD:
-		ud2();
-		break;
-	case T_GP:
-		(void)load(NONCANONICAL_ADDR);
-		break;
-	case T_PF:
-		(void)load(0);
-		break;
-	case T_DE:
-		(void)divl(1, zero);
-		break;
-	}
-	return ktap_fail("fault=%s raised no exception", f);
+		return ktap_fail("fault=%s: want ud, gp, pf, de, stack, hang "
+		    "or triple", f);
+	ktap_diag("raising %s on purpose (fault=%s)", faults[i].f_what, f);
+	raise_fault(faults[i].f_kind);
+	return ktap_fail("fault=%s did not happen", f);
 }

@@ -48,6 +48,7 @@ struct gate {
 } __attribute__((packed));
 
 extern const uint64_t trap_stubs[T_NVECTORS];		/* trapasm.asm */
+extern const uint8_t boot_stack_guard[4096];		/* boot.asm */
 extern const struct extable_entry __extable_start[], __extable_end[];
 
 volatile int	trap_fixup_vector = TRAP_NONE;
@@ -237,6 +238,9 @@ trap_crash(const struct trapframe *tf)
 	    trap_description(v), tf->tf_err, test != NULL ? test : "no test");
 	if (v == T_PF)
 		print_pf_detail(tf);
+	if ((v == T_PF || v == T_DF) && rcr2() - (uintptr_t)boot_stack_guard <
+	    sizeof(boot_stack_guard))
+		printf("# the boot stack overflowed into its guard page\n");
 	print_registers(tf);
 	print_stack(tf);
 	snprintf(what, sizeof(what), "%s at 0x%lx", trap_name(v), tf->tf_rip);

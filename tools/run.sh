@@ -34,7 +34,7 @@ case $code in
 33) verdict="pass"; status=0 ;;
 35) verdict="a test failed"; status=1 ;;
 37) verdict="crash"; status=2 ;;
-39) verdict="boot error"; status=3 ;;
+39) verdict="this CPU cannot run the kernel"; status=3 ;;
 41) verdict="panic"; status=4 ;;
 43) verdict="halted at the host's request"; status=5 ;;
 0)  verdict="no report: the guest reset (triple fault?)"; status=6 ;;

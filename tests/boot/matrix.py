@@ -46,7 +46,7 @@ EXIT_VERDICTS = {
     33: "pass",         # 0x10 every test passed or was skipped
     35: "fail",         # 0x11 at least one test failed
     37: "crash",        # 0x12 unexpected CPU exception
-    39: "booterr",      # 0x13 not booted by multiboot2 or PVH
+    39: "booterr",      # 0x13 the CPU cannot run the kernel (no long mode)
     41: "panic",        # 0x14 a "can't happen" was reached
     43: "halt",         # 0x15 the host asked the guest to power off
 }
@@ -575,7 +575,7 @@ def _detail_panic(o, rep, rc, stderr):
 
 
 def _detail_booterr(o, rep, rc, stderr):
-    o.detail = "booterr: the kernel was not booted by multiboot2 or PVH"
+    o.detail = "booterr: the CPU cannot run the kernel (no long mode)"
 
 
 def _detail_halt(o, rep, rc, stderr):
