@@ -13,6 +13,7 @@
 #include "cmdline.h"
 #include "ktap.h"
 #include "memmap.h"
+#include "multiboot2.h"
 #include "selftest.h"
 #include "specialreg.h"
 #include "trap.h"
@@ -46,6 +47,11 @@ selftest_bootinfo(void)
 	if (bi->bi_rsdp_len != 0)
 		ktap_diag("ACPI RSDP revision %u, OEM \"%.6s\"",
 		    bi->bi_rsdp[15], (const char *)bi->bi_rsdp + 9);
+	if (bi->bi_has_fb)
+		ktap_diag("framebuffer: %s %ux%u at 0x%lx",
+		    bi->bi_fb.fb_type == MB2_FB_TYPE_EGA_TEXT ? "EGA text" :
+		    bi->bi_fb.fb_type == MB2_FB_TYPE_RGB ? "RGB" : "indexed",
+		    bi->bi_fb.fb_width, bi->bi_fb.fb_height, bi->bi_fb.fb_addr);
 	if (bi->bi_efi_systab != 0)
 		ktap_diag("EFI system table at 0x%lx", bi->bi_efi_systab);
 	if (bi->bi_warning[0] != '\0')

@@ -212,7 +212,7 @@ print_stack(const struct trapframe *tf)
 			printf(" (unreadable)");
 			break;
 		}
-		printf(" %lx", w[0]);
+		printf(" 0x%lx", w[0]);
 	}
 	printf("\n# backtrace: 0x%lx", tf->tf_rip);
 	for (i = 0; i < BACKTRACE_MAX && fp != 0 && (fp & 7) == 0; i++) {
