@@ -156,7 +156,9 @@ ktap_sub_begin(int nplan)
 {
 	const char *parent;
 
-	if (ktap_depth < 0 || ktap_depth + 1 >= KTAP_DEPTH_MAX)
+	if (ktap_depth < 0)
+		panic("ktap_sub_begin: no test is running");
+	if (ktap_depth + 1 >= KTAP_DEPTH_MAX)
 		panic("ktap_sub_begin: nesting deeper than %d",
 		    KTAP_DEPTH_MAX);
 	parent = ktap_levels[ktap_depth].kl_running;
@@ -225,6 +227,8 @@ ktap_totals(void)
  * Close every open level innermost first, each with the name of its
  * running test, then skip what never ran.  A nested level with no test
  * running crashed between two subtests: its parent's result says it.
+ * A crash between two top-level tests fails the one about to start, so
+ * the stream itself, not only the exit status, says the run failed.
  */
 void
 ktap_crash(const char *what)
@@ -244,9 +248,21 @@ ktap_crash(const char *what)
 			    ktap_levels[level].kl_running, reason);
 	}
 	ktap_depth = 0;
+	i = ktap_levels[0].kl_done;
+	if (crashed == NULL && i < ktap_ntests) {
+		/*
+		 * Between two tests: no result would carry the failure, so
+		 * the test that was about to start takes it.
+		 */
+		snprintf(reason, sizeof(reason), "crashed before it started: "
+		    "%s", what);
+		crashed = ktap_tests[i].kt_name;
+		ktap_print_result(0, KTAP_FAIL, ktap_tests[i++].kt_name,
+		    reason);
+	}
 	snprintf(reason, sizeof(reason), "not run: kernel crashed in %s",
 	    crashed != NULL ? crashed : "between tests");
-	for (i = ktap_levels[0].kl_done; i < ktap_ntests; i++)
+	for (; i < ktap_ntests; i++)
 		ktap_print_result(0, KTAP_SKIP, ktap_tests[i].kt_name, reason);
 	ktap_totals();
 }

@@ -81,12 +81,39 @@ check_entries(const struct bootinfo *bi, struct memmap_summary *ms,
 	return 0;
 }
 
+/* The available region holding addr, or NULL. */
+static const struct bi_mmap *
+avail_region(const struct bootinfo *bi, uint64_t addr)
+{
+	const struct bi_mmap *m;
+
+	for (m = bi->bi_mmap; m < bi->bi_mmap + bi->bi_nmmap; m++)
+		if (m->mm_type == MB2_MEMORY_AVAILABLE && m->mm_base <= addr &&
+		    addr < m->mm_base + m->mm_length)
+			return m;
+	return NULL;
+}
+
+/*
+ * Is [start, end) all available RAM?  The regions may split it (a map
+ * may list RAM in pieces that touch), so follow it piece by piece.
+ */
+static bool
+covered(const struct bootinfo *bi, uint64_t start, uint64_t end)
+{
+	const struct bi_mmap *m;
+
+	for (; start < end; start = m->mm_base + m->mm_length)
+		if ((m = avail_region(bi, start)) == NULL)
+			return false;
+	return true;
+}
+
 int
 memmap_check(const struct bootinfo *bi, uint64_t kstart, uint64_t kend,
     struct memmap_summary *ms, char *err, size_t errlen)
 {
-	const struct bi_mmap *m;
-	int i, error;
+	int error;
 
 	memset(ms, 0, sizeof(*ms));
 	ms->ms_nregions = bi->bi_nmmap;
@@ -97,13 +124,9 @@ memmap_check(const struct bootinfo *bi, uint64_t kstart, uint64_t kend,
 	if ((error = check_entries(bi, ms, err, errlen)) != 0 ||
 	    (error = check_overlap(bi, err, errlen)) != 0)
 		return error;
-	for (i = 0; i < bi->bi_nmmap; i++) {
-		m = &bi->bi_mmap[i];
-		if (m->mm_type == MB2_MEMORY_AVAILABLE &&
-		    m->mm_base <= kstart && kend <= m->mm_base + m->mm_length)
-			return 0;
-	}
+	if (covered(bi, kstart, kend))
+		return 0;
 	snprintf(err, errlen, "memory map: the kernel at 0x%lx-0x%lx is not "
-	    "inside any available region", kstart, kend);
+	    "all in available memory", kstart, kend);
 	return EINVAL;
 }

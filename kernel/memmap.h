@@ -20,7 +20,7 @@ struct memmap_summary {
 /*
  * Check that the map makes sense for a machine that is running us:
  * entries have a length and do not wrap around, available regions do
- * not overlap, and [kstart, kend) lies inside one available region.
+ * not overlap, and [kstart, kend) lies in available regions.
  * Returns 0, or EINVAL with one sentence in err about the first problem.
  */
 int	memmap_check(const struct bootinfo *bi, uint64_t kstart, uint64_t kend,

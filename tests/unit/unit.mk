@@ -41,7 +41,7 @@ UNIT_CFLAGS	:= -std=c11 -g -O1 -Wall -Wextra -Werror \
 UNIT_RENAMES	:= -Dprintf=kern_printf -Dvprintf=kern_vprintf \
 		   -Dsnprintf=kern_snprintf -Dvsnprintf=kern_vsnprintf
 
-UNIT_TESTS	:= printf multiboot2 pvh cmdline
+UNIT_TESTS	:= printf multiboot2 pvh cmdline ktap memmap
 UNIT_BINS	:= $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
 UNIT_K		:= $(UNIT_DIR)/kernel
 
@@ -63,6 +63,8 @@ $(UNIT_DIR)/test_multiboot2: $(UNIT_K)/multiboot2.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_pvh: $(UNIT_K)/pvh.o $(UNIT_K)/multiboot2.o \
     $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_cmdline: $(UNIT_K)/cmdline.o $(UNIT_K)/printf.o
+$(UNIT_DIR)/test_ktap: $(UNIT_K)/ktap.o $(UNIT_K)/printf.o
+$(UNIT_DIR)/test_memmap: $(UNIT_K)/memmap.o $(UNIT_K)/printf.o
 
 $(UNIT_K)/%.o: kernel/%.c
 	@mkdir -p $(@D)
