@@ -189,10 +189,11 @@ mb2_tag_string(struct mb2_walk *w, uint32_t skip, const char **sp,
 	return 0;
 }
 
+/* CMDLINE and LOADER_NAME: one string, kept whole or cut to fit. */
 static int
-mb2_cmdline(struct mb2_walk *w)
+mb2_string_copy(struct mb2_walk *w, char *dst, size_t dstsize,
+    const char *what)
 {
-	struct bootinfo *bi = w->w_bi;
 	const char *s;
 	size_t len;
 	int error;
@@ -200,28 +201,29 @@ mb2_cmdline(struct mb2_walk *w)
 	if ((error = mb2_tag_string(w, sizeof(struct mb2_tag), &s,
 	    &len)) != 0)
 		return error;
-	bi->bi_has_cmdline = true;
-	if (!mb2_copy(bi->bi_cmdline, sizeof(bi->bi_cmdline), s, len))
-		mb2_warn(bi, "multiboot2: command line of %zu bytes cut to "
-		    "%zu", len, sizeof(bi->bi_cmdline) - 1);
+	if (!mb2_copy(dst, dstsize, s, len))
+		mb2_warn(w->w_bi, "multiboot2: %s of %zu bytes cut to %zu",
+		    what, len, dstsize - 1);
 	return 0;
+}
+
+static int
+mb2_cmdline(struct mb2_walk *w)
+{
+	struct bootinfo *bi = w->w_bi;
+
+	bi->bi_has_cmdline = true;
+	return mb2_string_copy(w, bi->bi_cmdline, sizeof(bi->bi_cmdline),
+	    "command line");
 }
 
 static int
 mb2_loader_name(struct mb2_walk *w)
 {
 	struct bootinfo *bi = w->w_bi;
-	const char *s;
-	size_t len;
-	int error;
 
-	if ((error = mb2_tag_string(w, sizeof(struct mb2_tag), &s,
-	    &len)) != 0)
-		return error;
-	if (!mb2_copy(bi->bi_loader, sizeof(bi->bi_loader), s, len))
-		mb2_warn(bi, "multiboot2: loader name of %zu bytes cut to %zu",
-		    len, sizeof(bi->bi_loader) - 1);
-	return 0;
+	return mb2_string_copy(w, bi->bi_loader, sizeof(bi->bi_loader),
+	    "loader name");
 }
 
 /*
