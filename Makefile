@@ -22,7 +22,7 @@ CFLAGS += -mno-red-zone -mno-sse -mno-mmx -mno-80387 -mcmodel=small
 CFLAGS += -fno-omit-frame-pointer -fcf-protection=none
 CFLAGS += -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS += -Wframe-larger-than=1024
-CFLAGS += -MMD -MP -Ikernel
+CFLAGS += -MMD -MP -Ikernel -Idrivers/pvbus -Idrivers/vmt
 NASMFLAGS = -f elf64 -g -F dwarf -w+all
 LDFLAGS	= -nostdlib -static -z max-page-size=0x1000 -T linker.ld
 
@@ -34,7 +34,17 @@ KERNEL_OBJS	= kernel/main.o kernel/trapasm.o kernel/trap.o \
 		  kernel/bootinfo.o kernel/multiboot2.o kernel/pvh.o \
 		  kernel/cmdline.o kernel/memmap.o kernel/mainbus.o kernel/pmap.o \
 		  kernel/selftest.o
-OBJS	= $(addprefix $(BUILD)/,$(BOOT_OBJS) $(KERNEL_OBJS))
+PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_tree.o \
+		  drivers/pvbus/pvbus_test.o drivers/pvbus/pvconf.o \
+		  drivers/pvbus/hv_hyperv.o drivers/pvbus/hv_kvm.o \
+		  drivers/pvbus/hv_xen.o drivers/pvbus/hv_vmware.o \
+		  drivers/pvbus/hvio.o drivers/pvbus/hvio_select.o \
+		  drivers/pvbus/hvio_native.o \
+		  drivers/pvbus/hvio_native_asm.o drivers/pvbus/hvio_replay.o \
+		  drivers/pvbus/cpuid_dump.o
+VMT_OBJS	= drivers/vmt/vmt.o
+OBJS	= $(addprefix $(BUILD)/,$(BOOT_OBJS) $(KERNEL_OBJS) $(PVBUS_OBJS) \
+	  $(VMT_OBJS))
 
 KERNEL	= $(BUILD)/kernel.elf
 ISO	= $(BUILD)/pvbus.iso
@@ -85,4 +95,5 @@ clean:
 	rm -rf $(BUILD)
 
 include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
 -include $(OBJS:.o=.d)

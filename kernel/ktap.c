@@ -180,12 +180,18 @@ ktap_sub_start(const char *name)
 		ktap_levels[ktap_depth].kl_running = name;
 }
 
+/*
+ * A NULL reason means the one ktap_skip() or ktap_fail() just gave; it
+ * is used up here, so it cannot turn up on the parent's result.
+ */
 void
 ktap_sub_result(int result, const char *name, const char *reason)
 {
 	if (ktap_depth <= 0)
 		panic("ktap_sub_result: %s: no subtest document open", name);
-	ktap_print_result(ktap_depth, result, name, reason);
+	ktap_print_result(ktap_depth, result, name,
+	    reason != NULL ? reason : ktap_reason);
+	ktap_reason[0] = '\0';
 }
 
 int

@@ -61,6 +61,7 @@ int	ktap_fail(const char *fmt, ...) __printflike(1, 2);
  */
 void	ktap_sub_begin(int nplan);
 void	ktap_sub_start(const char *name);	/* before a risky step */
+/* reason NULL: the one the last ktap_skip() or ktap_fail() gave. */
 void	ktap_sub_result(int result, const char *name, const char *reason);
 int	ktap_sub_end(void);
 

@@ -16,17 +16,25 @@
 #include "ktap.h"
 #include "mainbus.h"
 #include "pmap.h"
+#include "pvbusvar.h"
 #include "selftest.h"
 #include "trap.h"
 
 void	kmain(uint32_t magic, uint32_t info_pa);
 
-/* The KTAP plan: one test per boot step, in the order they happen. */
+/*
+ * The KTAP plan: one test per boot step, in the order they happen.  The
+ * first four check what kmain() did before the plan; the pvbus ones are
+ * the steps themselves (drivers/pvbus/pvbus_test.c).
+ */
 static const struct ktest boot_tests[] = {
 	{ "boot_info_parsed",	  selftest_bootinfo },	/* tags well-formed */
 	{ "memory_map_sane",	  selftest_memmap },	/* holds the kernel */
 	{ "cmdline_parsed",	  selftest_cmdline },	/* known keys only */
 	{ "exceptions_catchable", selftest_exceptions },/* #UD #GP #PF */
+	{ "hv_backend",		  pvbus_test_backend },	/* native or replay */
+	{ "pvbus_identify",	  pvbus_test_identify },/* CPUID 0x4000xx00 */
+	{ "pvbus_attach",	  pvbus_test_attach },	/* pvbus0, children */
 	{ "deliberate_fault",	  selftest_fault },	/* fault=ud|gp|pf|de */
 };
 

@@ -27,6 +27,7 @@ extern char __kernel_start[], __kernel_end[];	/* linker.ld */
 /* Every key the kernel reads; a key not listed here fails the test. */
 const char *const cmdline_known_keys[] = {
 	"fault",		/* selftest_fault() */
+	"hv",			/* hvio_select(): native, replay */
 	NULL,
 };
 

@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "cpuid.h"
 #include "errno.h"
 
 /* The vector the last *_safe instruction raised, or TRAP_NONE. */
@@ -28,10 +29,6 @@ extern volatile int trap_fixup_vector;
 	".balign 8\n"						\
 	".quad " insn ", " resume "\n"				\
 	".popsection\n"
-
-struct cpuid_regs {
-	uint32_t	eax, ebx, ecx, edx;
-};
 
 /* CPUID: the four registers for leaf (EAX) and subleaf (ECX). */
 static inline void

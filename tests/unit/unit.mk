@@ -37,21 +37,39 @@ UNIT_DIR	:= $(BUILD)/host
 UNIT_CFLAGS	:= -std=c11 -g -O1 -Wall -Wextra -Werror \
 		   -Wstrict-prototypes -Wmissing-prototypes \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all \
-		   -fno-omit-frame-pointer -iquote kernel -MMD -MP
+		   -fno-omit-frame-pointer -iquote kernel -iquote drivers/pvbus \
+		   -iquote drivers/vmt \
+		   -MMD -MP
 UNIT_RENAMES	:= -Dprintf=kern_printf -Dvprintf=kern_vprintf \
 		   -Dsnprintf=kern_snprintf -Dvsnprintf=kern_vsnprintf
 
-UNIT_TESTS	:= printf multiboot2 pvh cmdline ktap memmap
+UNIT_TESTS	:= printf multiboot2 pvh cmdline ktap memmap cpuid_dump
 UNIT_BINS	:= $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
 UNIT_K		:= $(UNIT_DIR)/kernel
+UNIT_PV		:= $(UNIT_DIR)/drivers/pvbus
+UNIT_VMT	:= $(UNIT_DIR)/drivers/vmt
+
+# build/host/pvbus-replay DUMP (tools/pvbus-replay.c): the detection pass
+# and the device tree on a recorded dump, with the kernel's own files.
+PVBUS_REPLAY	:= $(UNIT_DIR)/pvbus-replay
+PVBUS_REPLAY_OBJS := $(UNIT_DIR)/tools/pvbus-replay.o \
+		   $(addprefix $(UNIT_PV)/,pvbus.o pvbus_tree.o pvbus_test.o \
+		   pvconf.o hv_hyperv.o hv_kvm.o hv_xen.o hv_vmware.o hvio.o \
+		   hvio_replay.o cpuid_dump.o) $(UNIT_VMT)/vmt.o \
+		   $(addprefix $(UNIT_K)/,ktap.o printf.o memmap.o)
 
 # Keep the includer's default goal (normally "all"): the first rule of
 # a fragment would otherwise take its place.
 UNIT_SAVED_GOAL	:= $(.DEFAULT_GOAL)
 
-.PHONY: check
-check: $(UNIT_BINS)
+.PHONY: check host-tools
+check: $(UNIT_BINS) $(PVBUS_REPLAY)
 	@sh tests/unit/run.sh $(UNIT_BINS)
+
+host-tools: $(PVBUS_REPLAY)
+
+$(PVBUS_REPLAY): $(PVBUS_REPLAY_OBJS)
+	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
 
 # Every test links its own file and the fakes; then, by hand, the kernel
 # sources it tests.
@@ -65,16 +83,30 @@ $(UNIT_DIR)/test_pvh: $(UNIT_K)/pvh.o $(UNIT_K)/multiboot2.o \
 $(UNIT_DIR)/test_cmdline: $(UNIT_K)/cmdline.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_ktap: $(UNIT_K)/ktap.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_memmap: $(UNIT_K)/memmap.o $(UNIT_K)/printf.o
+$(UNIT_DIR)/test_cpuid_dump: $(UNIT_PV)/cpuid_dump.o $(UNIT_K)/printf.o
 
 $(UNIT_K)/%.o: kernel/%.c
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
 
+$(UNIT_PV)/%.o: drivers/pvbus/%.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
+
+$(UNIT_VMT)/%.o: drivers/vmt/%.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
+
+$(UNIT_DIR)/tools/%.o: tools/%.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(UNIT_CFLAGS) -c -o $@ $<
+
 $(UNIT_DIR)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) -c -o $@ $<
 
--include $(wildcard $(UNIT_K)/*.d $(UNIT_DIR)/tests/unit/*.d)
+-include $(wildcard $(UNIT_K)/*.d $(UNIT_PV)/*.d $(UNIT_VMT)/*.d \
+    $(UNIT_DIR)/tools/*.d $(UNIT_DIR)/tests/unit/*.d)
 
 ifeq ($(firstword $(MAKEFILE_LIST)),$(UNIT_MK))
 .DEFAULT_GOAL	:= check

@@ -1,0 +1,91 @@
+/*
+ * The seam between the drivers and the hypervisor.  Every way a guest
+ * talks to a hypervisor goes through one of these function pointers:
+ * CPUID, MSRs, the VMware backdoor ports and the hypercall instructions.
+ * hvio_native.c executes the real instructions; hvio_replay.c answers
+ * CPUID from a recorded dump; later simulators fill the same table.  The
+ * drivers cannot tell which one they are talking to, which is the point:
+ * CI without KVM runs the same driver code as a real Hyper-V guest.
+ */
+#ifndef _DRIVERS_PVBUS_HVIO_H_
+#define _DRIVERS_PVBUS_HVIO_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpuid.h"
+
+/*
+ * The registers of a VMware backdoor call or a hypercall, in and out.
+ * Every one may come back changed (open-vm-tools backdoor_types.h).
+ */
+struct vm_regs {
+	uint64_t	vr_rax, vr_rbx, vr_rcx, vr_rdx;
+	uint64_t	vr_rsi, vr_rdi, vr_rbp;
+};
+
+struct hvio {
+	const char	*io_name;	/* "native", "replay", "sim:..." */
+	const char	*io_detail;	/* "" or what it replays */
+
+	void	(*io_cpuid)(uint32_t leaf, uint32_t subleaf,
+		    struct cpuid_regs *out);
+
+	/*
+	 * MSR access returns 0, or EFAULT when the CPU raised #GP: a
+	 * missing synthetic MSR is an answer, never a crash.
+	 */
+	int	(*io_rdmsr)(uint32_t msr, uint64_t *val);
+	int	(*io_wrmsr)(uint32_t msr, uint64_t val);
+
+	/*
+	 * VMware backdoor, low bandwidth: IN EAX, DX with every register
+	 * as given (DX = 0x5658).  Without VMware behind the port the IN
+	 * reads all ones.  Returns 0, or EFAULT if the IN faulted.
+	 */
+	int	(*io_backdoor)(struct vm_regs *r);
+
+	/*
+	 * High bandwidth: REP OUTSB (out = true, from vr_rsi) or REP INSB
+	 * (into vr_rdi) on DX = 0x5659, vr_rcx bytes.  vr_rsi and vr_rdi
+	 * hold guest addresses of the caller's buffer.
+	 */
+	int	(*io_backdoor_hb)(struct vm_regs *r, bool out);
+
+	/*
+	 * VMCALL (Intel) or VMMCALL (AMD) with these registers.  Returns 0,
+	 * or EFAULT when the CPU raised #UD: there is no hypervisor to
+	 * take the call (QEMU TCG, bare metal).
+	 */
+	int	(*io_hypercall)(struct vm_regs *r, bool vmmcall);
+
+	/* Print what the backend has to say for itself, or NULL. */
+	void	(*io_report)(void);
+};
+
+/* hvio_native.c: the instructions themselves. */
+extern const struct hvio hvio_native;
+
+/*
+ * hvio.c: the backend the command line asks for: hv=native (the
+ * default) or hv=replay (CPUID from the dump in boot module 0).
+ * Returns NULL with a sentence in err if that cannot be had.
+ */
+struct cmdline;
+struct bootinfo;
+const struct hvio *hvio_select(const struct cmdline *cl,
+	    const struct bootinfo *bi, char *err, size_t errlen);
+
+/* hvio_replay.c: CPUID from a recorded dump (cpuid_dump.h). */
+const struct hvio *hvio_replay_open(const char *text, size_t len,
+	    const char *name, char *err, size_t errlen);
+
+/* A backend's refusal: CPUID works, nothing else answers. */
+int	hvio_no_msr_read(uint32_t msr, uint64_t *val);
+int	hvio_no_msr_write(uint32_t msr, uint64_t val);
+int	hvio_no_backdoor(struct vm_regs *r);
+int	hvio_no_backdoor_hb(struct vm_regs *r, bool out);
+int	hvio_no_hypercall(struct vm_regs *r, bool vmmcall);
+
+#endif

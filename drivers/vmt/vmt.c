@@ -1,0 +1,195 @@
+/*
+ * vmt: the VMware Tools driver, after OpenBSD's sys/dev/pv/vmt.c.
+ *
+ * It matches when the VMware backdoor answers GETVERSION, whatever CPUID
+ * says: QEMU's vmport device answers it under a "TCGTCGTCGTCG" or KVM
+ * signature.  At attach it reads what the host says about the machine
+ * (BIOS UUID, memory size, TSC frequency, time), treats a command the
+ * host refuses as unsupported rather than as data, and checks the
+ * memory size against the loader's memory map.  The RPC channel (TCLO,
+ * RPCI) comes later.
+ * Sources: open-vm-tools lib/include/backdoor_def.h, timeSync.c,
+ * vmcheck.c; QEMU hw/i386/vmport.c; hypervisor-interfaces.md 6.2, 6.3,
+ * 7.2.
+ */
+
+#include "kern.h"
+#include "ktap.h"
+#include "pvbusvar.h"
+#include "vmtvar.h"
+#include "vmwarereg.h"
+
+#define MIB		(1024 * 1024ULL)
+
+struct vmt_softc {
+	const struct hvio *sc_io;
+	const char	*sc_name;	/* "vmt0" */
+	uint64_t	sc_mem_avail;	/* memory map, bytes */
+};
+
+static struct vmt_softc vmt_softc;
+
+/* One backdoor command: EAX magic, ECX command, DX the port. */
+static int
+vm_cmd(const struct vmt_softc *sc, uint32_t cmd, uint32_t ebx,
+    struct vm_regs *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->vr_rax = VM_MAGIC;
+	r->vr_rbx = ebx;
+	r->vr_rcx = cmd;
+	r->vr_rdx = VM_PORT_CMD;
+	return sc->sc_io->io_backdoor(r);
+}
+
+int
+vmt_match(const struct pv_attach_args *pva)
+{
+	return pva->pva_pvbus->sc_backdoor.bd_present;
+}
+
+/* GETBIOSUUID: the 16 bytes in EAX..EDX, little-endian words. */
+static int
+vmt_uuid(struct vmt_softc *sc)
+{
+	struct vm_regs r;
+	uint8_t b[16];
+	uint32_t w[4];
+	int i;
+
+	if (vm_cmd(sc, VM_CMD_GET_BIOS_UUID, 0, &r) != 0 ||
+	    (uint32_t)r.vr_rax == VM_UNSUPPORTED)
+		return ktap_skip("GETBIOSUUID unsupported");
+	w[0] = (uint32_t)r.vr_rax, w[1] = (uint32_t)r.vr_rbx;
+	w[2] = (uint32_t)r.vr_rcx, w[3] = (uint32_t)r.vr_rdx;
+	for (i = 0; i < 16; i++)
+		b[i] = (uint8_t)(w[i / 4] >> (8 * (i % 4)));
+	printf("%s: bios uuid %02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x\n", sc->sc_name, b[0], b[1], b[2], b[3],
+	    b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+	    b[14], b[15]);
+	return KTAP_PASS;
+}
+
+/*
+ * GETMEMSIZE: VMware answers MB, QEMU 7.2 bytes (low 32 bits).  Either
+ * way the answer must agree with the memory map: at least the RAM the
+ * map lists, and not more than an eighth (or 64 MiB) beyond it, which
+ * is what firmware and holes take.
+ */
+static bool
+vmt_mem_agrees(uint64_t claimed, uint64_t avail)
+{
+	uint64_t slack = avail / 8 > 64 * MIB ? avail / 8 : 64 * MIB;
+
+	return claimed >= avail && claimed <= avail + slack;
+}
+
+static int
+vmt_memsize(struct vmt_softc *sc)
+{
+	struct vm_regs r;
+	uint32_t v;
+
+	if (vm_cmd(sc, VM_CMD_GET_MEMSIZE, 0, &r) != 0 ||
+	    (v = (uint32_t)r.vr_rax) == VM_UNSUPPORTED)
+		return ktap_skip("GETMEMSIZE unsupported");
+	if (vmt_mem_agrees(v * MIB, sc->sc_mem_avail)) {
+		printf("%s: memory %u MB (answered in MB, as VMware does); "
+		    "memory map %lu MB\n", sc->sc_name, v,
+		    (unsigned long)(sc->sc_mem_avail / MIB));
+		return KTAP_PASS;
+	}
+	if (vmt_mem_agrees(v, sc->sc_mem_avail)) {
+		printf("%s: memory %u MB (answered in bytes, as QEMU does); "
+		    "memory map %lu MB\n", sc->sc_name, (unsigned)(v / MIB),
+		    (unsigned long)(sc->sc_mem_avail / MIB));
+		return KTAP_PASS;
+	}
+	printf("%s: memory size 0x%08x agrees with the memory map's %lu MB "
+	    "neither as MB nor as bytes\n", sc->sc_name, v,
+	    (unsigned long)(sc->sc_mem_avail / MIB));
+	return ktap_fail("GETMEMSIZE disagrees with the memory map");
+}
+
+/* GETHZ: EBX stays all ones when the host does not know the rate. */
+static int
+vmt_gethz(struct vmt_softc *sc)
+{
+	struct vm_regs r;
+	uint64_t hz;
+
+	if (vm_cmd(sc, VM_CMD_GET_HZ, 0xffffffff, &r) != 0 ||
+	    (uint32_t)r.vr_rax == VM_UNSUPPORTED ||
+	    (uint32_t)r.vr_rbx == 0xffffffff)
+		return ktap_skip("GETHZ unsupported");
+	hz = (uint64_t)(uint32_t)r.vr_rbx << 32 | (uint32_t)r.vr_rax;
+	printf("%s: TSC %lu Hz, APIC bus %u Hz\n", sc->sc_name,
+	    (unsigned long)hz, (uint32_t)r.vr_rcx);
+	return KTAP_PASS;
+}
+
+/* GETTIME: EAX seconds (32 bits), EBX microseconds; all ones = refused. */
+static int
+vmt_gettime(struct vmt_softc *sc)
+{
+	struct vm_regs r;
+
+	if (vm_cmd(sc, VM_CMD_GET_TIME, 0, &r) != 0 ||
+	    (uint32_t)r.vr_rax == VM_UNSUPPORTED)
+		return ktap_skip("GETTIME unsupported");
+	printf("%s: host time %u.%06u s (GETTIME)\n", sc->sc_name,
+	    (uint32_t)r.vr_rax, (uint32_t)r.vr_rbx);
+	return KTAP_PASS;
+}
+
+/* GETTIMEFULL: on success EAX is left as the magic; ESI:EDX seconds. */
+static int
+vmt_gettimefull(struct vmt_softc *sc)
+{
+	struct vm_regs r;
+	uint64_t s;
+
+	if (vm_cmd(sc, VM_CMD_GET_TIME_FULL, 0, &r) != 0 ||
+	    (uint32_t)r.vr_rax != VM_MAGIC)
+		return ktap_skip("GETTIMEFULL unsupported");
+	s = (uint64_t)(uint32_t)r.vr_rsi << 32 | (uint32_t)r.vr_rdx;
+	printf("%s: host time %lu.%06u s (GETTIMEFULL)\n", sc->sc_name,
+	    (unsigned long)s, (uint32_t)r.vr_rbx);
+	return KTAP_PASS;
+}
+
+static const struct {
+	const char	*name;
+	int		(*fn)(struct vmt_softc *);
+} vmt_steps[] = {
+	{ "bios_uuid", vmt_uuid },
+	{ "memsize", vmt_memsize },
+	{ "gethz", vmt_gethz },
+	{ "gettime", vmt_gettime },
+	{ "gettimefull", vmt_gettimefull },
+};
+
+int
+vmt_attach(const struct pv_attach_args *pva)
+{
+	struct vmt_softc *sc = &vmt_softc;
+	const struct pvbus_backdoor *bd = &pva->pva_pvbus->sc_backdoor;
+	size_t i;
+	int result, nfailed = 0;
+
+	sc->sc_io = pva->pva_io;
+	sc->sc_name = pva->pva_name;
+	sc->sc_mem_avail = pva->pva_mem_avail;
+	printf(": backdoor version %u%s\n", bd->bd_version,
+	    pvbus_find("vmware") != NULL ? "" :
+	    ", no VMware CPUID signature");
+	ktap_sub_begin((int)nitems(vmt_steps));
+	for (i = 0; i < nitems(vmt_steps); i++) {
+		ktap_sub_start(vmt_steps[i].name);
+		result = vmt_steps[i].fn(sc);
+		ktap_sub_result(result, vmt_steps[i].name, NULL);
+		nfailed += result == KTAP_FAIL;
+	}
+	return ktap_sub_end() == KTAP_FAIL || nfailed > 0 ? EIO : 0;
+}

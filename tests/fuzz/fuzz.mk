@@ -1,0 +1,84 @@
+# libFuzzer targets: "make fuzz [FUZZ_SECONDS=30]".  Included by the
+# top-level Makefile, and usable alone from the top of the tree:
+# make -f tests/fuzz/fuzz.mk fuzz
+#
+# Each tests/fuzz/fuzz_<name>.c defines LLVMFuzzerTestOneInput() and is
+# linked with the kernel sources it tests, all built by clang with
+# -fsanitize=fuzzer,address,undefined into $(BUILD)/fuzz/fuzz_<name>.
+# tests/fuzz/run.sh runs it for FUZZ_SECONDS from the seeds in
+# tests/fuzz/corpus/<name>/ and prints "fuzz_<name>: N runs in S s, no
+# crash", or the report and exit status 1.
+#
+# Kernel sources get the printf renames of tests/unit/unit.mk (see there
+# why) and -fsanitize=fuzzer-no-link: coverage for libFuzzer, but only
+# the target file brings main().
+#
+# Needs clang and its fuzzer runtime: on Debian 12 the packages clang
+# (clang-14) and libclang-rt-14-dev.  The latter is only a Recommends of
+# clang, so "apt-get install --no-install-recommends clang" lacks it and
+# the link fails with "cannot find ... libclang_rt.fuzzer-x86_64.a".
+
+FUZZ_MK		:= $(lastword $(MAKEFILE_LIST))
+BUILD		?= build
+FUZZ_CC		?= clang
+FUZZ_SECONDS	?= 30
+
+FUZZ_DIR	:= $(BUILD)/fuzz
+FUZZ_WARN	:= -std=c11 -g -O1 -Wall -Wextra -Werror \
+		   -Wstrict-prototypes -Wmissing-prototypes \
+		   -fno-sanitize-recover=all -fno-omit-frame-pointer \
+		   -iquote kernel -iquote drivers/pvbus
+FUZZ_CFLAGS	:= $(FUZZ_WARN) -fsanitize=fuzzer,address,undefined
+FUZZ_KCFLAGS	:= $(FUZZ_WARN) -fsanitize=fuzzer-no-link,address,undefined \
+		   -Dprintf=kern_printf -Dvprintf=kern_vprintf \
+		   -Dsnprintf=kern_snprintf -Dvsnprintf=kern_vsnprintf
+
+FUZZ_TARGETS	:= cpuid_dump
+FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+
+FUZZ_SAVED_GOAL	:= $(.DEFAULT_GOAL)
+
+.PHONY: fuzz fuzz-deps
+fuzz: $(FUZZ_BINS)
+	@status=0; for t in $(FUZZ_TARGETS); do \
+	    sh tests/fuzz/run.sh $(FUZZ_DIR)/fuzz_$$t \
+	    tests/fuzz/corpus/$$t tests/fuzz/$$t.dict $(FUZZ_SECONDS) || \
+	    status=1; done; exit $$status
+
+# Say which packages are missing before a compiler error would.
+fuzz-deps:
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { echo "make fuzz:" \
+	    "$(FUZZ_CC) not found; on Debian: apt-get install clang" \
+	    "libclang-rt-14-dev" >&2; exit 1; }
+	@echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n);' \
+	    'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)' \
+	    '{ return (int)(d[0] & n); }' | $(FUZZ_CC) -fsanitize=fuzzer \
+	    -x c - -o /dev/null 2>/dev/null || { echo "make fuzz:" \
+	    "$(FUZZ_CC) -fsanitize=fuzzer cannot link (no libFuzzer" \
+	    "runtime); on Debian: apt-get install libclang-rt-14-dev" >&2; \
+	    exit 1; }
+
+$(FUZZ_DIR)/fuzz_cpuid_dump: $(FUZZ_DIR)/tests/fuzz/fuzz_cpuid_dump.o \
+    $(FUZZ_DIR)/drivers/pvbus/cpuid_dump.o $(FUZZ_DIR)/kernel/printf.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
+
+$(FUZZ_DIR)/tests/fuzz/%.o: tests/fuzz/%.c | fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_DIR)/kernel/%.o: kernel/%.c | fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_KCFLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_DIR)/drivers/pvbus/%.o: drivers/pvbus/%.c | fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_KCFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(wildcard $(FUZZ_DIR)/tests/fuzz/*.d $(FUZZ_DIR)/kernel/*.d \
+    $(FUZZ_DIR)/drivers/pvbus/*.d)
+
+ifeq ($(firstword $(MAKEFILE_LIST)),$(FUZZ_MK))
+.DEFAULT_GOAL	:= fuzz
+else
+.DEFAULT_GOAL	:= $(FUZZ_SAVED_GOAL)
+endif
