@@ -9,6 +9,7 @@ PYTHON	?= python3
 QEMU	?= qemu-system-x86_64
 
 CMDLINE	?=
+PROFILE	?=
 JOBS	?= $(shell nproc 2>/dev/null || echo 2)
 
 # The freestanding set (../shared/STYLE.md "Build"): no red zone, since
@@ -79,7 +80,9 @@ $(ISO): $(KERNEL) tools/mkiso.sh | deps-iso
 # serial port on this terminal; QEMU exits when the kernel does, and so
 # does make, with 0 for a passing report (tools/run.sh maps the codes).
 # CMDLINE reaches the script through the environment, quotes and all.
-export CMDLINE
+# PROFILE=tests/cpuid-dumps/X.txt adds the dump as boot module 0 and
+# hv=replay, so the detection pass runs on that recorded machine.
+export CMDLINE PROFILE
 run: $(KERNEL) | deps-iso deps-run
 	@tools/run.sh $(KERNEL)
 

@@ -6,7 +6,7 @@
 #
 # Each line below: group, a command or file that must exist, its package.
 set -u
-group=${1:?usage: tools/deps.sh build|iso|run|test}
+group=${1:?usage: tools/deps.sh build|iso|run|test|fuzz}
 
 needs() {
 	cat <<'LIST'
@@ -24,6 +24,8 @@ test	/usr/share/OVMF/OVMF_CODE_4M.fd	ovmf
 test	prove		perl
 test	addr2line	binutils
 test	cc		gcc
+fuzz	clang		clang
+fuzz	/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a	libclang-rt-14-dev
 LIST
 }
 

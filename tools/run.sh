@@ -1,6 +1,7 @@
 #!/bin/sh
 # tools/run.sh KERNEL.elf [MODULE...]: `make run`, with the kernel command
-# line in the environment variable CMDLINE.
+# line in the environment variable CMDLINE, and optionally a recorded
+# CPUID dump in PROFILE (it becomes module 0, and hv=replay is added).
 #
 # Boot the ISO under SeaBIOS with the serial port on this terminal and
 # the isa-debug-exit device, so QEMU exits when the kernel does.  The
@@ -14,6 +15,11 @@ set -u
 kernel=${1:?usage: CMDLINE=... tools/run.sh KERNEL [MODULE...]}
 cmdline=${CMDLINE-}
 shift
+if [ -n "${PROFILE-}" ]; then
+	[ -r "$PROFILE" ] || { echo "run: PROFILE=$PROFILE: no such file" >&2; exit 8; }
+	cmdline="hv=replay${cmdline:+ $cmdline}"
+	set -- "$PROFILE" "$@"
+fi
 build=$(dirname "$kernel")
 qemu=${QEMU:-qemu-system-x86_64}
 timeout_s=${RUN_TIMEOUT:-120}
