@@ -45,8 +45,10 @@ fuzz: $(FUZZ_BINS)
 	    tests/fuzz/corpus/$$t tests/fuzz/$$t.dict $(FUZZ_SECONDS) || \
 	    status=1; done; exit $$status
 
-# Say which packages are missing before a compiler error would.
+# Say which packages are missing before a compiler error would (and, as
+# root on Debian, install them: tools/deps.sh).
 fuzz-deps:
+	@tools/deps.sh fuzz
 	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { echo "make fuzz:" \
 	    "$(FUZZ_CC) not found; on Debian: apt-get install clang" \
 	    "libclang-rt-14-dev" >&2; exit 1; }
