@@ -17,6 +17,7 @@ xen_decode(const struct hvio *io, struct pvbus_hv *hv)
 
 	if (hv->hv_maxleaf >= hv->hv_base + XEN_CPUID_VERSION) {
 		io->io_cpuid(hv->hv_base + XEN_CPUID_VERSION, 0, &r);
+		xe->xe_has_version = true;
 		xe->xe_major = (uint16_t)(r.eax >> XEN_VERSION_MAJOR_SHIFT);
 		xe->xe_minor = (uint16_t)(r.eax & XEN_VERSION_MINOR_MASK);
 	}
@@ -33,8 +34,9 @@ xen_print(const struct pvbus_hv *hv)
 {
 	const struct pvbus_xen *xe = &hv->hv_xen;
 
-	printf("pvbus0: 0x%08x: Xen %u.%u", hv->hv_base, xe->xe_major,
-	    xe->xe_minor);
+	printf("pvbus0: 0x%08x: Xen", hv->hv_base);
+	if (xe->xe_has_version)
+		printf(" %u.%u", xe->xe_major, xe->xe_minor);
 	if (xe->xe_has_hypercall)
 		printf(", %u hypercall page%s through MSR 0x%08x",
 		    xe->xe_hypercall_pages,
@@ -48,7 +50,8 @@ xen_facts(const struct pvbus_hv *hv)
 {
 	const struct pvbus_xen *xe = &hv->hv_xen;
 
-	printf(" version=%u.%u", xe->xe_major, xe->xe_minor);
+	if (xe->xe_has_version)
+		printf(" version=%u.%u", xe->xe_major, xe->xe_minor);
 	if (xe->xe_has_hypercall)
 		printf(" hypercall_msr=0x%08x hypercall_pages=%u",
 		    xe->xe_hypercall_msr, xe->xe_hypercall_pages);

@@ -135,22 +135,27 @@ pvbus_base_valid(uint32_t base, const struct cpuid_regs *r,
 int
 pvbus_sig_escape(const char sig[CPUID_HV_SIG_LEN], char *buf, size_t size)
 {
-	size_t n = 0;
+	char esc[8];
+	size_t n = 0, j;
 	int i;
 	unsigned char c;
 
 	for (i = 0; i < CPUID_HV_SIG_LEN; i++) {
 		c = (unsigned char)sig[i];
 		if (c == '\0')
-			n += snprintf(buf + n, n < size ? size - n : 0, "\\0");
+			snprintf(esc, sizeof(esc), "\\0");
 		else if (c == '"' || c == '\\')
-			n += snprintf(buf + n, n < size ? size - n : 0, "\\%c", c);
+			snprintf(esc, sizeof(esc), "\\%c", c);
 		else if (c < 0x20 || c > 0x7e)
-			n += snprintf(buf + n, n < size ? size - n : 0,
-			    "\\x%02x", c);
+			snprintf(esc, sizeof(esc), "\\x%02x", c);
 		else
-			n += snprintf(buf + n, n < size ? size - n : 0, "%c", c);
+			snprintf(esc, sizeof(esc), "%c", c);
+		for (j = 0; esc[j] != '\0'; j++, n++)	/* as snprintf cuts */
+			if (n + 1 < size)
+				buf[n] = esc[j];
 	}
+	if (size > 0)
+		buf[n < size ? n : size - 1] = '\0';
 	return (int)n;
 }
 
@@ -178,6 +183,10 @@ pvbus_record(const struct hvio *io, uint32_t base, uint32_t maxleaf,
 	struct pvbus_hv *hv;
 
 	if (sc->sc_nhv == PVBUS_HV_MAX) {
+		/*
+		 * Never seen on a real machine; the primary is then the
+		 * highest base kept, not the highest found.
+		 */
 		sc->sc_ndropped++;
 		return;
 	}

@@ -80,7 +80,8 @@ pvbus_print_name(const struct pvbus_hv *hv)
 		    hy->hy_minor);
 	else if (hv->hv_hv1 && !microsoft)
 		printf(" (Hyper-V interface)");
-	if (hv->hv_type != NULL && strcmp(hv->hv_type->pt_id, "xen") == 0)
+	if (hv->hv_type != NULL && strcmp(hv->hv_type->pt_id, "xen") == 0 &&
+	    hv->hv_xen.xe_has_version)
 		printf(" %u.%u", hv->hv_xen.xe_major, hv->hv_xen.xe_minor);
 }
 

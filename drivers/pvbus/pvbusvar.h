@@ -48,6 +48,7 @@ struct pvbus_hyperv {
 
 /* Xen facts: base+1 and base+2 (xen/include/public/arch-x86/cpuid.h). */
 struct pvbus_xen {
+	bool		xe_has_version;	/* base+1 present */
 	uint16_t	xe_major, xe_minor;
 	bool		xe_has_hypercall;	/* base+2 present */
 	uint32_t	xe_hypercall_pages;
