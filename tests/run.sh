@@ -2,8 +2,9 @@
 # tests/run.sh [-j N]: the whole test suite, as `make test` and CI run it.
 #
 #   1. host unit tests (tests/unit, under ASan and UBSan)      make check
-#   2. the boot-matrix harness's own tests                    tests/boot/test_matrix.py
-#   3. the QEMU boot matrix                                    tests/boot/matrix.py
+#   2. recorded CPUID dumps through the host replay tool       tests/replay/check.py
+#   3. the boot-matrix harness's own tests                    tests/boot/test_matrix.py
+#   4. the QEMU boot matrix                                    tests/boot/matrix.py
 #
 # Every stage runs even if an earlier one failed; each ends with its own
 # "N passed, N failed" line, and the last line here adds them up.  The
@@ -52,6 +53,7 @@ stage() {
 }
 
 stage unit make --no-print-directory check
+stage replay $python tests/replay/check.py
 stage harness $python tests/boot/test_matrix.py --summary
 stage boot $python tests/boot/matrix.py -j "$jobs"
 

@@ -110,6 +110,7 @@ main(int argc, char **argv)
 	if (pvbus_io == NULL) {
 		kern_printf("pvbus: backend error: %s\n", err);
 		fprintf(stderr, "pvbus-replay: %s\n", err);
+		free(text);
 		return 2;
 	}
 	ktap_begin(replay_tests, nitems(replay_tests));

@@ -46,6 +46,28 @@ static struct hvio hvio_replay = {
 	.io_report = replay_report,
 };
 
+/*
+ * A dump without a module string (QEMU's PVH loader gives -initrd none)
+ * is named by its own header, "# file: NAME" on the first line, as the
+ * dumps in tests/cpuid-dumps begin.
+ */
+static void
+replay_name_from_header(const char *text, size_t len)
+{
+	static const char tag[] = "# file: ";
+	size_t i, n = sizeof(tag) - 1;
+
+	if (len <= n || memcmp(text, tag, n) != 0)
+		return;
+	for (i = n; i < len && i - n < sizeof(replay_name) - 1; i++) {
+		if (text[i] == '\n' || text[i] == '\r' || text[i] < 0x20 ||
+		    text[i] > 0x7e)
+			break;
+		replay_name[i - n] = text[i];
+	}
+	replay_name[i - n] = '\0';
+}
+
 /* The name is the module's string or the file's, without directories. */
 const struct hvio *
 hvio_replay_open(const char *text, size_t len, const char *name, char *err,
@@ -57,6 +79,8 @@ hvio_replay_open(const char *text, size_t len, const char *name, char *err,
 		if (*p == '/')
 			base = p + 1;
 	snprintf(replay_name, sizeof(replay_name), "%s", base);
+	if (replay_name[0] == '\0')
+		replay_name_from_header(text, len);
 	if (cpuid_dump_parse(text, len, &replay_dump) != 0) {
 		snprintf(err, errlen, "replay %s: %s", replay_name,
 		    replay_dump.cd_error);

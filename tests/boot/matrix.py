@@ -89,6 +89,7 @@ class Case:
     requires: list = dataclasses.field(default_factory=list)
     # (kind, regex text, compiled, line number): kind "expect" or "absent"
     lines: list = dataclasses.field(default_factory=list)
+    compare_host: bool = False      # pvbus blocks == pvbus-replay's
     error: str = ""                 # the case file itself is wrong
 
     @property
@@ -98,7 +99,7 @@ class Case:
 
 CASE_KEYS = ("boot", "machine", "memory", "qemu", "cmdline", "module",
              "serial", "timeout", "verdict", "crashed", "failed",
-             "running", "requires", "expect", "absent")
+             "running", "requires", "compare-host", "expect", "absent")
 REQUIREMENTS = ("kvm", "ovmf")
 
 
@@ -170,6 +171,10 @@ def _case_set(case, key, value, lineno):
             if word not in REQUIREMENTS:
                 raise ValueError("one of " + ", ".join(REQUIREMENTS))
             case.requires.append(word)
+    elif key == "compare-host":
+        if value not in ("yes", "no"):
+            raise ValueError("yes or no")
+        case.compare_host = value == "yes"
     elif key in ("expect", "absent"):
         case.lines.append((key, value, re.compile(value), lineno))
 
@@ -189,6 +194,23 @@ def _case_check(case):
         raise CaseError("'crashed:' needs 'verdict: crash'")
     if case.failed and case.verdict != "fail":
         raise CaseError("'failed:' needs 'verdict: fail'")
+    if case.compare_host:
+        if not case.modules:
+            raise CaseError("'compare-host:' needs a 'module:' (the dump)")
+        if "hv=replay" not in cmdline_words(case.cmdline):
+            raise CaseError("'compare-host:' needs hv=replay on the "
+                            "'cmdline:'")
+        if not case.serial:
+            raise CaseError("'compare-host:' needs the serial log")
+
+
+def cmdline_words(cmdline):
+    """The words of a kernel command line, quotes removed as the kernel
+    removes them (near enough for finding hv=replay)."""
+    try:
+        return shlex.split(cmdline)
+    except ValueError:              # an unbalanced quote
+        return cmdline.split()
 
 
 def load_cases(directory):
@@ -658,6 +680,127 @@ def match_lines(expectations, lines):
     return msgs
 
 
+# --------------------------------------------------------- compare-host
+
+# The tests whose output build/host/pvbus-replay reproduces on the host
+# (tools/pvbus-replay.c): a case with "compare-host: yes" requires the
+# kernel's blocks for them to equal the tool's, line for line.
+HOST_TESTS = ("pvbus_identify", "pvbus_attach")
+
+
+def ktap_block(lines, name):
+    """The lines a top-level test printed: those after "# running NAME"
+    up to its top-level result, then that result with its number
+    replaced by N (the kernel's plan has more tests than the tool's).
+    Returns (first line's index in lines, block), or None if the test
+    did not run or has no result."""
+    start = next((i for i, l in enumerate(lines)
+                  if l.rstrip() == "# running " + name), None)
+    if start is None:
+        return None
+    for i in range(start + 1, len(lines)):
+        m = RESULT_RE.match(lines[i].rstrip())
+        if m and (m.group(3) or "").strip() == name:
+            result = re.sub(r"^(not ok|ok) \d+ ", r"\1 N ",
+                            lines[i].rstrip())
+            return start + 1, [l.rstrip() for l in lines[start + 1:i]] \
+                + [result]
+    return None
+
+
+def compare_blocks(kernel, host, names=HOST_TESTS):
+    """Messages for the first difference between the kernel's log and
+    the host tool's output in each test's block; [] if they agree."""
+    msgs = []
+    for name in names:
+        k, h = ktap_block(kernel, name), ktap_block(host, name)
+        if k is None or h is None:
+            msgs.append("compare-host: %s has no %s block (no '# running "
+                        "%s' followed by its result)" % (
+                            "the kernel's log" if k is None else
+                            "pvbus-replay's output", name, name))
+            continue
+        (kstart, kb), (hstart, hb) = k, h
+        for i in range(max(len(kb), len(hb))):
+            kl = kb[i] if i < len(kb) else None
+            hl = hb[i] if i < len(hb) else None
+            if kl == hl:
+                continue
+            msgs.append("compare-host: %s differs at its line %d: kernel "
+                        "%s, pvbus-replay %s" % (
+                            name, i + 1,
+                            "%r (log line %d)" % (kl, kstart + i + 1)
+                            if kl is not None else "(block ended)",
+                            "%r" % hl if hl is not None
+                            else "(block ended)"))
+            break
+    return msgs
+
+
+def module_name(case):
+    """The name the kernel's replay backend gives module 0: the module's
+    string without directories (drivers/pvbus/hvio_replay.c).  An ISO
+    module's string is what tools/mkiso.sh writes after module2: the
+    text after '=' in "FILE=STRING", else the file's base name.  QEMU's
+    PVH loader passes -initrd with no command line; the kernel then
+    takes the name from the dump's first line, "# file: NAME"."""
+    m = case.modules[0]
+    if not case.uses_iso:
+        try:
+            with open(os.path.join(REPO, m), "rb") as f:
+                first = f.readline().decode("ascii", "replace")
+        except OSError:
+            return ""
+        if not first.startswith("# file: "):
+            return ""
+        return first[len("# file: "):].rstrip("\r\n")[:63]
+    string = m.split("=", 1)[1] if "=" in m else os.path.basename(m)
+    return string.rsplit("/", 1)[-1][:63]
+
+
+def rename_profile(lines, old, new):
+    """The tool names the dump after its path; the kernel after its
+    module string.  Rewrite the two places the name appears, as
+    hvio_replay.c and pvbus_tree.c print them: 'profile="NAME"' in the
+    replay facts line and the ' [replay: NAME]' tag (' [replay]' when
+    the name is empty)."""
+    tag_new = " [replay: %s]" % new if new else " [replay]"
+    return [l.replace('profile="%s"' % old, 'profile="%s"' % new)
+             .replace(" [replay: %s]" % old, tag_new) for l in lines]
+
+
+def host_replay(tool, case):
+    """(lines the host tool printed for the case's dump, renamed as the
+    kernel names it, or None; why not)."""
+    if not os.path.exists(tool):
+        return None, "compare-host: %s missing (make host-tools)" % \
+            show(tool)
+    dump = case.modules[0].split("=", 1)[0] if case.uses_iso \
+        else case.modules[0]
+    try:
+        p = subprocess.run([tool, dump], cwd=REPO, capture_output=True,
+                           stdin=subprocess.DEVNULL, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return None, "compare-host: %s: %s" % (show(tool), e)
+    if p.returncode not in (0, 1):      # 2: unreadable dump
+        return None, "compare-host: %s %s exited %d: %s" % (
+            show(tool), dump, p.returncode,
+            first_stderr_line(p.stderr.decode("utf-8", "replace")))
+    lines = split_log(p.stdout)
+    name = module_name(case)
+    host = os.path.basename(dump)
+    return (rename_profile(lines, host, name) if name != host else lines,
+            None)
+
+
+def compare_host(tool, case, lines):
+    """The compare-host messages for one run's serial log."""
+    host, why = host_replay(tool, case)
+    if host is None:
+        return [why]
+    return compare_blocks(lines, host)
+
+
 # ------------------------------------------------------------ the runs
 
 def show(path):
@@ -685,6 +828,7 @@ class Runner:
         self.procs = set()          # live QEMUs, killed on ^C
         self.prove = shutil.which("prove") if not args.no_prove else None
         self.addr2line = shutil.which("addr2line")
+        self.replay_tool = os.path.join(self.build, "host", "pvbus-replay")
         os.makedirs(self.logs, exist_ok=True)
 
     # What a case needs from the host; a missing one makes it a SKIP.
@@ -882,6 +1026,8 @@ class Runner:
             sym = self.symbolize(o.rip)
             o.detail += " = " + sym if sym else ""
         msgs = judge(case, o, lines)
+        if case.compare_host:
+            msgs += compare_host(self.replay_tool, case, lines)
         if self.prove and case.serial and case.verdict == "pass":
             ours = o.verdict == "pass" and not o.problems
             disagree = self.prove_disagrees(os.path.relpath(log, REPO),
