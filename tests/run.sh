@@ -5,6 +5,7 @@
 #   2. recorded CPUID dumps through the host replay tool       tests/replay/check.py
 #   3. the boot-matrix harness's own tests                    tests/boot/test_matrix.py
 #   4. the QEMU boot matrix                                    tests/boot/matrix.py
+#   5. the CPUID dump parser under libFuzzer, FUZZ_SECONDS=10   make fuzz
 #
 # Every stage runs even if an earlier one failed; each ends with its own
 # "N passed, N failed" line, and the last line here adds them up.  The
@@ -56,6 +57,7 @@ stage unit make --no-print-directory check
 stage replay $python tests/replay/check.py
 stage harness $python tests/boot/test_matrix.py --summary
 stage boot $python tests/boot/matrix.py -j "$jobs"
+stage fuzz make --no-print-directory fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
 
 echo
 [ -z "$failed_stages" ] || echo "failed stages:$failed_stages"

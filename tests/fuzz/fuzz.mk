@@ -40,10 +40,11 @@ FUZZ_SAVED_GOAL	:= $(.DEFAULT_GOAL)
 
 .PHONY: fuzz fuzz-deps
 fuzz: $(FUZZ_BINS)
-	@status=0; for t in $(FUZZ_TARGETS); do \
-	    sh tests/fuzz/run.sh $(FUZZ_DIR)/fuzz_$$t \
-	    tests/fuzz/corpus/$$t tests/fuzz/$$t.dict $(FUZZ_SECONDS) || \
-	    status=1; done; exit $$status
+	@pass=0; fail=0; for t in $(FUZZ_TARGETS); do \
+	    if sh tests/fuzz/run.sh $(FUZZ_DIR)/fuzz_$$t \
+	    tests/fuzz/corpus/$$t tests/fuzz/$$t.dict $(FUZZ_SECONDS); \
+	    then pass=$$((pass + 1)); else fail=$$((fail + 1)); fi; done; \
+	    echo "$$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 # Say which packages are missing before a compiler error would (and, as
 # root on Debian, install them: tools/deps.sh).
