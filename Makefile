@@ -34,6 +34,7 @@ KERNEL_OBJS	= kernel/main.o kernel/trapasm.o kernel/trap.o \
 		  kernel/string.o kernel/ktap.o kernel/exit.o \
 		  kernel/bootinfo.o kernel/multiboot2.o kernel/pvh.o \
 		  kernel/cmdline.o kernel/memmap.o kernel/mainbus.o kernel/pmap.o \
+		  kernel/pmem.o \
 		  kernel/selftest.o
 PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_tree.o \
 		  drivers/pvbus/pvbus_test.o drivers/pvbus/pvconf.o \
@@ -42,7 +43,11 @@ PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_tree.o \
 		  drivers/pvbus/hvio.o drivers/pvbus/hvio_select.o \
 		  drivers/pvbus/hvio_native.o \
 		  drivers/pvbus/hvio_native_asm.o drivers/pvbus/hvio_replay.o \
-		  drivers/pvbus/cpuid_dump.o
+		  drivers/pvbus/cpuid_dump.o drivers/pvbus/sim.o \
+		  drivers/pvbus/hvio_sim.o drivers/pvbus/sim_hyperv.o \
+		  drivers/pvbus/sim_xen.o drivers/pvbus/sim_kvm.o \
+		  drivers/pvbus/hyperv.o drivers/pvbus/xen.o \
+		  drivers/pvbus/pvclock.o
 VMT_OBJS	= drivers/vmt/vmt.o
 OBJS	= $(addprefix $(BUILD)/,$(BOOT_OBJS) $(KERNEL_OBJS) $(PVBUS_OBJS) \
 	  $(VMT_OBJS))

@@ -29,7 +29,7 @@ void	kmain(uint32_t magic, uint32_t info_pa);
  */
 static const struct ktest boot_tests[] = {
 	{ "boot_info_parsed",	  selftest_bootinfo },	/* tags well-formed */
-	{ "memory_map_sane",	  selftest_memmap },	/* holds the kernel */
+	{ "memory_map_sane",	  selftest_memmap },	/* then pmem has it */
 	{ "cmdline_parsed",	  selftest_cmdline },	/* known keys only */
 	{ "exceptions_catchable", selftest_exceptions },/* #UD #GP #PF */
 	{ "hv_backend",		  pvbus_test_backend },	/* native or replay */

@@ -10,6 +10,7 @@
 
 #include "kern.h"
 #include "pmap.h"
+#include "pmem.h"
 #include "x86.h"
 
 extern uint64_t boot_pt[512];	/* boot.asm: 4 KiB pages of 0..2 MiB */
@@ -19,4 +20,25 @@ pmap_init(void)
 {
 	boot_pt[0] = 0;
 	invlpg(0);
+}
+
+/*
+ * A zeroed page from pmem: its physical address is also a pointer, as
+ * the kernel maps the first 4 GiB 1:1 and pmem hands out only those.
+ */
+void *
+page_alloc(void)
+{
+	uint64_t pa = pmem_alloc();
+
+	if (pa == 0)
+		return NULL;
+	memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
+	return (void *)(uintptr_t)pa;
+}
+
+void
+page_free(void *page)
+{
+	pmem_free((uintptr_t)page);
 }

@@ -14,6 +14,7 @@
 #include "ktap.h"
 #include "memmap.h"
 #include "multiboot2.h"
+#include "pmem.h"
 #include "selftest.h"
 #include "specialreg.h"
 #include "trap.h"
@@ -27,7 +28,9 @@ extern char __kernel_start[], __kernel_end[];	/* linker.ld */
 /* Every key the kernel reads; a key not listed here fails the test. */
 const char *const cmdline_known_keys[] = {
 	"fault",		/* selftest_fault() */
-	"hv",			/* hvio_select(): native, replay */
+	"hv",			/* hvio_select(): native, replay, sim:* */
+	"sim.fault",		/* hvio_sim_open(): faults to inject */
+	"profile",		/* hvio_select(): a dump module for sim:* */
 	NULL,
 };
 
@@ -88,6 +91,12 @@ selftest_memmap(void)
 	ktap_diag("%lu KiB available in %d of %d regions; kernel 0x%lx-0x%lx",
 	    ms.ms_avail_bytes / 1024, ms.ms_navail, ms.ms_nregions,
 	    (uintptr_t)__kernel_start, (uintptr_t)__kernel_end);
+	/* The map is believable: hand it to the page allocator. */
+	if (pmem_init(bi, (uintptr_t)__kernel_start, (uintptr_t)__kernel_end,
+	    err, sizeof(err)) != 0)
+		return ktap_fail("%s", err);
+	ktap_diag("pmem: %lu pages free in %d ranges", pmem_nfree(),
+	    pmem_nranges());
 	return KTAP_PASS;
 }
 

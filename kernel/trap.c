@@ -48,6 +48,7 @@ struct gate {
 } __attribute__((packed));
 
 extern const uint64_t trap_stubs[T_NVECTORS];		/* trapasm.asm */
+extern const uint8_t trap_stub_simexit[];		/* trapasm.asm */
 extern const uint8_t boot_stack_guard[4096];		/* boot.asm */
 extern const struct extable_entry __extable_start[], __extable_end[];
 
@@ -55,7 +56,8 @@ volatile int	trap_fixup_vector = TRAP_NONE;
 
 static uint64_t	gdt[5];		/* null, code, data, TSS (two slots) */
 static struct tss tss;
-static struct gate idt[T_NVECTORS];
+static struct gate idt[256];
+static bool	(*trap_simexit)(struct trapframe *);
 static uint8_t	df_stack[4096] __attribute__((aligned(16)));
 static int	trap_depth;
 
@@ -83,6 +85,8 @@ static const char *const trap_names[T_NVECTORS][2] = {
 const char *
 trap_name(int vector)
 {
+	if (vector == T_SIMEXIT)
+		return "SIMEXIT";
 	return vector >= 0 && vector < T_NVECTORS ? trap_names[vector][0] :
 	    "#??";
 }
@@ -90,6 +94,8 @@ trap_name(int vector)
 const char *
 trap_description(int vector)
 {
+	if (vector == T_SIMEXIT)
+		return "a simulated VM exit no simulator claimed";
 	return vector >= 0 && vector < T_NVECTORS ? trap_names[vector][1] :
 	    "not an exception vector";
 }
@@ -146,9 +152,17 @@ trap_init(void)
 	gdt_init();
 	for (v = 0; v < T_NVECTORS; v++)
 		idt_set(v, trap_stubs[v], v == T_DF ? IST_DF : 0);
+	idt_set(T_SIMEXIT, (uintptr_t)trap_stub_simexit, 0);
 	rd.rd_limit = sizeof(idt) - 1;
 	rd.rd_base = (uintptr_t)idt;
 	lidt(&rd);
+}
+
+/* A vector other than T_SIMEXIT with no gate is a #GP, not a call here. */
+void
+trap_set_simexit(bool (*handler)(struct trapframe *))
+{
+	trap_simexit = handler;
 }
 
 static const struct extable_entry *
@@ -253,6 +267,9 @@ trap(struct trapframe *tf)
 {
 	const struct extable_entry *ex;
 
+	if (tf->tf_vector == T_SIMEXIT && trap_simexit != NULL &&
+	    trap_simexit(tf))
+		return;
 	if ((ex = extable_find(tf->tf_rip)) != NULL) {
 		trap_fixup_vector = (int)tf->tf_vector;
 		tf->tf_rip = ex->ex_resume;

@@ -4,6 +4,7 @@
 #ifndef _KERNEL_TRAP_H_
 #define _KERNEL_TRAP_H_
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -28,7 +29,16 @@ struct extable_entry {
 	uint64_t	ex_resume;	/* where to go on if it does */
 };
 
+/*
+ * INT 0xF0 is the simulated hypervisors' VM exit: the hypercall pages
+ * hvio_sim.c writes execute it where a real page has VMCALL.  Not an
+ * exception; the handler reads and writes the frame's registers, and
+ * returns false for an INT 0xF0 no simulator wrote (then it is a crash).
+ */
+#define T_SIMEXIT	0xf0
+
 void	trap_init(void);
+void	trap_set_simexit(bool (*handler)(struct trapframe *));
 void	trap(struct trapframe *tf);		/* from trapasm.asm */
 const char *trap_name(int vector);		/* "#GP" */
 const char *trap_description(int vector);	/* "general protection" */

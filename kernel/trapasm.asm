@@ -38,6 +38,12 @@ trap_vec%1:
 %assign v v + 1
 %endrep
 
+; One more vector, taken with INT 0xF0 by the simulated hypervisors'
+; hypercall pages: their "VM exit" (drivers/pvbus/hvio_sim.c).
+global trap_stub_simexit
+trap_stub_simexit:
+	TRAP_NOERR 240
+
 ; The CPU aligned RSP to 16 bytes before its pushes in 64-bit mode; with
 ; its 5 words, our 2 and the 15 below (22 words in all) it is still
 ; aligned when we call trap(), as the SysV ABI requires.

@@ -22,6 +22,7 @@
 #include "hvio.h"
 #include "kern.h"
 #include "ktap.h"
+#include "pmem.h"
 #include "pvbusvar.h"
 
 #define DUMP_MAX	(1024 * 1024)	/* as the kernel's module limit */
@@ -61,6 +62,29 @@ panic(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n");
 	exit(3);
+}
+
+/*
+ * The kernel-only services the child drivers link against.  A replay
+ * has CPUID only (io_cpuid_only), so no child that needs them attaches;
+ * reaching one is a bug.
+ */
+void
+hvio_call_page(struct vm_regs *r __unused, uintptr_t entry __unused)
+{
+	panic("hvio_call_page: a child attached under replay");
+}
+
+void *
+page_alloc(void)
+{
+	panic("page_alloc: a child attached under replay");
+}
+
+void
+page_free(void *page __unused)
+{
+	panic("page_free: a child attached under replay");
 }
 
 static const struct ktest replay_tests[] = {

@@ -18,16 +18,21 @@
 
 /*
  * The registers of a VMware backdoor call or a hypercall, in and out.
- * Every one may come back changed (open-vm-tools backdoor_types.h).
+ * Every one may come back changed (open-vm-tools backdoor_types.h; Xen
+ * clobbers its argument registers, Hyper-V RAX, RCX, RDX and R8-R11).
+ * The order is hvio_native_asm.asm's.
  */
 struct vm_regs {
 	uint64_t	vr_rax, vr_rbx, vr_rcx, vr_rdx;
 	uint64_t	vr_rsi, vr_rdi, vr_rbp;
+	uint64_t	vr_r8, vr_r9, vr_r10, vr_r11;
 };
 
 struct hvio {
 	const char	*io_name;	/* "native", "replay", "sim:..." */
 	const char	*io_detail;	/* "" or what it replays */
+	bool		io_cpuid_only;	/* a replay: CPUID is all there is, */
+					/* so no child may attach on MSRs */
 
 	void	(*io_cpuid)(uint32_t leaf, uint32_t subleaf,
 		    struct cpuid_regs *out);
@@ -68,8 +73,9 @@ struct hvio {
 extern const struct hvio hvio_native;
 
 /*
- * hvio.c: the backend the command line asks for: hv=native (the
- * default) or hv=replay (CPUID from the dump in boot module 0).
+ * hvio_select.c: the backend the command line asks for: hv=native (the
+ * default), hv=replay (CPUID from the dump in boot module 0) or
+ * hv=sim:<model> (simvar.h; sim.fault= and profile= refine it).
  * Returns NULL with a sentence in err if that cannot be had.
  */
 struct cmdline;
@@ -80,6 +86,16 @@ const struct hvio *hvio_select(const struct cmdline *cl,
 /* hvio_replay.c: CPUID from a recorded dump (cpuid_dump.h). */
 const struct hvio *hvio_replay_open(const char *text, size_t len,
 	    const char *name, char *err, size_t errlen);
+
+/*
+ * Call into a hypercall page (Hyper-V: offset 0; Xen: 32 bytes per call
+ * number) with these registers, and store what comes back.  The page is
+ * ordinary code the hypervisor wrote into guest memory, so this is the
+ * same for every backend: on a real hypervisor the page holds VMCALL,
+ * under a simulator it holds the simulator's exit (hvio_sim.c).
+ * hvio_native_asm.asm.
+ */
+void	hvio_call_page(struct vm_regs *r, uintptr_t entry);
 
 /* A backend's refusal: CPUID works, nothing else answers. */
 int	hvio_no_msr_read(uint32_t msr, uint64_t *val);

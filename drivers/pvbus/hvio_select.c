@@ -9,12 +9,28 @@
 #include "hvio.h"
 #include "ktap.h"
 #include "pvbusvar.h"
+#include "cpuid_dump.h"
+#include "simvar.h"
 
 /* A replay profile is a text file of a few KiB; this is generous. */
 #define HVIO_PROFILE_MAX	(1024 * 1024)
 #define HVIO_MAPPED_TOP		0x100000000ULL	/* boot.asm maps 4 GiB */
 
-/* Boot module 0 as a dump: its bytes must be mapped, and not too many. */
+/* The bytes of a module that should hold a dump: mapped, and not too many. */
+static bool
+hvio_module_ok(const struct bi_module *m, char *err, size_t errlen)
+{
+	if (m->mod_end <= m->mod_start || m->mod_end > HVIO_MAPPED_TOP ||
+	    m->mod_end - m->mod_start > HVIO_PROFILE_MAX) {
+		snprintf(err, errlen, "module \"%s\" at 0x%lx-0x%lx is empty, "
+		    "above 4 GiB or over %d bytes", m->mod_string,
+		    m->mod_start, m->mod_end, HVIO_PROFILE_MAX);
+		return false;
+	}
+	return true;
+}
+
+/* Boot module 0 as a dump. */
 static const struct hvio *
 hvio_select_replay(const struct bootinfo *bi, char *err, size_t errlen)
 {
@@ -25,15 +41,59 @@ hvio_select_replay(const struct bootinfo *bi, char *err, size_t errlen)
 		    "CPUID dump");
 		return NULL;
 	}
-	if (m->mod_end <= m->mod_start || m->mod_end > HVIO_MAPPED_TOP ||
-	    m->mod_end - m->mod_start > HVIO_PROFILE_MAX) {
-		snprintf(err, errlen, "hv=replay: module 0 at 0x%lx-0x%lx is "
-		    "empty, above 4 GiB or over %d bytes", m->mod_start,
-		    m->mod_end, HVIO_PROFILE_MAX);
+	if (!hvio_module_ok(m, err, errlen))
 		return NULL;
-	}
 	return hvio_replay_open((const char *)(uintptr_t)m->mod_start,
 	    (size_t)(m->mod_end - m->mod_start), m->mod_string, err, errlen);
+}
+
+/*
+ * profile=NAME: the module whose string (without directories) is NAME,
+ * parsed as a dump for the simulator's CPUID.
+ */
+static struct cpuid_dump *
+hvio_select_profile(const char *name, const struct bootinfo *bi, char *err,
+    size_t errlen)
+{
+	static struct cpuid_dump profile;
+	const struct bi_module *m;
+	const char *base, *p;
+	int i;
+
+	for (i = 0; i < bi->bi_nmodules; i++) {
+		m = &bi->bi_modules[i];
+		for (base = p = m->mod_string; *p != '\0'; p++)
+			if (*p == '/')
+				base = p + 1;
+		if (strcmp(base, name) != 0)
+			continue;
+		if (!hvio_module_ok(m, err, errlen))
+			return NULL;
+		if (cpuid_dump_parse((const char *)(uintptr_t)m->mod_start,
+		    (size_t)(m->mod_end - m->mod_start), &profile) != 0) {
+			snprintf(err, errlen, "profile %s: %s", name,
+			    profile.cd_error);
+			return NULL;
+		}
+		return &profile;
+	}
+	snprintf(err, errlen, "profile=%s: no boot module by that name", name);
+	return NULL;
+}
+
+static const struct hvio *
+hvio_select_sim(const char *model, const struct cmdline *cl,
+    const struct bootinfo *bi, char *err, size_t errlen)
+{
+	const char *faults = cmdline_get(cl, "sim.fault");
+	const char *name = cmdline_get(cl, "profile");
+	struct cpuid_dump *profile = NULL;
+
+	if (name != NULL &&
+	    (profile = hvio_select_profile(name, bi, err, errlen)) == NULL)
+		return NULL;
+	return hvio_sim_open(model, faults != NULL ? faults : "", profile, err,
+	    errlen);
 }
 
 const struct hvio *
@@ -46,7 +106,9 @@ hvio_select(const struct cmdline *cl, const struct bootinfo *bi, char *err,
 		return &hvio_native;
 	if (strcmp(hv, "replay") == 0)
 		return hvio_select_replay(bi, err, errlen);
-	snprintf(err, errlen, "hv=%s: want native or replay", hv);
+	if (strncmp(hv, "sim:", 4) == 0)
+		return hvio_select_sim(hv + 4, cl, bi, err, errlen);
+	snprintf(err, errlen, "hv=%s: want native, replay or sim:<model>", hv);
 	return NULL;
 }
 

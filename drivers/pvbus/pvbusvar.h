@@ -162,6 +162,14 @@ int	pvbus_test_backend(void);
 int	pvbus_test_identify(void);
 int	pvbus_test_attach(void);
 
+/* Children (pvconf.c lists them): hyperv.c, xen.c, pvclock.c. */
+int	hyperv_match(const struct pv_attach_args *);
+int	hyperv_attach(const struct pv_attach_args *);
+int	xen_match(const struct pv_attach_args *);
+int	xen_attach(const struct pv_attach_args *);
+int	pvclock_match(const struct pv_attach_args *);
+int	pvclock_attach(const struct pv_attach_args *);
+
 /* Per-vendor decoders (hv_*.c). */
 void	hyperv_decode(const struct hvio *, struct pvbus_hv *);
 void	hyperv_print(const struct pvbus_hv *);

@@ -8,6 +8,9 @@
 #include "../vmt/vmtvar.h"
 
 const struct pv_driver pvbus_drivers[] = {
-	{ "vmt", vmt_match, vmt_attach },	/* VMware Tools: backdoor */
+	{ "hyperv", hyperv_match, hyperv_attach },	/* Hv#1: hypercalls */
+	{ "xen", xen_match, xen_attach },		/* Xen: hypercall page */
+	{ "pvclock", pvclock_match, pvclock_attach },	/* KVM: kvmclock */
+	{ "vmt", vmt_match, vmt_attach },		/* VMware backdoor */
 };
 const int pvbus_ndrivers = nitems(pvbus_drivers);

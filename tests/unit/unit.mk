@@ -55,6 +55,7 @@ PVBUS_REPLAY	:= $(UNIT_DIR)/pvbus-replay
 PVBUS_REPLAY_OBJS := $(UNIT_DIR)/tools/pvbus-replay.o \
 		   $(addprefix $(UNIT_PV)/,pvbus.o pvbus_tree.o pvbus_test.o \
 		   pvconf.o hv_hyperv.o hv_kvm.o hv_xen.o hv_vmware.o hvio.o \
+		   hyperv.o xen.o pvclock.o \
 		   hvio_replay.o cpuid_dump.o) $(UNIT_VMT)/vmt.o \
 		   $(addprefix $(UNIT_K)/,ktap.o printf.o memmap.o)
 

@@ -1,0 +1,21 @@
+/* PLACEHOLDER, replaced by the hyperv model: an interface that answers nothing. */
+
+#include "kern.h"
+#include "simvar.h"
+
+static bool
+sim_hyperv_cpuid(struct sim_iface *si __unused, uint32_t leaf __unused,
+    uint32_t subleaf __unused, struct cpuid_regs *out __unused)
+{
+	return false;
+}
+
+void
+sim_hyperv_init(struct sim_iface *si, uint32_t base)
+{
+	
+	memset(si, 0, sizeof(*si));
+	si->si_name = "hyperv";
+	si->si_base = base;
+	si->si_cpuid = sim_hyperv_cpuid;
+}

@@ -1,0 +1,112 @@
+/*
+ * The simulated hypervisors (hv=sim:<name>): behavioural models of
+ * Hyper-V, Xen and KVM that follow the rules of the fact sheet, so CI
+ * without KVM runs the guest code of hyperv.c, xen.c and pvclock.c for
+ * real.  hvio_sim.c is the backend: it answers CPUID, MSRs and
+ * VMCALL/VMMCALL by asking each interface of the model in turn, and
+ * takes the simulated VM exits.
+ *
+ * A VM exit: where a real hypercall page holds VMCALL, a simulated one
+ * holds INT 0xF0 (T_SIMEXIT, kernel/trap.h).  The trap hands the
+ * registers to hvio_sim.c, which passes them to the interface whose page
+ * the INT is in; the interface does what the hypervisor would, writes
+ * the result registers, and the IRETQ resumes the page's RET.
+ *
+ * Guest memory: the kernel maps memory 1:1, so a guest physical address
+ * is also a pointer the model can read and write, as KVM writes guest
+ * RAM.  The unit tests give the models heap pages the same way.
+ */
+#ifndef _DRIVERS_PVBUS_SIMVAR_H_
+#define _DRIVERS_PVBUS_SIMVAR_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hvio.h"
+
+#define SIM_EXIT_INSN	0xf0cd		/* "INT 0xF0" as a little-endian u16 */
+#define SIM_EXIT_LEN	2
+
+/* One interface of a model, at one CPUID base. */
+struct sim_iface {
+	const char	*si_name;	/* "hyperv", "xen", "kvm" */
+	uint32_t	si_base;	/* its CPUID block */
+
+	/*
+	 * A leaf in [si_base, si_base + 0xff]: fill out and return true,
+	 * or false for a leaf past the block's end (answered with zeros).
+	 */
+	bool	(*si_cpuid)(struct sim_iface *, uint32_t leaf,
+		    uint32_t subleaf, struct cpuid_regs *out);
+
+	/* ENOENT: not this interface's MSR; EFAULT: the #GP it raises. */
+	int	(*si_rdmsr)(struct sim_iface *, uint32_t msr, uint64_t *val);
+	int	(*si_wrmsr)(struct sim_iface *, uint32_t msr, uint64_t val);
+
+	/*
+	 * An exit from a page this interface filled; rip is the address
+	 * of the INT.  ENOENT: not its page.
+	 */
+	int	(*si_exit)(struct sim_iface *, struct vm_regs *r, uintptr_t rip);
+
+	/* VMCALL (vmmcall false) or VMMCALL; ENOENT: not its call. */
+	int	(*si_hypercall)(struct sim_iface *, struct vm_regs *r,
+		    bool vmmcall);
+
+	void		*si_state;	/* the model's own */
+};
+
+/* Faults injected on request (sim.fault=a,b on the command line). */
+#define SIM_FAULT_HYPERCALL_MSR_IGNORED	0x01	/* the enable never sticks */
+#define SIM_FAULT_PAGE_NOT_FILLED	0x02	/* enabled, page left as is */
+#define SIM_FAULT_STATUS_ERROR		0x04	/* every call fails */
+#define SIM_FAULT_CLOCK_ODD_VERSION	0x08	/* clock stuck mid-update */
+#define SIM_FAULT_GARBAGE_CPUID		0x10	/* base EAX out of its block */
+
+struct sim {
+	const char	*sm_name;	/* "sim:kvm+hyperv" */
+	int		sm_niface;
+	struct sim_iface sm_iface[2];
+	uint32_t	sm_faults;	/* SIM_FAULT_* */
+	bool		sm_amd;		/* VMMCALL is the CPU's instruction */
+	uint64_t	sm_tsc_hz;	/* the TSC rate the clocks assume */
+};
+
+extern struct sim sim;
+
+static inline bool
+sim_fault(uint32_t f)
+{
+	return (sim.sm_faults & f) != 0;
+}
+
+/* sim.c: the model's set-up and the dispatch to its interfaces. */
+int	sim_setup(const char *name, uint32_t faults, char *err, size_t errlen);
+bool	sim_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out);
+int	sim_rdmsr(uint32_t msr, uint64_t *val);
+int	sim_wrmsr(uint32_t msr, uint64_t val);
+int	sim_exit(struct vm_regs *r, uintptr_t rip);
+int	sim_hypercall(struct vm_regs *r, bool vmmcall);
+
+/*
+ * hvio_sim.c: set up model "name" ("hyperv", "xen", "kvm",
+ * "kvm+hyperv", "xen+viridian") with these faults ("a,b" or ""), CPUID
+ * from a dump if one is given.  NULL with a sentence in err otherwise.
+ */
+struct cpuid_dump;
+const struct hvio *hvio_sim_open(const char *name, const char *faults,
+	    struct cpuid_dump *profile, char *err, size_t errlen);
+
+/* Parse "a,b" into SIM_FAULT_* bits; EINVAL naming an unknown one. */
+int	sim_parse_faults(const char *s, uint32_t *faults, char *err,
+	    size_t errlen);
+
+/* The TSC the simulated clocks run on (rdtsc in the kernel). */
+uint64_t sim_rdtsc(void);
+
+/* The models (sim_hyperv.c, sim_xen.c, sim_kvm.c). */
+void	sim_hyperv_init(struct sim_iface *si, uint32_t base);
+void	sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr);
+void	sim_kvm_init(struct sim_iface *si, uint32_t base);
+
+#endif
