@@ -4,8 +4,11 @@
  * pmem_init() takes the available RAM of the loader's memory map (type 1,
  * Multiboot2 Specification version 2.0, 3.6.8; PVH's E820 types match),
  * keeps [PMEM_LOW, PMEM_HIGH) of it in whole pages, and cuts out the
- * kernel, the boot modules and the boot information.  What is left is
- * handed out one page at a time, lowest first.
+ * kernel, the boot modules, the boot information and any other entry
+ * that lies over RAM.  What is left is handed out one page at a time,
+ * lowest first.  At most PMEM_RANGES_MAX ranges are kept: with more
+ * pieces than that the smallest are left out, which costs a few pages
+ * and is not an error.
  *
  * Three tables:
  * - pmem_orig: the free ranges as pmem_init() left them.  A page outside
@@ -26,7 +29,6 @@
 #include "pmem.h"
 
 #define PMEM_STACK_MAX	64
-#define PMEM_HOLES_MAX	(BI_MODULES_MAX + 2)	/* kernel, info block */
 
 #define page_trunc(x)	((x) & ~(uint64_t)(PAGE_SIZE - 1))
 #define page_round(x)	page_trunc((x) + PAGE_SIZE - 1)
@@ -121,92 +123,104 @@ list_contains(const struct pmem_list *l, uint64_t pa)
 	return false;
 }
 
+/* The index of a range sharing a byte with [start, end), or -1. */
+static int
+list_overlap(const struct pmem_list *l, uint64_t start, uint64_t end)
+{
+	int i;
+
+	for (i = 0; i < l->pl_n; i++)
+		if (l->pl_r[i].pr_start < end && start < l->pl_r[i].pr_end)
+			return i;
+	return -1;
+}
+
 /*
- * Add [start, end) rounded outward to the holes, kept sorted by start.
- * Only the part below PMEM_HIGH matters, and clipping there first keeps
- * the rounding from wrapping past 2^64.
+ * Take [start, end), rounded outward to pages, out of l.  A range that
+ * straddles it is removed and its two ends put back, which may drop the
+ * smallest range if l was full.  Only the part below PMEM_HIGH matters,
+ * and clipping there first keeps the rounding from wrapping past 2^64.
  */
 static void
-hole_add(struct pmem_range *h, int *nh, uint64_t start, uint64_t end)
+list_cut(struct pmem_list *l, uint64_t start, uint64_t end)
 {
+	struct pmem_range r;
 	int i;
 
 	end = min64(end, PMEM_HIGH);
 	if (start >= end)
-		return;
-	for (i = *nh; i > 0 && h[i - 1].pr_start > start; i--)
-		h[i] = h[i - 1];
-	h[i] = (struct pmem_range){ page_trunc(start), page_round(end) };
-	(*nh)++;
+		return;		/* an empty hole takes no page */
+	end = page_round(end);
+	start = page_trunc(start);
+	while ((i = list_overlap(l, start, end)) != -1) {
+		r = l->pl_r[i];
+		list_remove(l, i);
+		if (r.pr_start < start)
+			(void)list_insert(l, r.pr_start, start);
+		if (end < r.pr_end)
+			(void)list_insert(l, end, r.pr_end);
+	}
 }
 
-/* Everything pmem must not hand out; returns how many holes. */
-static int
-holes_collect(const struct bootinfo *bi, uint64_t kstart, uint64_t kend,
-    struct pmem_range *h)
+/* The end of a map entry, or 2^64 - 1 if it would wrap past 2^64. */
+static uint64_t
+entry_end(const struct bi_mmap *m)
 {
-	int i, nh = 0, nmod;
-
-	hole_add(h, &nh, kstart, kend);
-	nmod = bi->bi_nmodules < BI_MODULES_MAX ? bi->bi_nmodules :
-	    BI_MODULES_MAX;
-	for (i = 0; i < nmod; i++)
-		hole_add(h, &nh, bi->bi_modules[i].mod_start,
-		    bi->bi_modules[i].mod_end);
-	if (bi->bi_info_pa < PMEM_HIGH)	/* so the sum cannot wrap */
-		hole_add(h, &nh, bi->bi_info_pa,
-		    bi->bi_info_pa + bi->bi_info_size);
-	return nh;
+	if (m->mm_base + m->mm_length < m->mm_base)
+		return UINT64_MAX;
+	return m->mm_base + m->mm_length;
 }
 
 /*
- * Add the whole pages of [start, end) to pmem_orig, less the holes.
- * The holes are sorted by start and may overlap each other; 'cur' is the
- * first byte no hole before it covers.
+ * The whole pages of an available entry in [PMEM_LOW, PMEM_HIGH).  Both
+ * ends are clipped before rounding, so neither can wrap.
  */
 static void
-region_add(uint64_t start, uint64_t end, const struct pmem_range *h, int nh)
-{
-	uint64_t cur = page_round(start);
-	int i;
-
-	end = page_trunc(end);
-	for (i = 0; i < nh && cur < end; i++) {
-		if (h[i].pr_end <= cur)
-			continue;
-		if (h[i].pr_start >= end)
-			break;
-		if (h[i].pr_start > cur)
-			list_insert(&pmem_orig, cur, h[i].pr_start);
-		cur = h[i].pr_end;
-	}
-	if (cur < end)
-		list_insert(&pmem_orig, cur, end);
-}
-
-/* One available entry, clipped to [PMEM_LOW, PMEM_HIGH). */
-static void
-entry_add(const struct bi_mmap *m, const struct pmem_range *h, int nh)
+entry_add(const struct bi_mmap *m)
 {
 	uint64_t start, end;
 
-	if (m->mm_type != MB2_MEMORY_AVAILABLE)
-		return;
 	start = m->mm_base > PMEM_LOW ? m->mm_base : PMEM_LOW;
-	end = m->mm_base + m->mm_length;
-	if (end < m->mm_base)		/* wraps past 2^64 */
-		end = PMEM_HIGH;
-	end = min64(end, PMEM_HIGH);
+	end = min64(entry_end(m), PMEM_HIGH);
+	if (start >= end)
+		return;
+	start = page_round(start);
+	end = page_trunc(end);
 	if (start < end)
-		region_add(start, end, h, nh);
+		(void)list_insert(&pmem_orig, start, end);
+}
+
+/*
+ * Cut out what we run in and what the loader left us.  Other entry
+ * types come out too: firmware may list a reserved area inside RAM
+ * (memmap_check() allows it), and then the reserved entry wins.
+ */
+static void
+holes_cut(const struct bootinfo *bi, uint64_t kstart, uint64_t kend,
+    int nmmap)
+{
+	const struct bi_module *mod;
+	int i;
+
+	list_cut(&pmem_orig, kstart, kend);
+	for (i = 0; i < bi->bi_nmodules && i < BI_MODULES_MAX; i++) {
+		mod = &bi->bi_modules[i];
+		list_cut(&pmem_orig, mod->mod_start, mod->mod_end);
+	}
+	if (bi->bi_info_pa < PMEM_HIGH)	/* so the sum cannot wrap */
+		list_cut(&pmem_orig, bi->bi_info_pa,
+		    bi->bi_info_pa + bi->bi_info_size);
+	for (i = 0; i < nmmap; i++)
+		if (bi->bi_mmap[i].mm_type != MB2_MEMORY_AVAILABLE)
+			list_cut(&pmem_orig, bi->bi_mmap[i].mm_base,
+			    entry_end(&bi->bi_mmap[i]));
 }
 
 int
 pmem_init(const struct bootinfo *bi, uint64_t kstart, uint64_t kend,
     char *err, size_t errlen)
 {
-	struct pmem_range holes[PMEM_HOLES_MAX];
-	int i, nh, nmmap;
+	int i, nmmap;
 
 	memset(&pmem_orig, 0, sizeof(pmem_orig));
 	memset(&pmem_ranges, 0, sizeof(pmem_ranges));
@@ -216,10 +230,11 @@ pmem_init(const struct bootinfo *bi, uint64_t kstart, uint64_t kend,
 		snprintf(err, errlen, "pmem: no memory map");
 		return EINVAL;
 	}
-	nh = holes_collect(bi, kstart, kend, holes);
 	nmmap = bi->bi_nmmap < BI_MMAP_MAX ? bi->bi_nmmap : BI_MMAP_MAX;
 	for (i = 0; i < nmmap; i++)
-		entry_add(&bi->bi_mmap[i], holes, nh);
+		if (bi->bi_mmap[i].mm_type == MB2_MEMORY_AVAILABLE)
+			entry_add(&bi->bi_mmap[i]);
+	holes_cut(bi, kstart, kend, nmmap);
 	if (pmem_orig.pl_n == 0) {
 		snprintf(err, errlen, "pmem: no free page between 1 MiB and "
 		    "4 GiB");

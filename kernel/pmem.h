@@ -33,6 +33,9 @@ uint64_t pmem_alloc(void);
 /* Give a page back (it is handed out again before untouched memory). */
 void	pmem_free(uint64_t pa);
 
+/* Frees refused: misaligned, never ours, or already free. */
+extern int pmem_nbadfree;
+
 /* Pages still free, and how many ranges they are in. */
 uint64_t pmem_nfree(void);
 int	pmem_nranges(void);

@@ -43,7 +43,8 @@ UNIT_CFLAGS	:= -std=c11 -g -O1 -Wall -Wextra -Werror \
 UNIT_RENAMES	:= -Dprintf=kern_printf -Dvprintf=kern_vprintf \
 		   -Dsnprintf=kern_snprintf -Dvsnprintf=kern_vsnprintf
 
-UNIT_TESTS	:= printf multiboot2 pvh cmdline ktap memmap cpuid_dump pvbus
+UNIT_TESTS	:= printf multiboot2 pvh cmdline ktap memmap cpuid_dump pvbus \
+		   pmem
 UNIT_BINS	:= $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
 UNIT_K		:= $(UNIT_DIR)/kernel
 UNIT_PV		:= $(UNIT_DIR)/drivers/pvbus
@@ -84,6 +85,7 @@ $(UNIT_DIR)/test_pvh: $(UNIT_K)/pvh.o $(UNIT_K)/multiboot2.o \
 $(UNIT_DIR)/test_cmdline: $(UNIT_K)/cmdline.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_ktap: $(UNIT_K)/ktap.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_memmap: $(UNIT_K)/memmap.o $(UNIT_K)/printf.o
+$(UNIT_DIR)/test_pmem: $(UNIT_K)/pmem.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_cpuid_dump: $(UNIT_PV)/cpuid_dump.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_pvbus: $(UNIT_DIR)/tests/unit/hvio_table.o \
     $(addprefix $(UNIT_PV)/,pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
