@@ -101,6 +101,7 @@ CASE_KEYS = ("boot", "machine", "memory", "qemu", "cmdline", "module",
              "serial", "timeout", "verdict", "crashed", "failed",
              "running", "requires", "compare-host", "expect", "absent")
 REQUIREMENTS = ("kvm", "ovmf")
+QEMU_MIN_RE = re.compile(r"^qemu>=(\d+)\.(\d+)$")     # requires: qemu>=8.0
 
 
 def parse_case(text, name):
@@ -168,8 +169,9 @@ def _case_set(case, key, value, lineno):
         case.running = value
     elif key == "requires":
         for word in value.split():
-            if word not in REQUIREMENTS:
-                raise ValueError("one of " + ", ".join(REQUIREMENTS))
+            if word not in REQUIREMENTS and not QEMU_MIN_RE.match(word):
+                raise ValueError("one of " + ", ".join(REQUIREMENTS) +
+                                 " or qemu>=MAJOR.MINOR")
             case.requires.append(word)
     elif key == "compare-host":
         if value not in ("yes", "no"):
@@ -831,8 +833,27 @@ class Runner:
         self.replay_tool = os.path.join(self.build, "host", "pvbus-replay")
         os.makedirs(self.logs, exist_ok=True)
 
+    def qemu_version(self):
+        """(major, minor) of the QEMU binary, read once; (0, 0) if unknown."""
+        if not hasattr(self, "_qemu_version"):
+            self._qemu_version = (0, 0)
+            try:
+                out = subprocess.run([self.args.qemu, "--version"],
+                                     capture_output=True, timeout=30).stdout
+                m = re.search(rb"version (\d+)\.(\d+)", out)
+                if m:
+                    self._qemu_version = (int(m.group(1)), int(m.group(2)))
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        return self._qemu_version
+
     # What a case needs from the host; a missing one makes it a SKIP.
     def missing(self, case):
+        for word in case.requires:
+            m = QEMU_MIN_RE.match(word)
+            if m and self.qemu_version() < (int(m.group(1)), int(m.group(2))):
+                return "needs QEMU %s.%s or newer, have %d.%d" % (
+                    m.group(1), m.group(2), *self.qemu_version())
         if "ovmf" in case.requires:
             for f in (OVMF_CODE, OVMF_VARS):
                 if not os.path.exists(f):

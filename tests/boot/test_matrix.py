@@ -793,5 +793,16 @@ def main():
     sys.exit(0 if r.wasSuccessful() else 1)
 
 
+
+class RequiresTest(unittest.TestCase):
+
+    def test_qemu_version_requirement_parses_and_rejects_junk(self):
+        c = matrix.parse_case("boot: pvh\nrequires: kvm qemu>=8.0\n", "x")
+        self.assertEqual(c.requires, ["kvm", "qemu>=8.0"])
+        with self.assertRaises(matrix.CaseError):
+            matrix.parse_case("boot: pvh\nrequires: qemu>=8\n", "x")
+        with self.assertRaises(matrix.CaseError):
+            matrix.parse_case("boot: pvh\nrequires: xen\n", "x")
+
 if __name__ == "__main__":
     main()

@@ -45,6 +45,7 @@ UNIT_RENAMES	:= -Dprintf=kern_printf -Dvprintf=kern_vprintf \
 
 UNIT_TESTS	:= printf multiboot2 pvh cmdline ktap memmap cpuid_dump pvbus \
 		   pmem
+UNIT_TESTS	+= sim_xen
 UNIT_BINS	:= $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
 UNIT_K		:= $(UNIT_DIR)/kernel
 UNIT_PV		:= $(UNIT_DIR)/drivers/pvbus
@@ -90,6 +91,9 @@ $(UNIT_DIR)/test_cpuid_dump: $(UNIT_PV)/cpuid_dump.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_pvbus: $(UNIT_DIR)/tests/unit/hvio_table.o \
     $(addprefix $(UNIT_PV)/,pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
     hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/printf.o
+$(UNIT_DIR)/test_sim_xen: $(addprefix $(UNIT_PV)/,sim.o sim_xen.o \
+    sim_hyperv.o sim_kvm.o xen.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
+    hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o
 
 $(UNIT_K)/%.o: kernel/%.c
 	@mkdir -p $(@D)
