@@ -21,6 +21,7 @@ then run_case() and main() (how QEMU is started).
 import argparse
 import concurrent.futures
 import dataclasses
+import fcntl
 import fnmatch
 import hashlib
 import os
@@ -100,7 +101,7 @@ class Case:
 CASE_KEYS = ("boot", "machine", "memory", "qemu", "cmdline", "module",
              "serial", "timeout", "verdict", "crashed", "failed",
              "running", "requires", "compare-host", "expect", "absent")
-REQUIREMENTS = ("kvm", "ovmf")
+REQUIREMENTS = ("kvm", "kvm-hyperv", "ovmf")
 QEMU_MIN_RE = re.compile(r"^qemu>=(\d+)\.(\d+)$")     # requires: qemu>=8.0
 
 
@@ -858,11 +859,19 @@ class Runner:
             for f in (OVMF_CODE, OVMF_VARS):
                 if not os.path.exists(f):
                     return "%s not found (Debian: ovmf)" % f
-        if "kvm" in case.requires:
+        if "kvm" in case.requires or "kvm-hyperv" in case.requires:
             try:
-                os.close(os.open("/dev/kvm", os.O_RDWR))
+                fd = os.open("/dev/kvm", os.O_RDWR)
             except OSError as e:
                 return "/dev/kvm not usable (%s)" % e.strerror
+            try:
+                # KVM_CHECK_EXTENSION (_IO(0xAE, 0x03)) for KVM_CAP_HYPERV
+                # (44): a nested or stripped host may lack the emulation.
+                if "kvm-hyperv" in case.requires and \
+                        fcntl.ioctl(fd, 0xAE03, 44) == 0:
+                    return "KVM without Hyper-V emulation (KVM_CAP_HYPERV 0)"
+            finally:
+                os.close(fd)
         if case.uses_iso:
             for tool in ("grub-mkrescue", "xorriso"):
                 if not shutil.which(tool):

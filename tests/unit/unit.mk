@@ -46,6 +46,7 @@ UNIT_RENAMES	:= -Dprintf=kern_printf -Dvprintf=kern_vprintf \
 UNIT_TESTS	:= printf multiboot2 pvh cmdline ktap memmap cpuid_dump pvbus \
 		   pmem
 UNIT_TESTS	+= sim_xen
+UNIT_TESTS	+= sim_hyperv
 UNIT_BINS	:= $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
 UNIT_K		:= $(UNIT_DIR)/kernel
 UNIT_PV		:= $(UNIT_DIR)/drivers/pvbus
@@ -93,6 +94,10 @@ $(UNIT_DIR)/test_pvbus: $(UNIT_DIR)/tests/unit/hvio_table.o \
     hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_sim_xen: $(addprefix $(UNIT_PV)/,sim.o sim_xen.o \
     sim_hyperv.o sim_kvm.o xen.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
+    hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o
+
+$(UNIT_DIR)/test_sim_hyperv: $(addprefix $(UNIT_PV)/,sim.o sim_hyperv.o \
+    sim_xen.o sim_kvm.o hyperv.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
     hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o
 
 $(UNIT_K)/%.o: kernel/%.c
