@@ -47,6 +47,7 @@ UNIT_TESTS	:= printf multiboot2 pvh cmdline ktap memmap cpuid_dump pvbus \
 		   pmem
 UNIT_TESTS	+= sim_xen
 UNIT_TESTS	+= sim_hyperv
+UNIT_TESTS	+= sim_kvm
 UNIT_BINS	:= $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
 UNIT_K		:= $(UNIT_DIR)/kernel
 UNIT_PV		:= $(UNIT_DIR)/drivers/pvbus
@@ -99,6 +100,10 @@ $(UNIT_DIR)/test_sim_xen: $(addprefix $(UNIT_PV)/,sim.o sim_xen.o \
 $(UNIT_DIR)/test_sim_hyperv: $(addprefix $(UNIT_PV)/,sim.o sim_hyperv.o \
     sim_xen.o sim_kvm.o hyperv.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
     hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o
+
+$(UNIT_DIR)/test_sim_kvm: $(addprefix $(UNIT_PV)/,sim.o sim_kvm.o \
+    pvclock.o pvbus.o hv_hyperv.o hv_kvm.o hv_xen.o hv_vmware.o hvio.o) \
+    $(UNIT_K)/ktap.o $(UNIT_K)/printf.o
 
 $(UNIT_K)/%.o: kernel/%.c
 	@mkdir -p $(@D)
