@@ -44,7 +44,7 @@ kmain(uint32_t magic, uint32_t info_pa)
 	cons_init();		/* COM1 first, so every later step can talk */
 	trap_init();		/* a fault prints registers, not a reboot */
 	bootinfo_init(magic, info_pa, &bootinfo);	/* one struct, two paths */
-	pmap_init();		/* unmap page 0: NULL faults from here on */
+	pmap_init();		/* no page 0, read-only code: faults, not harm */
 	vga_init(&bootinfo);	/* the screen too, if GRUB left text mode */
 	cmdline_parse(bootinfo.bi_cmdline, &cmdline);	/* key=value words */
 	mainbus_attach(&bootinfo);	/* dmesg: loader, memory, cpu0 */

@@ -14,12 +14,29 @@
 #include "x86.h"
 
 extern uint64_t boot_pt[512];	/* boot.asm: 4 KiB pages of 0..2 MiB */
+extern char __kernel_start[], __text_end[];	/* linker.ld */
 
+#define PG_RW		0x2	/* writable (SDM Vol. 3A Table 4-19) */
+
+/*
+ * Page 0 goes, and the kernel's code and read-only data become read-only
+ * (boot.asm set CR0.WP, so that holds in ring 0 too): a stray write, or
+ * a hypervisor "fixing" an instruction in guest memory as KVM does with
+ * a VMCALL it dislikes, is then a #PF the kernel reports instead of
+ * code changed behind its back.
+ */
 void
 pmap_init(void)
 {
+	uintptr_t va;
+
 	boot_pt[0] = 0;
 	invlpg(0);
+	for (va = (uintptr_t)__kernel_start; va < (uintptr_t)__text_end;
+	    va += PAGE_SIZE) {
+		boot_pt[va / PAGE_SIZE] &= ~(uint64_t)PG_RW;
+		invlpg(va);
+	}
 }
 
 /*

@@ -5,7 +5,10 @@
 #ifndef _KERNEL_PMAP_H_
 #define _KERNEL_PMAP_H_
 
-/* Unmap page 0, so that from now on a NULL dereference is a #PF. */
+/*
+ * Unmap page 0, so that from now on a NULL dereference is a #PF, and make
+ * the kernel's code read-only.
+ */
 void	pmap_init(void);
 
 #endif

@@ -101,7 +101,7 @@ class Case:
 CASE_KEYS = ("boot", "machine", "memory", "qemu", "cmdline", "module",
              "serial", "timeout", "verdict", "crashed", "failed",
              "running", "requires", "compare-host", "expect", "absent")
-REQUIREMENTS = ("kvm", "kvm-hyperv", "ovmf")
+REQUIREMENTS = ("kvm", "kvm-hyperv", "kvm-hypercall", "ovmf")
 QEMU_MIN_RE = re.compile(r"^qemu>=(\d+)\.(\d+)$")     # requires: qemu>=8.0
 
 
@@ -848,6 +848,40 @@ class Runner:
                 pass
         return self._qemu_version
 
+    def kvm_hypercall_works(self):
+        """Boot tests/boot/kvm-hypercall-probe.asm under KVM once: None if
+        its VMCALL comes back, else why not (see the probe's comment)."""
+        if hasattr(self, "_kvm_hypercall"):
+            return self._kvm_hypercall
+        probe = os.path.join(self.build, "kvm-hypercall-probe")
+        self._kvm_hypercall = "the VMCALL probe could not be built"
+        try:
+            subprocess.run(["nasm", "-f", "elf32", "-o", probe + ".o",
+                            os.path.join(REPO, "tests", "boot",
+                                         "kvm-hypercall-probe.asm")],
+                           check=True, capture_output=True, timeout=60)
+            subprocess.run(["ld", "-m", "elf_i386", "-z",
+                            "max-page-size=0x1000", "-T",
+                            os.path.join(REPO, "tools", "bench", "floor.ld"),
+                            "-o", probe, probe + ".o"],
+                           check=True, capture_output=True, timeout=60)
+            p = subprocess.run([self.args.qemu, "-accel", "kvm", "-M", "q35",
+                                "-cpu", "host", "-m", "32M", "-display",
+                                "none", "-no-reboot", "-monitor", "none",
+                                "-serial", "none", "-device",
+                                "isa-debug-exit,iobase=0xf4,iosize=0x04",
+                                "-kernel", probe], capture_output=True,
+                               timeout=10)
+        except (OSError, subprocess.CalledProcessError):
+            return self._kvm_hypercall
+        except subprocess.TimeoutExpired:
+            self._kvm_hypercall = ("a VMCALL from a KVM guest never returns "
+                                   "on this host (nested KVM?)")
+            return self._kvm_hypercall
+        self._kvm_hypercall = None if p.returncode == 33 else (
+            "the VMCALL probe ended with QEMU exit %d" % p.returncode)
+        return self._kvm_hypercall
+
     # What a case needs from the host; a missing one makes it a SKIP.
     def missing(self, case):
         for word in case.requires:
@@ -859,7 +893,8 @@ class Runner:
             for f in (OVMF_CODE, OVMF_VARS):
                 if not os.path.exists(f):
                     return "%s not found (Debian: ovmf)" % f
-        if "kvm" in case.requires or "kvm-hyperv" in case.requires:
+        kvms = ("kvm", "kvm-hyperv", "kvm-hypercall")
+        if any(k in case.requires for k in kvms):
             try:
                 fd = os.open("/dev/kvm", os.O_RDWR)
             except OSError as e:
@@ -872,6 +907,10 @@ class Runner:
                     return "KVM without Hyper-V emulation (KVM_CAP_HYPERV 0)"
             finally:
                 os.close(fd)
+            if "kvm-hypercall" in case.requires:
+                why = self.kvm_hypercall_works()
+                if why is not None:
+                    return why
         if case.uses_iso:
             for tool in ("grub-mkrescue", "xorriso"):
                 if not shutil.which(tool):
