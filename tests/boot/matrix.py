@@ -828,6 +828,7 @@ class Runner:
         self.iso_pool = concurrent.futures.ThreadPoolExecutor(args.jobs)
         self.iso_futures = {}
         self.lock = threading.Lock()
+        self.probe_lock = threading.Lock()
         self.procs = set()          # live QEMUs, killed on ^C
         self.prove = shutil.which("prove") if not args.no_prove else None
         self.addr2line = shutil.which("addr2line")
@@ -850,7 +851,12 @@ class Runner:
 
     def kvm_hypercall_works(self):
         """Boot tests/boot/kvm-hypercall-probe.asm under KVM once: None if
-        its VMCALL comes back, else why not (see the probe's comment)."""
+        its VMCALL comes back, else why not (see the probe's comment).
+        Cases run in threads: the first builds and boots, the rest wait."""
+        with self.probe_lock:
+            return self._kvm_hypercall_probe()
+
+    def _kvm_hypercall_probe(self):
         if hasattr(self, "_kvm_hypercall"):
             return self._kvm_hypercall
         probe = os.path.join(self.build, "kvm-hypercall-probe")
