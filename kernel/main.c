@@ -35,6 +35,7 @@ static const struct ktest boot_tests[] = {
 	{ "hv_backend",		  pvbus_test_backend },	/* native or replay */
 	{ "pvbus_identify",	  pvbus_test_identify },/* CPUID 0x4000xx00 */
 	{ "pvbus_attach",	  pvbus_test_attach },	/* pvbus0, children */
+	{ "no_msr_faults",	  selftest_msr },	/* no MSR not promised */
 	{ "deliberate_fault",	  selftest_fault },	/* fault=ud|gp|pf|de */
 };
 

@@ -15,6 +15,7 @@
 #include "memmap.h"
 #include "multiboot2.h"
 #include "pmem.h"
+#include "pvbusvar.h"
 #include "selftest.h"
 #include "specialreg.h"
 #include "trap.h"
@@ -168,6 +169,30 @@ selftest_exceptions(void)
 	    "load from a non-canonical address");
 	ok &= expect_caught(load_safe(0, &v), T_PF, "load from page 0");
 	return ok ? KTAP_PASS : ktap_fail("an exception was not caught");
+}
+
+/*
+ * After the children have attached: on real hardware or a real
+ * hypervisor, no driver may have touched an MSR that CPUID did not
+ * promise, so none of the native backend's MSR accesses may have raised
+ * #GP.  Under QEMU TCG there is no synthetic MSR at all, so the count of
+ * accesses is itself the check that no driver tried one.
+ */
+int
+selftest_msr(void)
+{
+	unsigned reads, writes, faults;
+
+	if (pvbus_io != &hvio_native)
+		return ktap_skip("backend %s: its MSRs are a model's or none",
+		    pvbus_io != NULL ? pvbus_io->io_name : "none");
+	hvio_native_msr_stats(&reads, &writes, &faults);
+	ktap_diag("MSR accesses through hvio: %u reads, %u writes, %u faulted",
+	    reads, writes, faults);
+	if (faults > 0)
+		return ktap_fail("%u MSR accesses raised #GP: a driver used an "
+		    "MSR its CPUID leaves did not promise", faults);
+	return KTAP_PASS;
 }
 
 /*

@@ -72,6 +72,10 @@ struct hvio {
 /* hvio_native.c: the instructions themselves. */
 extern const struct hvio hvio_native;
 
+/* MSR accesses the native backend made, and how many raised #GP. */
+void	hvio_native_msr_stats(unsigned *reads, unsigned *writes,
+	    unsigned *faults);
+
 /*
  * hvio_select.c: the backend the command line asks for: hv=native (the
  * default), hv=replay (CPUID from the dump in boot module 0) or

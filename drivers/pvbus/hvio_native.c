@@ -18,10 +18,41 @@ void	hvio_native_bdoor_insb(struct vm_regs *);
 void	hvio_native_vmcall(struct vm_regs *);
 void	hvio_native_vmmcall(struct vm_regs *);
 
+/* Every MSR access through this backend, and how many raised #GP. */
+static unsigned	native_msr_reads, native_msr_writes, native_msr_faults;
+
 static void
 native_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
 {
 	cpuid(leaf, subleaf, out);
+}
+
+static int
+native_rdmsr(uint32_t msr, uint64_t *val)
+{
+	int error = rdmsr_safe(msr, val);
+
+	native_msr_reads++;
+	native_msr_faults += error != 0;
+	return error;
+}
+
+static int
+native_wrmsr(uint32_t msr, uint64_t val)
+{
+	int error = wrmsr_safe(msr, val);
+
+	native_msr_writes++;
+	native_msr_faults += error != 0;
+	return error;
+}
+
+void
+hvio_native_msr_stats(unsigned *reads, unsigned *writes, unsigned *faults)
+{
+	*reads = native_msr_reads;
+	*writes = native_msr_writes;
+	*faults = native_msr_faults;
 }
 
 /* Run one of the assembly routines; EFAULT if its instruction faulted. */
@@ -57,8 +88,8 @@ const struct hvio hvio_native = {
 	.io_name = "native",
 	.io_detail = "",
 	.io_cpuid = native_cpuid,
-	.io_rdmsr = rdmsr_safe,
-	.io_wrmsr = wrmsr_safe,
+	.io_rdmsr = native_rdmsr,
+	.io_wrmsr = native_wrmsr,
 	.io_backdoor = native_backdoor,
 	.io_backdoor_hb = native_backdoor_hb,
 	.io_hypercall = native_hypercall,
