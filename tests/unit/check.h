@@ -10,8 +10,9 @@
  *	# test_cmdline: 14 tests, 71 checks, 1 failed
  *
  * and returns non-zero if any test failed or made no check at all.
- * tests/unit/run.sh reads the last line.  Everything here is static so
- * each test binary has its own counters.
+ * tests/unit/run.sh reads the last line.  Everything here is static
+ * but the two counters, which are the binary's: a CHECK in a helper the
+ * test links (sim_host.c) counts with the test file's own.
  */
 #ifndef _TESTS_UNIT_CHECK_H_
 #define _TESTS_UNIT_CHECK_H_
@@ -53,8 +54,9 @@ struct check_test {
 
 #define CHECK_SHOW_MAX	20	/* failures shown per test, then counted */
 
-static int	check_nchecks;		/* made by this binary */
-static int	check_nfailed;		/* failed in the running test */
+/* Weak: every file that includes this defines them, the link keeps one. */
+__attribute__((weak)) int check_nchecks;	/* made by this binary */
+__attribute__((weak)) int check_nfailed;	/* failed in the running test */
 
 static inline bool check_result(const char *, int, bool, const char *, ...)
     __attribute__((format(printf, 4, 5)));

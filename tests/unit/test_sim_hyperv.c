@@ -8,9 +8,9 @@
  * the TSC page's time is recomputed with a 128-bit division the kernel
  * cannot do.
  *
- * The kernel-only services are provided here: page_alloc() (heap pages:
- * a pointer is the "physical" address, as in the kernel's 1:1 map),
- * sim_rdtsc() (a counter the test sets, or the host's TSC when the
+ * The kernel-only services come from sim_host.c: page_alloc() (heap
+ * pages: a pointer is the "physical" address, as in the kernel's 1:1
+ * map), sim_rdtsc() (a counter the test sets, or the host's TSC when the
  * driver reads the TSC page with the real RDTSC), and hvio_call_page(),
  * which runs the stub the model wrote as the CPU would: INT 0xF0 is the
  * simulated VM exit (sim_exit() with the INT's address), RET returns,
@@ -23,6 +23,7 @@
 #include "pmem.h"
 #include "pvbusvar.h"
 #include "simvar.h"
+#include "sim_host.h"
 
 #define BASE		0x40000000u
 #define MSR_GUEST_OS_ID	0x40000000u	/* 4.3 */
@@ -50,126 +51,16 @@ extern uint64_t	sim_hyperv_privileges;
 extern uint32_t	sim_hyperv_spin_retries;
 
 /* ------------------------------------------------------------------ */
-/* Kernel services for hyperv.c and the models. */
-
-#define PAGES_MAX	16
-
-static void	*pages[PAGES_MAX];
-
-void *
-page_alloc(void)
-{
-	void *p;
-	int i;
-
-	for (i = 0; i < PAGES_MAX && pages[i] != NULL; i++)
-		;
-	if (i == PAGES_MAX || (p = aligned_alloc(PAGE_SIZE, PAGE_SIZE)) == NULL)
-		return NULL;
-	memset(p, 0, PAGE_SIZE);
-	pages[i] = p;
-	return p;
-}
-
-void
-page_free(void *page)
-{
-	int i;
-
-	for (i = 0; i < PAGES_MAX; i++)
-		if (pages[i] == page) {
-			free(page);
-			pages[i] = NULL;
-			return;
-		}
-	CHECK(!"page_free of a page page_alloc did not give");
-}
-
-/* Pages still held; then give them all back. */
-static int
-pages_release(void)
-{
-	int i, n = 0;
-
-	for (i = 0; i < PAGES_MAX; i++) {
-		n += pages[i] != NULL;
-		free(pages[i]);
-		pages[i] = NULL;
-	}
-	return n;
-}
-
-static bool	tsc_real;	/* the host's TSC, for the driver's RDTSC */
-static uint64_t	tsc_now;
-
-uint64_t
-sim_rdtsc(void)
-{
-	return tsc_real ? __builtin_ia32_rdtsc() : tsc_now;
-}
-
-static int	ncalls;		/* hvio_call_page() calls */
-
-/* Run the stub at entry as the CPU would (see the top of the file). */
-void
-hvio_call_page(struct vm_regs *r, uintptr_t entry)
-{
-	const uint8_t *p = (const uint8_t *)entry;
-
-	ncalls++;
-	if (!CHECK(p[0] == 0xcd && p[1] == 0xf0))	/* INT 0xF0 */
-		return;
-	CHECK_EQ_INT(sim_exit(r, (uintptr_t)p), 0);
-	CHECK_EQ_HEX(p[SIM_EXIT_LEN], 0xc3);		/* RET */
-}
-
-/* ------------------------------------------------------------------ */
-/* A backend on the model, as hvio_sim.c builds it in the kernel. */
-
-static int	nmsr;		/* MSR accesses through the backend */
-
-static void
-test_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (!sim_cpuid(leaf, subleaf, out) && leaf == 1)
-		out->ecx = 1U << 31;		/* the hypervisor bit */
-}
-
-static int
-test_rdmsr(uint32_t msr, uint64_t *val)
-{
-	nmsr++;
-	return sim_rdmsr(msr, val);
-}
-
-static int
-test_wrmsr(uint32_t msr, uint64_t val)
-{
-	nmsr++;
-	return sim_wrmsr(msr, val);
-}
-
-static struct hvio test_io = {
-	.io_name = "sim:test",
-	.io_detail = "",
-	.io_cpuid = test_cpuid,
-	.io_rdmsr = test_rdmsr,
-	.io_wrmsr = test_wrmsr,
-	.io_backdoor = hvio_no_backdoor,
-	.io_backdoor_hb = hvio_no_backdoor_hb,
-	.io_hypercall = sim_hypercall,
-};
+/* The model on sim_host.c's pages, TSC, stub runner and backend. */
 
 static void
 setup(const char *model, uint32_t faults)
 {
 	char err[160];
 
-	test_io.io_cpuid_only = false;
-	ncalls = nmsr = 0;
-	tsc_real = false;
-	tsc_now = 5000000;
+	sim_host_reset(SIM_HOST_STUB_HYPERV);
+	sim_host_tsc_real = false;
+	sim_host_tsc_now = 5000000;
 	CHECK_EQ_INT(sim_setup(model, faults, err, sizeof(err)), 0);
 	sim.sm_tsc_hz = HZ;
 }
@@ -181,16 +72,6 @@ rd(uint32_t msr)
 
 	CHECK_EQ_INT(sim_rdmsr(msr, &v), 0);
 	return v;
-}
-
-static uint8_t *
-poisoned_page(void)
-{
-	uint8_t *p = page_alloc();
-
-	if (p != NULL)
-		memset(p, POISON, PAGE_SIZE);
-	return p;
 }
 
 static bool
@@ -208,7 +89,7 @@ all_poison(const uint8_t *p, size_t from)
 static uint8_t *
 enable_page(void)
 {
-	uint8_t *p = poisoned_page();
+	uint8_t *p = sim_host_poisoned_page(POISON);
 
 	CHECK_EQ_INT(sim_wrmsr(MSR_GUEST_OS_ID, OS_ID), 0);
 	CHECK_EQ_INT(sim_wrmsr(MSR_HYPERCALL, (uintptr_t)p | 1), 0);
@@ -230,16 +111,6 @@ call(uint8_t *page, uint64_t control, uint64_t in, uint64_t out)
 	return r.vr_rax;
 }
 
-/* A 12-byte signature's register, little-endian, word i (0 EBX ..). */
-static uint32_t
-sig_word(const char *sig, int i)
-{
-	const unsigned char *b = (const unsigned char *)sig + 4 * i;
-
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	    (uint32_t)b[3] << 24;
-}
-
 /* ------------------------------------------------------------------ */
 /* The model: CPUID (4.1, 4.2). */
 
@@ -252,9 +123,9 @@ test_cpuid_block(void)
 	setup("hyperv", 0);
 	CHECK(sim_cpuid(BASE, 0, &r));
 	CHECK_EQ_HEX(r.eax, 0x4000000a);	/* max leaf, >= base+5 */
-	CHECK_EQ_HEX(r.ebx, sig_word("Microsoft Hv", 0));
-	CHECK_EQ_HEX(r.ecx, sig_word("Microsoft Hv", 1));
-	CHECK_EQ_HEX(r.edx, sig_word("Microsoft Hv", 2));
+	CHECK_EQ_HEX(r.ebx, sim_host_sig_word("Microsoft Hv", 0));
+	CHECK_EQ_HEX(r.ecx, sim_host_sig_word("Microsoft Hv", 1));
+	CHECK_EQ_HEX(r.edx, sim_host_sig_word("Microsoft Hv", 2));
 	CHECK_EQ_HEX(r.ebx, 0x7263694d);	/* as the Azure dump has it */
 	sim_cpuid(BASE + 1, 0, &r);
 	CHECK_EQ_HEX(r.eax, 0x31237648);	/* "Hv#1" */
@@ -325,7 +196,7 @@ test_hypercall_msr_ignored_until_guest_os_id(void)
 	uint8_t *p;
 
 	setup("hyperv", 0);
-	p = poisoned_page();
+	p = sim_host_poisoned_page(POISON);
 	CHECK_EQ_HEX(rd(MSR_GUEST_OS_ID), 0);
 	CHECK_EQ_INT(sim_wrmsr(MSR_HYPERCALL, (uintptr_t)p | 1), 0);
 	CHECK_EQ_HEX(rd(MSR_HYPERCALL), 0);	/* KVM: silently ignored */
@@ -339,7 +210,7 @@ test_hypercall_msr_ignored_until_guest_os_id(void)
 	CHECK_EQ_HEX(p[1], 0xf0);		/* VMCALL */
 	CHECK_EQ_HEX(p[2], 0xc3);		/* RET */
 	CHECK(all_poison(p, 3));
-	pages_release();
+	sim_host_pages_release();
 }
 
 static void
@@ -364,7 +235,7 @@ test_guest_os_id_zero_disables_page(void)
 	CHECK_EQ_INT(sim_exit(&r, (uintptr_t)p), 0);
 	CHECK_EQ_INT(sim_wrmsr(MSR_HYPERCALL, (uintptr_t)p), 0);
 	CHECK_EQ_INT(sim_exit(&r, (uintptr_t)p), ENOENT);
-	pages_release();
+	sim_host_pages_release();
 }
 
 static void
@@ -388,15 +259,15 @@ test_time_ref_count_units(void)
 	uint64_t t0, t1;
 
 	setup("hyperv", 0);
-	tsc_now = 5000000;		/* the partition's creation */
+	sim_host_tsc_now = 5000000;	/* the partition's creation */
 	t0 = rd(MSR_TIME_REF);
 	CHECK_EQ_INT(t0, 0);
-	tsc_now += 100;
+	sim_host_tsc_now += 100;
 	CHECK_EQ_INT(rd(MSR_TIME_REF) - t0, 1);
-	tsc_now += HZ;
+	sim_host_tsc_now += HZ;
 	t1 = rd(MSR_TIME_REF);
 	CHECK(t1 - t0 >= 10000000 && t1 - t0 <= 10000002);
-	tsc_now += 1;
+	sim_host_tsc_now += 1;
 	CHECK(rd(MSR_TIME_REF) >= t1);
 }
 
@@ -439,8 +310,9 @@ test_reference_tsc_page(void)
 	CHECK(p->seq != 0 && p->seq != 0xffffffff);
 	CHECK_EQ_HEX(p->scale, 0x028f5c28f5c28f5cULL);	/* 2^64 / 100 */
 	for (i = 0; i < 5; i++) {
-		tsc_now += 123456789ULL * (uint64_t)i;
-		CHECK_EQ_INT(page_time(p, tsc_now), rd(MSR_TIME_REF));
+		sim_host_tsc_now += 123456789ULL * (uint64_t)i;
+		CHECK_EQ_INT(page_time(p, sim_host_tsc_now),
+		    rd(MSR_TIME_REF));
 	}
 	/* Another rate: still 100 ns units, within a unit of exact. */
 	setup("hyperv", 0);
@@ -458,7 +330,7 @@ test_reference_tsc_page(void)
 	/* Re-enabling publishes again: a new, still valid, sequence. */
 	CHECK_EQ_INT(sim_wrmsr(MSR_REF_TSC, (uintptr_t)p | 1), 0);
 	CHECK(p->seq != seq && p->seq != 0 && p->seq != 0xffffffff);
-	pages_release();
+	sim_host_pages_release();
 }
 
 /* ------------------------------------------------------------------ */
@@ -513,9 +385,9 @@ test_hypercall_status_codes(void)
 	CHECK_EQ_HEX(call(p, SPIN_WAIT, (uintptr_t)in + 4092, 0),
 	    ST_ALIGNMENT);
 	CHECK_EQ_HEX(call(p, SPIN_WAIT, (uintptr_t)in + 4088, 0), ST_SUCCESS);
-	CHECK_EQ_INT(ncalls, (int)(nitems(hv_calls) + nitems(hv_rsvd_bits) +
-	    4));
-	pages_release();
+	CHECK_EQ_INT(sim_host_ncalls, (int)(nitems(hv_calls) +
+	    nitems(hv_rsvd_bits) + 4));
+	sim_host_pages_release();
 }
 
 static void
@@ -540,7 +412,7 @@ test_get_partition_id(void)
 	CHECK_EQ_HEX(call(p, PARTITION_ID | FAST, 0, 0), ST_BAD_INPUT);
 	CHECK_EQ_HEX(call(p, PARTITION_ID | 1ULL << 32, 0, (uintptr_t)out),
 	    ST_BAD_INPUT);
-	pages_release();
+	sim_host_pages_release();
 }
 
 /* KVM with enforced CPUID: no spin waits unless base+4 EBX asks. */
@@ -560,7 +432,7 @@ test_spin_wait_needs_retry_count(void)
 	CHECK_EQ_HEX(call(p, SPIN_WAIT | FAST, 1, 0), ST_DENIED);
 	sim_hyperv_spin_retries = 0x1fff;
 	CHECK_EQ_HEX(call(p, SPIN_WAIT | FAST, 1, 0), ST_SUCCESS);
-	pages_release();
+	sim_host_pages_release();
 }
 
 /* The model's exit is its own INT, at offset 0 of its own page only. */
@@ -571,14 +443,14 @@ test_exit_only_from_the_stub(void)
 	uint8_t *p, *other;
 
 	setup("hyperv", 0);
-	other = poisoned_page();
+	other = sim_host_poisoned_page(POISON);
 	memset(&r, 0, sizeof(r));
 	CHECK_EQ_INT(sim_exit(&r, (uintptr_t)other), ENOENT);
 	p = enable_page();
 	CHECK_EQ_INT(sim_exit(&r, (uintptr_t)p + 1), ENOENT);
 	CHECK_EQ_INT(sim_exit(&r, (uintptr_t)other), ENOENT);
 	CHECK_EQ_INT(sim_exit(&r, (uintptr_t)p), 0);
-	pages_release();
+	sim_host_pages_release();
 }
 
 /*
@@ -627,7 +499,7 @@ test_fault_hypercall_msr_ignored(void)
 	CHECK_EQ_HEX(rd(MSR_HYPERCALL), 0);
 	CHECK(all_poison(p, 0));
 	CHECK_EQ_HEX(rd(MSR_GUEST_OS_ID), OS_ID);	/* the rest works */
-	pages_release();
+	sim_host_pages_release();
 }
 
 static void
@@ -642,7 +514,7 @@ test_fault_page_not_filled(void)
 	CHECK(all_poison(p, 0));
 	memset(&r, 0, sizeof(r));
 	CHECK_EQ_INT(sim_exit(&r, (uintptr_t)p), ENOENT);
-	pages_release();
+	sim_host_pages_release();
 }
 
 static void
@@ -660,7 +532,7 @@ test_fault_status_error(void)
 	r.vr_rcx = SPIN_WAIT | FAST;
 	CHECK_EQ_INT(sim_hypercall(&r, false), 0);
 	CHECK_EQ_HEX(r.vr_rax, ST_PART_STATE);
-	pages_release();
+	sim_host_pages_release();
 }
 
 static void
@@ -673,9 +545,9 @@ test_fault_clock_odd_version(void)
 	CHECK_EQ_INT(sim_wrmsr(MSR_REF_TSC, (uintptr_t)p | 1), 0);
 	CHECK_EQ_HEX(rd(MSR_REF_TSC), (uintptr_t)p | 1);
 	CHECK_EQ_HEX(p->seq, 0);		/* "invalid: use the MSR" */
-	tsc_now += 1000;
+	sim_host_tsc_now += 1000;
 	CHECK_EQ_INT(rd(MSR_TIME_REF), 10);	/* which still works */
-	pages_release();
+	sim_host_pages_release();
 }
 
 /* ------------------------------------------------------------------ */
@@ -699,15 +571,15 @@ static const struct ktest attach_test[] = {
 static int
 run_driver(void)
 {
-	pvbus_identify(&test_io);
+	pvbus_identify(&sim_host_io);
 	memset(&pva, 0, sizeof(pva));
-	pva.pva_io = &test_io;
+	pva.pva_io = &sim_host_io;
 	pva.pva_pvbus = &pvbus_softc;
 	pva.pva_name = "hyperv0";
 	if (!CHECK(hyperv_match(&pva)))
 		return -1;
-	tsc_real = true;
-	nmsr = 0;
+	sim_host_tsc_real = true;
+	sim_host_nmsr = 0;
 	fake_cons_reset();
 	ktap_begin(attach_test, nitems(attach_test));
 	ktap_run_all();
@@ -733,12 +605,12 @@ test_driver_passes_every_step(void)
 	    "ref_time=");
 	CHECK(strstr(fake_cons_buf, "not ok") == NULL);
 	CHECK(strstr(fake_cons_buf, "SKIP") == NULL);
-	CHECK_EQ_INT(ncalls, 4);	/* fast, simple, two invalid */
+	CHECK_EQ_INT(sim_host_ncalls, 4);	/* fast, simple, two invalid */
 	/* The teardown left nothing on, and gave every page back. */
 	CHECK_EQ_HEX(rd(MSR_GUEST_OS_ID), 0);
 	CHECK_EQ_HEX(rd(MSR_HYPERCALL) & 1, 0);
 	CHECK_EQ_HEX(rd(MSR_REF_TSC) & 1, 0);
-	CHECK_EQ_INT(pages_release(), 0);
+	CHECK_EQ_INT(sim_host_pages_release(), 0);
 	if (check_nfailed != 0)
 		printf("%s", fake_cons_buf);
 }
@@ -754,8 +626,8 @@ test_driver_fault_msr_ignored(void)
 	CHECK_CONTAINS(fake_cons_buf, "  ok 3 hypercall_fast # SKIP no "
 	    "hypercall page\n");
 	CHECK_CONTAINS(fake_cons_buf, "  ok 7 reference_tsc\n");
-	CHECK_EQ_INT(ncalls, 0);
-	CHECK_EQ_INT(pages_release(), 0);
+	CHECK_EQ_INT(sim_host_ncalls, 0);
+	CHECK_EQ_INT(sim_host_pages_release(), 0);
 }
 
 static void
@@ -766,9 +638,9 @@ test_driver_fault_page_not_filled(void)
 	CHECK_CONTAINS(fake_cons_buf, "  not ok 2 hypercall_page # the "
 	    "hypervisor enabled the hypercall page but did not fill it (all "
 	    "0xcc still)\n");
-	CHECK_EQ_INT(ncalls, 0);	/* never called into the poison */
+	CHECK_EQ_INT(sim_host_ncalls, 0);	/* not called into the poison */
 	CHECK_CONTAINS(fake_cons_buf, "  ok 8 teardown\n");
-	CHECK_EQ_INT(pages_release(), 0);
+	CHECK_EQ_INT(sim_host_pages_release(), 0);
 }
 
 static void
@@ -784,7 +656,7 @@ test_driver_fault_status_error(void)
 	    "code 0xffff (fast) returned 0x0007 INVALID_PARTITION_STATE, not "
 	    "0x0002 INVALID_HYPERCALL_CODE\n");
 	CHECK_CONTAINS(fake_cons_buf, "partition_id=fail");
-	pages_release();
+	sim_host_pages_release();
 }
 
 static void
@@ -797,7 +669,7 @@ test_driver_fault_clock_odd_version(void)
 	    "hypervisor marked the TSC page invalid (sequence 0): use "
 	    "TIME_REF_COUNT\n");
 	CHECK_CONTAINS(fake_cons_buf, " reference_tsc=skip teardown=ok ");
-	CHECK_EQ_INT(pages_release(), 0);
+	CHECK_EQ_INT(sim_host_pages_release(), 0);
 }
 
 static void
@@ -810,7 +682,7 @@ test_driver_with_partition_id_privilege(void)
 	    "0x0000 SUCCESS\n");
 	CHECK_CONTAINS(fake_cons_buf, "hyperv0: partition id 0x");
 	CHECK_CONTAINS(fake_cons_buf, " partition_id=granted ");
-	pages_release();
+	sim_host_pages_release();
 }
 
 /* A hypervisor that asks never to hear of spin waits: fewer probes. */
@@ -824,8 +696,8 @@ test_driver_spin_never(void)
 	    "EBX 0xffffffff: spin waits are not to be notified\n");
 	CHECK_CONTAINS(fake_cons_buf, "  # reserved-bit probe not made");
 	CHECK_CONTAINS(fake_cons_buf, "  ok 5 hypercall_invalid\n");
-	CHECK_EQ_INT(ncalls, 2);
-	pages_release();
+	CHECK_EQ_INT(sim_host_ncalls, 2);
+	sim_host_pages_release();
 }
 
 /* No privileges: every step a SKIP, and no MSR touched at all. */
@@ -835,7 +707,7 @@ test_driver_without_privileges(void)
 	setup("hyperv", 0);
 	sim_hyperv_privileges = 0;
 	CHECK_EQ_INT(run_driver(), 0);
-	CHECK_EQ_INT(nmsr, 0);
+	CHECK_EQ_INT(sim_host_nmsr, 0);
 	CHECK_CONTAINS(fake_cons_buf, "  ok 1 guest_os_id # SKIP no "
 	    "HYPERCALL privilege (base+3 EAX bit 5)\n");
 	CHECK_CONTAINS(fake_cons_buf, "  ok 6 vp_index # SKIP no VP_INDEX "
@@ -843,7 +715,7 @@ test_driver_without_privileges(void)
 	CHECK_CONTAINS(fake_cons_buf, "  ok 8 teardown # SKIP nothing was "
 	    "enabled\n");
 	CHECK(strstr(fake_cons_buf, "not ok") == NULL);
-	CHECK_EQ_INT(pages_release(), 0);
+	CHECK_EQ_INT(sim_host_pages_release(), 0);
 }
 
 /* Under KVM+Hyper-V the teardown hands VMCALL back to KVM. */
@@ -861,7 +733,7 @@ test_driver_under_kvm(void)
 	hv = &sim.sm_iface[0];
 	memset(&r, 0, sizeof(r));
 	CHECK_EQ_INT(hv->si_hypercall(hv, &r, false), ENOENT);
-	CHECK_EQ_INT(pages_release(), 0);
+	CHECK_EQ_INT(sim_host_pages_release(), 0);
 }
 
 /* Match: any Hv#1 interface, never on a replay. */
@@ -872,14 +744,14 @@ test_match_rules(void)
 	struct pv_attach_args a;
 
 	setup("hyperv", 0);
-	pvbus_identify(&test_io);
+	pvbus_identify(&sim_host_io);
 	memset(&a, 0, sizeof(a));
-	a.pva_io = &test_io;
+	a.pva_io = &sim_host_io;
 	a.pva_pvbus = &pvbus_softc;
 	CHECK_EQ_INT(hyperv_match(&a), 1);
-	test_io.io_cpuid_only = true;
+	sim_host_io.io_cpuid_only = true;
 	CHECK_EQ_INT(hyperv_match(&a), 0);
-	test_io.io_cpuid_only = false;
+	sim_host_io.io_cpuid_only = false;
 	/* VMware's Hv#1 with no version leaf: attached (see hyperv.c). */
 	memset(&sc, 0, sizeof(sc));
 	sc.sc_nhv = 1;

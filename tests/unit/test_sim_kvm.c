@@ -8,11 +8,11 @@
  * moves, and that a clock across a page is taken and never written.
  *
  * The model writes guest memory through pointers (simvar.h), so guest
- * pages here are heap pages.  Its TSC, sim_rdtsc(), is this file's:
- * a counter the model tests set, or, for the driver, the real TSC the
- * driver reads with RDTSC, plus an offset.  The other models are
- * stubs: the Hyper-V side of sim:kvm+hyperv is scripted in CPUID here,
- * so nothing in this file depends on sim_hyperv.c.
+ * pages are heap pages, sim_host.c's.  Its TSC, sim_rdtsc(), is
+ * sim_host.c's too: a counter the model tests set, or, for the driver,
+ * the real TSC the driver reads with RDTSC, less an offset.  The other
+ * models are stubs: the Hyper-V side of sim:kvm+hyperv is scripted in
+ * CPUID here, so nothing in this file depends on sim_hyperv.c.
  */
 
 #include "check.h"
@@ -22,7 +22,7 @@
 #include "pmem.h"
 #include "pvbusvar.h"
 #include "simvar.h"
-#include "x86.h"
+#include "sim_host.h"
 
 #define BASE0		0x40000000u
 #define BASE1		0x40000100u
@@ -32,37 +32,7 @@
 #define FEATURES	0x010028ebu
 
 /* ------------------------------------------------------------------ */
-/* What the kernel would provide: pages, the TSC, the other models. */
-
-static int	pages_out;		/* allocated, not freed */
-static bool	tsc_real;		/* sim_rdtsc(): RDTSC or tsc_now */
-static uint64_t	tsc_now;
-static uint64_t	tsc_offset;		/* subtracted from RDTSC */
-
-void *
-page_alloc(void)
-{
-	void *p = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
-
-	if (p != NULL) {
-		memset(p, 0, PAGE_SIZE);
-		pages_out++;
-	}
-	return p;
-}
-
-void
-page_free(void *page)
-{
-	pages_out--;
-	free(page);
-}
-
-uint64_t
-sim_rdtsc(void)
-{
-	return tsc_real ? rdtsc() - tsc_offset : tsc_now;
-}
+/* The other models, as stubs (pages and the TSC: sim_host.c). */
 
 static bool
 stub_cpuid(struct sim_iface *si __unused, uint32_t leaf __unused,
@@ -97,8 +67,8 @@ model(const char *name, uint32_t faults, bool amd)
 {
 	char err[160];
 
-	tsc_real = false;
-	tsc_now = 5000;
+	sim_host_tsc_real = false;
+	sim_host_tsc_now = 5000;
 	CHECK_EQ_INT(sim_setup(name, faults, err, sizeof(err)), 0);
 	sim.sm_amd = amd;
 	sim.sm_tsc_hz = GHZ;
@@ -217,7 +187,7 @@ test_system_time_fills_the_structure(void)
 	uint64_t v;
 
 	model("kvm", 0, true);			/* kvmclock 0 at TSC 5000 */
-	tsc_now = 5000 + 123456;
+	sim_host_tsc_now = 5000 + 123456;
 	CHECK_EQ_INT(sim_wrmsr(MSR_KVM_SYSTEM_TIME_NEW, pa(p + 64) | 1), 0);
 	CHECK_EQ_INT(ti->ti_version, 2);	/* 0 -> 1 -> 2 */
 	CHECK_EQ_HEX(ti->ti_tsc_timestamp, 5000 + 123456);
@@ -247,16 +217,18 @@ test_clock_updates_on_every_entry_and_carries_on(void)
 	model("kvm", 0, true);
 	CHECK_EQ_INT(sim_wrmsr(MSR_KVM_SYSTEM_TIME_NEW, pa(p) | 1), 0);
 	memcpy(&before, (const void *)ti, sizeof(before));
-	tsc_now += 1000000;
+	sim_host_tsc_now += 1000000;
 	CHECK_EQ_INT(sim_rdmsr(MSR_KVM_WALL_CLOCK_NEW, &v), 0);
 	CHECK_EQ_INT(ti->ti_version, 4);
-	CHECK_EQ_INT(guest_ns(&before, tsc_now), guest_ns(ti, tsc_now));
-	tsc_now += 777;
+	CHECK_EQ_INT(guest_ns(&before, sim_host_tsc_now),
+	    guest_ns(ti, sim_host_tsc_now));
+	sim_host_tsc_now += 777;
 	(void)sim_cpuid(BASE0 + 1, 0, &r);	/* CPUID exits too */
 	CHECK_EQ_INT(ti->ti_version, 6);
-	CHECK_EQ_INT(guest_ns(ti, tsc_now), 1000777);
-	tsc_now += 5;
-	CHECK_EQ_INT(guest_ns(ti, tsc_now), 1000782);	/* no entry */
+	CHECK_EQ_INT(guest_ns(ti, sim_host_tsc_now), 1000777);
+	sim_host_tsc_now += 5;
+	/* No entry in between: the old parameters still hold. */
+	CHECK_EQ_INT(guest_ns(ti, sim_host_tsc_now), 1000782);
 	guest_page_free(p);
 }
 
@@ -277,7 +249,8 @@ test_clock_scale_at_other_rates(void)
 		sim.sm_tsc_hz = rates[i];
 		memset(p, 0, 32);
 		CHECK_EQ_INT(sim_wrmsr(MSR_KVM_SYSTEM_TIME_NEW, pa(p) | 1), 0);
-		got = guest_ns(ti, tsc_now + ticks) - ti->ti_system_time;
+		got = guest_ns(ti, sim_host_tsc_now + ticks) -
+		    ti->ti_system_time;
 		want = (unsigned __int128)ticks * GHZ / rates[i];
 		CHECK((uint64_t)want - got <= 1 + ticks / 1000000000ULL);
 		CHECK(got <= (uint64_t)want);
@@ -296,7 +269,7 @@ test_clock_stops_when_bit0_is_clear(void)
 	CHECK_EQ_INT(sim_wrmsr(MSR_KVM_SYSTEM_TIME_NEW, pa(p) | 1), 0);
 	CHECK_EQ_INT(ti->ti_version, 2);
 	CHECK_EQ_INT(sim_wrmsr(MSR_KVM_SYSTEM_TIME_NEW, pa(p)), 0);
-	tsc_now += 100;
+	sim_host_tsc_now += 100;
 	CHECK_EQ_INT(sim_rdmsr(MSR_KVM_SYSTEM_TIME_NEW, &v), 0);
 	CHECK_EQ_HEX(v, pa(p));
 	CHECK_EQ_INT(ti->ti_version, 2);	/* stopped: no more updates */
@@ -350,7 +323,7 @@ test_wall_clock_written_once_per_write(void)
 	CHECK_EQ_INT(wc->wc_sec, 1735689600);	/* the model's epoch */
 	CHECK_EQ_INT(wc->wc_nsec, 0);
 	wc->wc_sec = 7;
-	tsc_now += 1000;
+	sim_host_tsc_now += 1000;
 	CHECK_EQ_INT(sim_rdmsr(MSR_KVM_WALL_CLOCK_NEW, &v), 0);
 	CHECK_EQ_HEX(v, pa(p + 200));
 	CHECK_EQ_INT(wc->wc_sec, 7);		/* not rewritten */
@@ -634,8 +607,8 @@ drive(const char *name, uint32_t faults, bool intel, uint64_t offset)
 {
 	model(name, faults, !intel);
 	io_intel = intel;
-	tsc_real = true;
-	tsc_offset = offset;
+	sim_host_tsc_real = true;
+	sim_host_tsc_offset = offset;
 	sim_kvm_init(kvm_iface(), kvm_iface()->si_base);	/* tsc0 now */
 	pvbus_identify(&io);
 	memset(&test_pva, 0, sizeof(test_pva));
@@ -644,7 +617,7 @@ drive(const char *name, uint32_t faults, bool intel, uint64_t offset)
 	test_pva.pva_name = "pvclock0";
 	if (!pvclock_match(&test_pva))
 		return false;
-	pages_out = 0;
+	(void)sim_host_pages_release();	/* count the pages from here */
 	test_attach_error = -1;
 	ktap_begin(attach_tests, nitems(attach_tests));
 	ktap_run_all();
@@ -688,7 +661,7 @@ test_driver_sim_kvm_amd_passes(void)
 	CHECK_CONTAINS(fake_cons_buf, " wall_sec=1735689600 steal_time="
 	    "available pv_eoi=available hypercall=ok\n");
 	CHECK_CONTAINS(fake_cons_buf, "ok 1 pvbus_attach\n");
-	CHECK_EQ_INT(pages_out, 0);		/* stopped, then freed */
+	CHECK_EQ_INT(sim_host_pages_held(), 0);	/* stopped, then freed */
 	CHECK_EQ_INT(sim_rdmsr(MSR_KVM_SYSTEM_TIME_NEW, &v), 0);
 	CHECK_EQ_HEX(v, 0);
 }
@@ -755,7 +728,7 @@ test_driver_no_clock_no_steal_no_eoi_skips(void)
 	CHECK_CONTAINS(fake_cons_buf, "ok 5 pv_eoi # SKIP PV_EOI not offered");
 	CHECK_CONTAINS(fake_cons_buf, "msr=0x00000000 clock=absent stable=no "
 	    "ns=0 wall_sec=0 steal_time=absent pv_eoi=absent hypercall=ok\n");
-	CHECK_EQ_INT(pages_out, 0);
+	CHECK_EQ_INT(sim_host_pages_held(), 0);
 }
 
 /* Hyper-V at 0x40000000, KVM at 0x40000100: no VMCALL (3.5). */
@@ -827,7 +800,7 @@ test_driver_fault_page_not_filled(void)
 	    "never written: version 0 after MSR 0x4b564d03 took the "
 	    "address\n");
 	CHECK_CONTAINS(fake_cons_buf, "  ok 5 pv_eoi\n");
-	CHECK_EQ_INT(pages_out, 0);
+	CHECK_EQ_INT(sim_host_pages_held(), 0);
 }
 
 static void

@@ -6,12 +6,13 @@
  * signature is spelled here byte by byte, the stub bytes are Xen's
  * (vmx_init_hypercall_page) with INT 0xF0 for VMCALL.
  *
- * The kernel-only services are provided here: page_alloc() (heap pages,
- * so a pointer is the "physical" address, as in the kernel's 1:1 map),
- * and hvio_call_page(), which runs the stub the model wrote the way the
- * CPU would: RET returns, "mov eax, imm32" loads EAX, INT 0xF0 is the
- * simulated VM exit (sim_exit() with the INT's address), anything else
- * fails the test.  fake_cons.c records what the kernel prints.
+ * The kernel-only services come from sim_host.c: page_alloc() (heap
+ * pages, so a pointer is the "physical" address, as in the kernel's 1:1
+ * map), and hvio_call_page(), which runs the stub the model wrote the
+ * way the CPU would: "mov eax, imm32" loads EAX, INT 0xF0 is the
+ * simulated VM exit (sim_exit() with the INT's address), NOP pads, RET
+ * returns, anything else fails the test.  fake_cons.c records what the
+ * kernel prints.
  */
 
 #include "check.h"
@@ -20,6 +21,7 @@
 #include "pmem.h"
 #include "pvbusvar.h"
 #include "simvar.h"
+#include "sim_host.h"
 #include "xenreg.h"
 
 #define XEN_PLAIN_BASE		0x40000000u
@@ -28,160 +30,17 @@
 #define POISON			0xc3
 
 /* ------------------------------------------------------------------ */
-/* Kernel services for xen.c and the models. */
-
-#define PAGES_MAX	16
-
-static void	*pages[PAGES_MAX];
-static int	npages_alloc;
-
-void *
-page_alloc(void)
-{
-	void *p;
-	int i;
-
-	for (i = 0; i < PAGES_MAX && pages[i] != NULL; i++)
-		;
-	if (i == PAGES_MAX || (p = aligned_alloc(PAGE_SIZE, PAGE_SIZE)) == NULL)
-		return NULL;
-	memset(p, 0, PAGE_SIZE);
-	pages[i] = p;
-	npages_alloc++;
-	return p;
-}
-
-void
-page_free(void *page)
-{
-	int i;
-
-	for (i = 0; i < PAGES_MAX; i++)
-		if (pages[i] == page) {
-			free(page);
-			pages[i] = NULL;
-			return;
-		}
-	CHECK(!"page_free of a page page_alloc did not give");
-}
-
-/* Between tests: what the kernel keeps for ever, the test gives back. */
-static void
-pages_release(void)
-{
-	int i;
-
-	for (i = 0; i < PAGES_MAX; i++) {
-		free(pages[i]);
-		pages[i] = NULL;
-	}
-	npages_alloc = 0;
-}
-
-static uint64_t	fake_tsc;
-
-uint64_t
-sim_rdtsc(void)
-{
-	return fake_tsc += 1000;
-}
-
-static int	ncalls;		/* hvio_call_page() calls */
-
-/* Run the stub at entry as the CPU would (see the top of the file). */
-void
-hvio_call_page(struct vm_regs *r, uintptr_t entry)
-{
-	const uint8_t *p = (const uint8_t *)entry;
-
-	ncalls++;
-	if (p[0] == XEN_STUB_RET)
-		return;
-	if (!CHECK(p[0] == XEN_STUB_MOV_EAX))
-		return;
-	r->vr_rax = (uint32_t)p[1] | (uint32_t)p[2] << 8 |
-	    (uint32_t)p[3] << 16 | (uint32_t)p[4] << 24;
-	p += XEN_STUB_MOV_LEN;
-	if (!CHECK(p[0] == 0xcd && p[1] == 0xf0))
-		return;
-	CHECK_EQ_INT(sim_exit(r, (uintptr_t)p), 0);
-	for (p += SIM_EXIT_LEN; *p == 0x90; p++)
-		;
-	CHECK_EQ_HEX(*p, XEN_STUB_RET);
-}
-
-/* ------------------------------------------------------------------ */
-/* A backend on the model, as hvio_sim.c builds it in the kernel. */
-
-/* A leaf the test rewrites after the model answered (0: none). */
-static uint32_t	over_leaf[4];
-static struct cpuid_regs over_regs[4];
-
-static void
-test_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
-{
-	int i;
-
-	memset(out, 0, sizeof(*out));
-	if (!sim_cpuid(leaf, subleaf, out) && leaf == 1)
-		out->ecx = 1U << 31;		/* the hypervisor bit */
-	for (i = 0; i < 4; i++)
-		if (over_leaf[i] != 0 && over_leaf[i] == leaf)
-			*out = over_regs[i];
-}
-
-static struct hvio test_io = {
-	.io_name = "sim:test",
-	.io_detail = "",
-	.io_cpuid = test_cpuid,
-	.io_rdmsr = sim_rdmsr,
-	.io_wrmsr = sim_wrmsr,
-	.io_backdoor = hvio_no_backdoor,
-	.io_backdoor_hb = hvio_no_backdoor_hb,
-	.io_hypercall = sim_hypercall,
-};
+/* The model on sim_host.c's pages, TSC, stub runner and backend. */
 
 static void
 setup(const char *model, uint32_t faults)
 {
 	char err[160];
 
-	memset(over_leaf, 0, sizeof(over_leaf));
-	test_io.io_cpuid_only = false;
-	ncalls = 0;
+	sim_host_reset(SIM_HOST_STUB_XEN);
+	sim_host_tsc_step = 1000;	/* time runs by itself */
 	CHECK_EQ_INT(sim_setup(model, faults, err, sizeof(err)), 0);
 	sim.sm_tsc_hz = 1000000000ULL;
-}
-
-static void
-override(int i, uint32_t leaf, uint32_t eax, uint32_t ebx, uint32_t ecx,
-    uint32_t edx)
-{
-	over_leaf[i] = leaf;
-	over_regs[i].eax = eax;
-	over_regs[i].ebx = ebx;
-	over_regs[i].ecx = ecx;
-	over_regs[i].edx = edx;
-}
-
-/* A 12-byte signature's register, little-endian, word i (0 EBX ..). */
-static uint32_t
-sig_word(const char *sig, int i)
-{
-	const unsigned char *b = (const unsigned char *)sig + 4 * i;
-
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	    (uint32_t)b[3] << 24;
-}
-
-static uint8_t *
-poisoned_page(void)
-{
-	uint8_t *p = page_alloc();
-
-	if (p != NULL)
-		memset(p, POISON, PAGE_SIZE);
-	return p;
 }
 
 /* One hypercall through stub nr of page, with RDI and RSI. */
@@ -213,9 +72,9 @@ check_block(uint32_t base, uint32_t msr)
 
 	CHECK(sim_cpuid(base, 0, &r));
 	CHECK_EQ_HEX(r.eax, base + 5);	/* limit 5, Xen's default */
-	CHECK_EQ_HEX(r.ebx, sig_word("XenVMMXenVMM", 0));
-	CHECK_EQ_HEX(r.ecx, sig_word("XenVMMXenVMM", 1));
-	CHECK_EQ_HEX(r.edx, sig_word("XenVMMXenVMM", 2));
+	CHECK_EQ_HEX(r.ebx, sim_host_sig_word("XenVMMXenVMM", 0));
+	CHECK_EQ_HEX(r.ecx, sim_host_sig_word("XenVMMXenVMM", 1));
+	CHECK_EQ_HEX(r.edx, sim_host_sig_word("XenVMMXenVMM", 2));
 	CHECK(sim_cpuid(base + 1, 0, &r));
 	CHECK_EQ_HEX(r.eax, 0x00040011);	/* 4 << 16 | 17 */
 	CHECK_EQ_HEX(r.ebx | r.ecx | r.edx, 0);
@@ -263,7 +122,7 @@ test_page_filled_like_xen(void)
 	int i;
 
 	setup("xen", 0);
-	page = poisoned_page();
+	page = sim_host_poisoned_page(POISON);
 	CHECK_EQ_INT(sim_wrmsr(0x40000000, (uintptr_t)page), 0);
 	for (n = 0; n < 128; n++) {
 		s = page + 32 * n;
@@ -286,7 +145,7 @@ test_page_filled_like_xen(void)
 	}
 	CHECK_EQ_INT(sim_rdmsr(0x40000000, &v), 0);	/* reads 0 */
 	CHECK_EQ_HEX(v, 0);
-	pages_release();
+	sim_host_pages_release();
 }
 
 /* A page index other than 0, page 0, and Xen's other MSRs: #GP. */
@@ -299,7 +158,7 @@ test_msr_refusals(void)
 
 	setup("xen", 0);
 	si = &sim.sm_iface[0];
-	page = poisoned_page();
+	page = sim_host_poisoned_page(POISON);
 	CHECK_EQ_INT(sim_wrmsr(0x40000000, (uintptr_t)page | 1), EFAULT);
 	CHECK_EQ_HEX(page[0], POISON);
 	CHECK_EQ_INT(sim_wrmsr(0x40000000, 0), EFAULT);
@@ -310,7 +169,7 @@ test_msr_refusals(void)
 	CHECK_EQ_INT(si->si_rdmsr(si, 0x400002ff, &v), EFAULT);
 	CHECK_EQ_INT(si->si_rdmsr(si, 0x40000300, &v), ENOENT);
 	CHECK_EQ_INT(si->si_wrmsr(si, 0x00000010, 0), ENOENT);
-	pages_release();
+	sim_host_pages_release();
 }
 
 /*
@@ -326,7 +185,7 @@ test_viridian_msr_layout(void)
 
 	setup("xen+viridian", 0);
 	xen = &sim.sm_iface[1];
-	page = poisoned_page();
+	page = sim_host_poisoned_page(POISON);
 	CHECK_EQ_INT(xen->si_wrmsr(xen, 0x40000000, (uintptr_t)page), ENOENT);
 	CHECK_EQ_INT(xen->si_rdmsr(xen, 0x40000001, &v), ENOENT);
 	CHECK_EQ_INT(xen->si_wrmsr(xen, 0x400001ff, 0), ENOENT);
@@ -334,7 +193,7 @@ test_viridian_msr_layout(void)
 	CHECK_EQ_INT(sim_wrmsr(0x40000200, (uintptr_t)page), 0);
 	CHECK_EQ_HEX(page[0], 0xb8);
 	CHECK_EQ_INT(call(page, 17, 0, 0, NULL), 0x40011);
-	pages_release();
+	sim_host_pages_release();
 }
 
 /* ------------------------------------------------------------------ */
@@ -349,7 +208,7 @@ test_xen_version_subops(void)
 	uint8_t *page;
 
 	setup("xen", 0);
-	page = poisoned_page();
+	page = sim_host_poisoned_page(POISON);
 	CHECK_EQ_INT(sim_wrmsr(0x40000000, (uintptr_t)page), 0);
 	CHECK_EQ_HEX(call(page, 17, 0, 0, &r), 0x00040011);
 	/* A debug Xen clobbers the arguments it used (5.3), no others. */
@@ -376,7 +235,7 @@ test_xen_version_subops(void)
 	CHECK_EQ_INT(call(page, 17, 7, 0, NULL), 4096);	/* pagesize */
 	CHECK_EQ_INT(call(page, 17, 7, (uintptr_t)buf, NULL), -22);
 	CHECK_EQ_INT(call(page, 17, 99, 0, NULL), -38);	/* unknown sub-op */
-	pages_release();
+	sim_host_pages_release();
 }
 
 /* A buffer Xen cannot reach is -EFAULT, never a write through NULL. */
@@ -386,12 +245,12 @@ test_bad_buffer_efault(void)
 	uint8_t *page;
 
 	setup("xen", 0);
-	page = poisoned_page();
+	page = sim_host_poisoned_page(POISON);
 	CHECK_EQ_INT(sim_wrmsr(0x40000000, (uintptr_t)page), 0);
 	CHECK_EQ_INT(call(page, 17, 1, 0, NULL), -14);
 	CHECK_EQ_INT(call(page, 17, 1, 0x10, NULL), -14);	/* page 0 */
 	CHECK_EQ_INT(call(page, 17, 6, 0, NULL), -14);
-	pages_release();
+	sim_host_pages_release();
 }
 
 /* An unknown number is -ENOSYS, and then the arguments are left alone. */
@@ -402,13 +261,13 @@ test_unknown_hypercall_enosys(void)
 	uint8_t *page;
 
 	setup("xen", 0);
-	page = poisoned_page();
+	page = sim_host_poisoned_page(POISON);
 	CHECK_EQ_INT(sim_wrmsr(0x40000000, (uintptr_t)page), 0);
 	CHECK_EQ_INT(call(page, 12, 7, 0x5000, &r), -38);	/* memory_op */
 	CHECK_EQ_HEX(r.vr_rdi, 7);
 	CHECK_EQ_HEX(r.vr_rsi, 0x5000);
 	CHECK_EQ_INT(call(page, 127, 0, 0, NULL), -38);
-	pages_release();
+	sim_host_pages_release();
 }
 
 /* Only the INT in a stub of the model's page is a Xen exit. */
@@ -421,7 +280,7 @@ test_exit_only_from_the_page(void)
 	setup("xen", 0);
 	memset(&r, 0, sizeof(r));
 	CHECK_EQ_INT(sim_exit(&r, (uintptr_t)other), ENOENT);	/* no page */
-	page = poisoned_page();
+	page = sim_host_poisoned_page(POISON);
 	CHECK_EQ_INT(sim_wrmsr(0x40000000, (uintptr_t)page), 0);
 	CHECK_EQ_INT(sim_exit(&r, (uintptr_t)other), ENOENT);
 	CHECK_EQ_INT(sim_exit(&r, (uintptr_t)page + 17 * 32), ENOENT);
@@ -429,7 +288,7 @@ test_exit_only_from_the_page(void)
 	r.vr_rax = 17;
 	CHECK_EQ_INT(sim_exit(&r, (uintptr_t)page + 17 * 32 + 5), 0);
 	CHECK_EQ_HEX(r.vr_rax, 0x40011);
-	pages_release();
+	sim_host_pages_release();
 }
 
 /* VMCALL from anywhere is a hypercall too, with this CPU's instruction. */
@@ -464,14 +323,14 @@ test_fault_msr_ignored(void)
 	int i, changed = 0;
 
 	setup("xen", SIM_FAULT_HYPERCALL_MSR_IGNORED);
-	page = poisoned_page();
+	page = sim_host_poisoned_page(POISON);
 	CHECK_EQ_INT(sim_wrmsr(0x40000000, (uintptr_t)page), 0);
 	for (i = 0; i < PAGE_SIZE; i++)
 		changed += page[i] != POISON;
 	CHECK_EQ_INT(changed, 0);
 	memset(&r, 0, sizeof(r));
 	CHECK_EQ_INT(sim_exit(&r, (uintptr_t)page + 17 * 32 + 5), ENOENT);
-	pages_release();
+	sim_host_pages_release();
 }
 
 static void
@@ -482,14 +341,14 @@ test_fault_page_not_filled(void)
 	int i, int3 = 0;
 
 	setup("xen", SIM_FAULT_PAGE_NOT_FILLED);
-	page = poisoned_page();
+	page = sim_host_poisoned_page(POISON);
 	CHECK_EQ_INT(sim_wrmsr(0x40000000, (uintptr_t)page), 0);
 	for (i = 0; i < PAGE_SIZE; i++)
 		int3 += page[i] == 0xcc;
 	CHECK_EQ_INT(int3, PAGE_SIZE);
 	memset(&r, 0, sizeof(r));
 	CHECK_EQ_INT(sim_exit(&r, (uintptr_t)page + 17 * 32 + 5), ENOENT);
-	pages_release();
+	sim_host_pages_release();
 }
 
 static void
@@ -498,11 +357,11 @@ test_fault_status_error(void)
 	uint8_t *page;
 
 	setup("xen", SIM_FAULT_STATUS_ERROR);
-	page = poisoned_page();
+	page = sim_host_poisoned_page(POISON);
 	CHECK_EQ_INT(sim_wrmsr(0x40000000, (uintptr_t)page), 0);
 	CHECK_EQ_HEX(page[0], 0xb8);
 	CHECK_EQ_INT(call(page, 17, 0, 0, NULL), -1);	/* -EPERM */
-	pages_release();
+	sim_host_pages_release();
 }
 
 static void
@@ -513,7 +372,7 @@ test_fault_garbage_cpuid(void)
 	setup("xen", SIM_FAULT_GARBAGE_CPUID);
 	CHECK(sim_cpuid(XEN_PLAIN_BASE, 0, &r));
 	CHECK_EQ_HEX(r.eax, 0x1f);
-	pvbus_identify(&test_io);
+	pvbus_identify(&sim_host_io);
 	CHECK(pvbus_find("xen") == NULL);
 }
 
@@ -539,13 +398,13 @@ static const struct ktest attach_plan[] = {
 	{ "pvbus_attach", t_attach },
 };
 
-/* Identify on test_io; 1 and the attach's error if xen0 matched. */
+/* Identify on sim_host_io; 1 and the attach's error if xen0 matched. */
 static bool
 attach(int *error)
 {
-	pvbus_identify(&test_io);
+	pvbus_identify(&sim_host_io);
 	memset(&run_pva, 0, sizeof(run_pva));
-	run_pva.pva_io = &test_io;
+	run_pva.pva_io = &sim_host_io;
 	run_pva.pva_pvbus = &pvbus_softc;
 	run_pva.pva_name = "xen0";
 	if (!xen_match(&run_pva))
@@ -585,9 +444,10 @@ test_driver_passes_on_sim_xen(void)
 	CHECK_CONTAINS(fake_cons_buf, "pvbus: xen0 version=4.17 "
 	    "extraversion=\".0-sim\" features=0x00012305 "
 	    "hypercall_msr=0x40000000 page=ok\n");
-	CHECK_EQ_INT(ncalls, 3);	/* version, extraversion, features */
-	CHECK_EQ_INT(npages_alloc, 1);
-	pages_release();
+	/* The calls: version, extraversion, features. */
+	CHECK_EQ_INT(sim_host_ncalls, 3);
+	CHECK_EQ_INT(sim_host_npages_alloc, 1);
+	sim_host_pages_release();
 }
 
 static void
@@ -601,7 +461,7 @@ test_driver_viridian_msr(void)
 	CHECK_CONTAINS(fake_cons_buf, "xen0 at pvbus0: Xen 4.17 at "
 	    "0x40000100, hypercall MSR 0x40000200\n");
 	CHECK_CONTAINS(fake_cons_buf, "hypercall_msr=0x40000200 page=ok\n");
-	pages_release();
+	sim_host_pages_release();
 }
 
 /* A replay has CPUID only: no WRMSR may be tried on its word. */
@@ -611,10 +471,10 @@ test_driver_no_match_on_replay(void)
 	int error;
 
 	setup("xen", 0);
-	test_io.io_cpuid_only = true;
+	sim_host_io.io_cpuid_only = true;
 	CHECK(!attach(&error));
-	test_io.io_cpuid_only = false;
-	CHECK_EQ_INT(npages_alloc, 0);
+	sim_host_io.io_cpuid_only = false;
+	CHECK_EQ_INT(sim_host_npages_alloc, 0);
 }
 
 /* Without base+2 in the block there is no hypercall page to ask for. */
@@ -624,9 +484,10 @@ test_driver_no_match_without_leaf2(void)
 	int error;
 
 	setup("xen", 0);
-	override(0, XEN_PLAIN_BASE, XEN_PLAIN_BASE + 1,
-	    sig_word("XenVMMXenVMM", 0), sig_word("XenVMMXenVMM", 1),
-	    sig_word("XenVMMXenVMM", 2));
+	sim_host_override(0, XEN_PLAIN_BASE, XEN_PLAIN_BASE + 1,
+	    sim_host_sig_word("XenVMMXenVMM", 0),
+	    sim_host_sig_word("XenVMMXenVMM", 1),
+	    sim_host_sig_word("XenVMMXenVMM", 2));
 	CHECK(!attach(&error));
 }
 
@@ -643,8 +504,8 @@ test_driver_msr_ignored(void)
 	CHECK_CONTAINS(fake_cons_buf, "    ok 3 xen_version # SKIP no "
 	    "hypercall page (see hypercall_page)\n");
 	CHECK_CONTAINS(fake_cons_buf, "page=unfilled\n");
-	CHECK_EQ_INT(ncalls, 0);
-	pages_release();
+	CHECK_EQ_INT(sim_host_ncalls, 0);
+	sim_host_pages_release();
 }
 
 static void
@@ -661,8 +522,8 @@ test_driver_page_not_filled(void)
 	    "changed the hypercall page but did not write its stubs: stub 0 "
 	    "does not start with mov eax, 0\n");
 	CHECK_CONTAINS(fake_cons_buf, "page=nostubs\n");
-	CHECK_EQ_INT(ncalls, 0);	/* never called into int3 */
-	pages_release();
+	CHECK_EQ_INT(sim_host_ncalls, 0);	/* never called into int3 */
+	sim_host_pages_release();
 }
 
 static void
@@ -679,7 +540,7 @@ test_driver_status_error(void)
 	    "xen_version(XENVER_get_features): -1 (EPERM)\n");
 	CHECK_CONTAINS(fake_cons_buf, "pvbus: xen0 version=- extraversion=- "
 	    "features=- hypercall_msr=0x40000000 page=ok\n");
-	pages_release();
+	sim_host_pages_release();
 }
 
 /* The lying hypervisor: CPUID says 4.11, xen_version 4.17. */
@@ -689,7 +550,7 @@ test_driver_version_disagrees(void)
 	int error;
 
 	setup("xen", 0);
-	override(0, XEN_PLAIN_BASE + 1, 0x0004000b, 0, 0, 0);
+	sim_host_override(0, XEN_PLAIN_BASE + 1, 0x0004000b, 0, 0, 0);
 	CHECK(attach(&error));
 	CHECK_EQ_INT(error, EIO);
 	CHECK_CONTAINS(fake_cons_buf, "xen0 at pvbus0: Xen 4.11 at ");
@@ -697,7 +558,7 @@ test_driver_version_disagrees(void)
 	    "contradicts itself: xen_version says 4.17, CPUID base+1 says "
 	    "4.11\n");
 	CHECK_CONTAINS(fake_cons_buf, "    ok 4 extraversion\n");
-	pages_release();
+	sim_host_pages_release();
 }
 
 /* OpenBSD refuses a page count other than 1, and so does xen0. */
@@ -707,7 +568,7 @@ test_driver_two_pages_refused(void)
 	int error;
 
 	setup("xen", 0);
-	override(0, XEN_PLAIN_BASE + 2, 2, 0x40000000, 0, 0);
+	sim_host_override(0, XEN_PLAIN_BASE + 2, 2, 0x40000000, 0, 0);
 	CHECK(attach(&error));
 	CHECK_EQ_INT(error, EIO);
 	CHECK_CONTAINS(fake_cons_buf, "    not ok 1 hypercall_leaf # Xen "
@@ -716,7 +577,7 @@ test_driver_two_pages_refused(void)
 	CHECK_CONTAINS(fake_cons_buf, "    ok 2 hypercall_page # SKIP no "
 	    "usable hypercall leaf (see hypercall_leaf)\n");
 	CHECK_CONTAINS(fake_cons_buf, "page=none\n");
-	CHECK_EQ_INT(npages_alloc, 0);
+	CHECK_EQ_INT(sim_host_npages_alloc, 0);
 }
 
 /*
@@ -729,27 +590,29 @@ test_driver_viridian_clash(void)
 	int error;
 
 	setup("xen+viridian", 0);
-	override(0, 0x40000000, 0x40000005, sig_word("Microsoft Hv", 0),
-	    sig_word("Microsoft Hv", 1), sig_word("Microsoft Hv", 2));
-	override(1, 0x40000001, 0x31237648, 0, 0, 0);	/* "Hv#1" */
-	override(2, XEN_VIRIDIAN_BASE + 2, 1, 0x40000000, 0, 0);
+	sim_host_override(0, 0x40000000, 0x40000005,
+	    sim_host_sig_word("Microsoft Hv", 0),
+	    sim_host_sig_word("Microsoft Hv", 1),
+	    sim_host_sig_word("Microsoft Hv", 2));
+	sim_host_override(1, 0x40000001, 0x31237648, 0, 0, 0);	/* "Hv#1" */
+	sim_host_override(2, XEN_VIRIDIAN_BASE + 2, 1, 0x40000000, 0, 0);
 	CHECK(attach(&error));
 	CHECK_EQ_INT(error, EIO);
 	CHECK_CONTAINS(fake_cons_buf, "    not ok 1 hypercall_leaf # Xen "
 	    "beside a Hyper-V interface kept its hypercall MSR at 0x40000000, "
 	    "in Viridian's range: it should have moved to 0x40000200\n");
-	CHECK_EQ_INT(npages_alloc, 0);
+	CHECK_EQ_INT(sim_host_npages_alloc, 0);
 }
 
 /* A page_alloc() that has nothing left is a failure, not a crash. */
 static void
 test_driver_no_page(void)
 {
-	void *hog[PAGES_MAX];
+	void *hog[SIM_HOST_PAGES_MAX];
 	int i, error;
 
 	setup("xen", 0);
-	for (i = 0; i < PAGES_MAX; i++)
+	for (i = 0; i < SIM_HOST_PAGES_MAX; i++)
 		hog[i] = page_alloc();
 	CHECK(attach(&error));
 	CHECK_EQ_INT(error, EIO);
@@ -757,7 +620,7 @@ test_driver_no_page(void)
 	    "page for the hypercall page\n");
 	CHECK_CONTAINS(fake_cons_buf, "page=nomem\n");
 	(void)hog;
-	pages_release();
+	sim_host_pages_release();
 }
 
 static const struct check_test tests[] = {

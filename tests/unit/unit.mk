@@ -95,15 +95,17 @@ $(UNIT_DIR)/test_pvbus: $(UNIT_DIR)/tests/unit/hvio_table.o \
     hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_sim_xen: $(addprefix $(UNIT_PV)/,sim.o sim_xen.o \
     sim_hyperv.o sim_kvm.o xen.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
-    hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o
+    hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o \
+    $(UNIT_DIR)/tests/unit/sim_host.o
 
 $(UNIT_DIR)/test_sim_hyperv: $(addprefix $(UNIT_PV)/,sim.o sim_hyperv.o \
     sim_xen.o sim_kvm.o hyperv.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
-    hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o
+    hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o \
+    $(UNIT_DIR)/tests/unit/sim_host.o
 
 $(UNIT_DIR)/test_sim_kvm: $(addprefix $(UNIT_PV)/,sim.o sim_kvm.o \
     pvclock.o pvbus.o hv_hyperv.o hv_kvm.o hv_xen.o hv_vmware.o hvio.o) \
-    $(UNIT_K)/ktap.o $(UNIT_K)/printf.o
+    $(UNIT_K)/ktap.o $(UNIT_K)/printf.o $(UNIT_DIR)/tests/unit/sim_host.o
 
 $(UNIT_K)/%.o: kernel/%.c
 	@mkdir -p $(@D)

@@ -1,0 +1,194 @@
+/*
+ * The kernel services of sim_host.h, on the host: heap pages, a TSC the
+ * test controls, a CPU for the stubs of a simulated hypercall page, and
+ * the hvio backend on the model.
+ */
+
+#include "check.h"
+#include "kern.h"
+#include "pmem.h"
+#include "simvar.h"
+#include "x86.h"
+#include "xenreg.h"
+#include "sim_host.h"
+
+int		sim_host_npages_alloc;
+bool		sim_host_tsc_real;
+uint64_t	sim_host_tsc_offset;
+uint64_t	sim_host_tsc_now;
+uint64_t	sim_host_tsc_step;
+enum sim_host_stub sim_host_stub;
+int		sim_host_ncalls;
+int		sim_host_nmsr;
+
+static void	*pages[SIM_HOST_PAGES_MAX];
+
+/* A leaf the test rewrites after the model answered (0: none). */
+static uint32_t	over_leaf[SIM_HOST_OVERRIDES_MAX];
+static struct cpuid_regs over_regs[SIM_HOST_OVERRIDES_MAX];
+
+void *
+page_alloc(void)
+{
+	void *p;
+	int i;
+
+	for (i = 0; i < SIM_HOST_PAGES_MAX && pages[i] != NULL; i++)
+		;
+	if (i == SIM_HOST_PAGES_MAX ||
+	    (p = aligned_alloc(PAGE_SIZE, PAGE_SIZE)) == NULL)
+		return NULL;
+	memset(p, 0, PAGE_SIZE);
+	pages[i] = p;
+	sim_host_npages_alloc++;
+	return p;
+}
+
+void
+page_free(void *page)
+{
+	int i;
+
+	for (i = 0; i < SIM_HOST_PAGES_MAX; i++)
+		if (pages[i] == page) {
+			free(page);
+			pages[i] = NULL;
+			return;
+		}
+	CHECK(!"page_free of a page page_alloc did not give");
+}
+
+int
+sim_host_pages_held(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < SIM_HOST_PAGES_MAX; i++)
+		n += pages[i] != NULL;
+	return n;
+}
+
+/* Between tests: what the kernel keeps for ever, the test gives back. */
+int
+sim_host_pages_release(void)
+{
+	int i, n = sim_host_pages_held();
+
+	for (i = 0; i < SIM_HOST_PAGES_MAX; i++) {
+		free(pages[i]);
+		pages[i] = NULL;
+	}
+	sim_host_npages_alloc = 0;
+	return n;
+}
+
+uint64_t
+sim_rdtsc(void)
+{
+	if (sim_host_tsc_real)
+		return rdtsc() - sim_host_tsc_offset;
+	return sim_host_tsc_now += sim_host_tsc_step;
+}
+
+/*
+ * Run the stub at entry as the CPU would, checking it has the layout
+ * sim_host_stub names; after a failed check the call does nothing more.
+ */
+void
+hvio_call_page(struct vm_regs *r, uintptr_t entry)
+{
+	const uint8_t *p = (const uint8_t *)entry;
+
+	sim_host_ncalls++;
+	if (sim_host_stub == SIM_HOST_STUB_XEN) {
+		if (!CHECK(p[0] == XEN_STUB_MOV_EAX))
+			return;
+		r->vr_rax = (uint32_t)p[1] | (uint32_t)p[2] << 8 |
+		    (uint32_t)p[3] << 16 | (uint32_t)p[4] << 24;
+		p += XEN_STUB_MOV_LEN;
+	}
+	if (!CHECK(p[0] == 0xcd && p[1] == 0xf0))	/* INT 0xF0 */
+		return;
+	CHECK_EQ_INT(sim_exit(r, (uintptr_t)p), 0);
+	p += SIM_EXIT_LEN;
+	if (sim_host_stub == SIM_HOST_STUB_XEN && *p == 0x90)
+		p++;		/* NOP: the INT is 2 bytes, VMCALL 3 */
+	CHECK_EQ_HEX(*p, 0xc3);		/* RET */
+}
+
+static void
+host_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
+{
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	if (!sim_cpuid(leaf, subleaf, out) && leaf == 1)
+		out->ecx = 1U << 31;		/* the hypervisor bit */
+	for (i = 0; i < SIM_HOST_OVERRIDES_MAX; i++)
+		if (over_leaf[i] != 0 && over_leaf[i] == leaf)
+			*out = over_regs[i];
+}
+
+static int
+host_rdmsr(uint32_t msr, uint64_t *val)
+{
+	sim_host_nmsr++;
+	return sim_rdmsr(msr, val);
+}
+
+static int
+host_wrmsr(uint32_t msr, uint64_t val)
+{
+	sim_host_nmsr++;
+	return sim_wrmsr(msr, val);
+}
+
+struct hvio sim_host_io = {
+	.io_name = "sim:test",
+	.io_detail = "",
+	.io_cpuid = host_cpuid,
+	.io_rdmsr = host_rdmsr,
+	.io_wrmsr = host_wrmsr,
+	.io_backdoor = hvio_no_backdoor,
+	.io_backdoor_hb = hvio_no_backdoor_hb,
+	.io_hypercall = sim_hypercall,
+};
+
+void
+sim_host_override(int i, uint32_t leaf, uint32_t eax, uint32_t ebx,
+    uint32_t ecx, uint32_t edx)
+{
+	over_leaf[i] = leaf;
+	over_regs[i].eax = eax;
+	over_regs[i].ebx = ebx;
+	over_regs[i].ecx = ecx;
+	over_regs[i].edx = edx;
+}
+
+void
+sim_host_reset(enum sim_host_stub stub)
+{
+	memset(over_leaf, 0, sizeof(over_leaf));
+	sim_host_io.io_cpuid_only = false;
+	sim_host_stub = stub;
+	sim_host_ncalls = sim_host_nmsr = 0;
+}
+
+uint8_t *
+sim_host_poisoned_page(uint8_t poison)
+{
+	uint8_t *p = page_alloc();
+
+	if (p != NULL)
+		memset(p, poison, PAGE_SIZE);
+	return p;
+}
+
+uint32_t
+sim_host_sig_word(const char *sig, int i)
+{
+	const unsigned char *b = (const unsigned char *)sig + 4 * i;
+
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	    (uint32_t)b[3] << 24;
+}

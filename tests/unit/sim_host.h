@@ -1,0 +1,90 @@
+/*
+ * The host's stand-ins for the kernel services that the simulated
+ * hypervisors (drivers/pvbus/sim*.c) and the guest drivers run against
+ * them need, shared by tests/unit/test_sim_hyperv.c, test_sim_xen.c
+ * and test_sim_kvm.c:
+ *
+ * - page_alloc() and page_free() (kernel/pmem.h): zeroed heap pages, so
+ *   a pointer is the "physical" address, as in the kernel's 1:1 map.
+ *   At most SIM_HOST_PAGES_MAX are out at a time; page_free() of a
+ *   pointer page_alloc() did not give fails the test, and
+ *   sim_host_pages_release() gives back, between tests, what the kernel
+ *   would keep for ever.
+ * - sim_rdtsc() (simvar.h), the TSC the models' clocks run on: a counter
+ *   the test sets, or the host's RDTSC (less an offset) when the guest
+ *   driver reads the TSC itself and the model must agree with it.
+ * - hvio_call_page() (hvio.h): runs the stub the model wrote into its
+ *   hypercall page as the CPU would: "mov eax, imm32" loads EAX, INT
+ *   0xF0 is the simulated VM exit (sim_exit() with the INT's address),
+ *   NOP pads, RET returns; anything else fails the test.  Which of them
+ *   a stub must hold is the model's layout, sim_host_stub.
+ * - sim_host_io, the struct hvio the drivers are given: the backend on
+ *   the model, as hvio_sim.c builds it in the kernel.
+ *
+ * The CHECKs made here count in the test binary's totals (check.h).
+ */
+#ifndef _TESTS_UNIT_SIM_HOST_H_
+#define _TESTS_UNIT_SIM_HOST_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hvio.h"
+
+#define SIM_HOST_PAGES_MAX	16	/* page_alloc() fails past this */
+
+/*
+ * The pages given and not yet freed; release counts them too, frees
+ * them all and zeroes sim_host_npages_alloc.
+ */
+int	sim_host_pages_held(void);
+int	sim_host_pages_release(void);
+extern int	sim_host_npages_alloc;	/* page_alloc()s since the release */
+
+/*
+ * sim_rdtsc(): the host's RDTSC less sim_host_tsc_offset if
+ * sim_host_tsc_real, else sim_host_tsc_now, first moved on by
+ * sim_host_tsc_step (0: time stands still until the test moves it).
+ */
+extern bool	sim_host_tsc_real;
+extern uint64_t	sim_host_tsc_offset;
+extern uint64_t	sim_host_tsc_now;
+extern uint64_t	sim_host_tsc_step;
+
+/*
+ * The stub hvio_call_page() expects at an entry, with INT 0xF0 where
+ * the real one has VMCALL (hypervisor-interfaces.md 4.5, 5.2).
+ */
+enum sim_host_stub {
+	SIM_HOST_STUB_HYPERV,	/* INT 0xF0; RET (4.5) */
+	SIM_HOST_STUB_XEN,	/* mov eax, n; INT 0xF0; NOP; RET (5.2) */
+};
+extern enum sim_host_stub sim_host_stub;
+extern int	sim_host_ncalls;	/* hvio_call_page() calls */
+
+/*
+ * The backend: CPUID, MSRs and VMCALL go to the model (sim.c); a leaf
+ * no interface answers is zeros but for the hypervisor bit in leaf 1.
+ * Then a leaf the test set with sim_host_override(i, ...) answers the
+ * test's registers instead, whatever the model said.
+ */
+#define SIM_HOST_OVERRIDES_MAX	4
+extern struct hvio sim_host_io;
+extern int	sim_host_nmsr;		/* MSR accesses through it */
+void	sim_host_override(int i, uint32_t leaf, uint32_t eax, uint32_t ebx,
+	    uint32_t ecx, uint32_t edx);
+
+/*
+ * Before a test: stubs laid out as stub, no call or MSR access counted,
+ * no leaf overridden, and the backend not a replay.  The TSC and the
+ * pages are left as they are.
+ */
+void	sim_host_reset(enum sim_host_stub stub);
+
+/* A page from page_alloc() with every byte poison, or NULL. */
+uint8_t	*sim_host_poisoned_page(uint8_t poison);
+
+/* A 12-byte CPUID signature's register i (0 EBX, 1 ECX, 2 EDX). */
+uint32_t sim_host_sig_word(const char *sig, int i);
+
+#endif
