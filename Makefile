@@ -38,6 +38,7 @@ KERNEL_OBJS	= kernel/main.o kernel/trapasm.o kernel/trap.o \
 		  kernel/selftest.o
 PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_tree.o \
 		  drivers/pvbus/pvbus_test.o drivers/pvbus/pvconf.o \
+		  drivers/pvbus/pvbus_host.o \
 		  drivers/pvbus/hv_hyperv.o drivers/pvbus/hv_kvm.o \
 		  drivers/pvbus/hv_xen.o drivers/pvbus/hv_vmware.o \
 		  drivers/pvbus/hvio.o drivers/pvbus/hvio_select.o \
@@ -46,6 +47,7 @@ PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_tree.o \
 		  drivers/pvbus/cpuid_dump.o drivers/pvbus/sim.o \
 		  drivers/pvbus/hvio_sim.o drivers/pvbus/sim_hyperv.o \
 		  drivers/pvbus/sim_xen.o drivers/pvbus/sim_kvm.o \
+		  drivers/pvbus/sim_vmware.o \
 		  drivers/pvbus/hyperv.o drivers/pvbus/xen.o \
 		  drivers/pvbus/pvclock.o
 VMT_OBJS	= drivers/vmt/vmt.o

@@ -27,9 +27,33 @@ kexit_name(int status)
 	}
 }
 
+#define KEXIT_HOOKS_MAX	4
+static void	(*kexit_hooks[KEXIT_HOOKS_MAX])(void);
+static int	kexit_nhooks;
+
+/* Something to print at the very end, such as a simulator's record. */
+void
+kexit_at(void (*fn)(void))
+{
+	if (kexit_nhooks < KEXIT_HOOKS_MAX)
+		kexit_hooks[kexit_nhooks++] = fn;
+}
+
+static void
+kexit_run_hooks(void)
+{
+	void (*fn)(void);
+
+	while (kexit_nhooks > 0) {
+		fn = kexit_hooks[--kexit_nhooks];	/* each runs once */
+		fn();
+	}
+}
+
 void
 kexit(int status)
 {
+	kexit_run_hooks();
 	printf("# exit status 0x%02x (%s), QEMU exit code %d\n", status,
 	    kexit_name(status), (status << 1) | 1);
 	outl(DEBUG_EXIT_PORT, (uint32_t)status);
@@ -57,4 +81,26 @@ panic(const char *fmt, ...)
 	if (panicking++ == 0)
 		ktap_crash(msg);
 	kexit(KEXIT_PANIC);
+}
+
+/*
+ * Reset the machine: the reset control register of the PIIX/ICH chipsets
+ * (port 0xCF9: 0x02 then 0x06, a hard reset; Intel ICH datasheets), then
+ * the keyboard controller's pulse-reset command (0xFE to port 0x64),
+ * then a triple fault, which resets every PC.  QEMU started with
+ * -no-reboot exits instead (with status 0).
+ */
+void
+kreboot(void)
+{
+	static const struct region_descriptor no_idt = { 0, 0 };
+
+	kexit_run_hooks();
+	printf("# rebooting\n");
+	outb(0xcf9, 0x02);
+	outb(0xcf9, 0x06);
+	outb(0x64, 0xfe);
+	cli();
+	lidt(&no_idt);
+	__builtin_trap();	/* #UD with no IDT: a triple fault */
 }

@@ -48,6 +48,8 @@ void	cons_putc(int c);
 
 /* exit.c: print nothing more, tell the host, stop the CPU. */
 void	kexit(int status) __noreturn;
+void	kexit_at(void (*fn)(void));	/* run at kexit() and kreboot() */
+void	kreboot(void) __noreturn;	/* reset the machine */
 
 /* string.c, or the host C library in unit tests. */
 void	*memcpy(void *dst, const void *src, size_t n);

@@ -273,6 +273,34 @@ ktap_crash(const char *what)
 	ktap_totals();
 }
 
+/*
+ * The host asked to halt or reboot in the middle of the plan: every
+ * running test and every test not run is skipped with that reason (none
+ * failed), and the totals are printed, so the report stays complete.
+ */
+void
+ktap_stop(const char *why)
+{
+	char reason[160];
+	int level, i;
+
+	if (ktap_depth < 0)
+		return;
+	snprintf(reason, sizeof(reason), "stopped: %s", why);
+	for (level = ktap_depth; level >= 0; level--) {
+		if (ktap_levels[level].kl_running != NULL)
+			ktap_print_result(level, KTAP_SKIP,
+			    ktap_levels[level].kl_running, reason);
+		for (i = ktap_levels[level].kl_done;
+		    level > 0 && i < ktap_levels[level].kl_plan; i++)
+			ktap_print_result(level, KTAP_SKIP, "not_run", reason);
+	}
+	ktap_depth = 0;
+	for (i = ktap_levels[0].kl_done; i < ktap_ntests; i++)
+		ktap_print_result(0, KTAP_SKIP, ktap_tests[i].kt_name, reason);
+	ktap_totals();
+}
+
 int
 ktap_end(void)
 {

@@ -73,6 +73,13 @@ int	ktap_sub_end(void);
  */
 void	ktap_crash(const char *what);
 
+/*
+ * The host asked to halt or reboot: close every open level with the
+ * running test and the rest of each plan skipped "stopped: <why>", and
+ * print the totals.
+ */
+void	ktap_stop(const char *why);
+
 /* Print the totals line; returns KEXIT_PASS or KEXIT_FAIL. */
 int	ktap_end(void);
 

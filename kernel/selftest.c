@@ -32,6 +32,8 @@ const char *const cmdline_known_keys[] = {
 	"hv",			/* hvio_select(): native, replay, sim:* */
 	"sim.fault",		/* hvio_sim_open(): faults to inject */
 	"profile",		/* hvio_select(): a dump module for sim:* */
+	"sim.failbyte",		/* sim:vmware: where rpc-send-fails fails */
+	"vmt.script",		/* sim:vmware: the TCLO commands to play */
 	NULL,
 };
 

@@ -44,6 +44,12 @@ cons_putc(int c)
 }
 
 void
+kreboot(void)
+{
+	panic("kreboot: a child asked for a reboot under replay");
+}
+
+void
 kexit(int status)
 {
 	fflush(stdout);

@@ -87,13 +87,26 @@ hvio_select_sim(const char *model, const struct cmdline *cl,
 {
 	const char *faults = cmdline_get(cl, "sim.fault");
 	const char *name = cmdline_get(cl, "profile");
+	const char *failbyte = cmdline_get(cl, "sim.failbyte");
 	struct cpuid_dump *profile = NULL;
+	const struct hvio *io;
 
 	if (name != NULL &&
 	    (profile = hvio_select_profile(name, bi, err, errlen)) == NULL)
 		return NULL;
-	return hvio_sim_open(model, faults != NULL ? faults : "", profile, err,
-	    errlen);
+	if ((io = hvio_sim_open(model, faults != NULL ? faults : "", profile,
+	    err, errlen)) == NULL)
+		return NULL;
+	sim.sm_script = cmdline_get(cl, "vmt.script");
+	sim.sm_failbyte = 8;		/* sim.failbyte=N, else byte 8 */
+	if (failbyte != NULL) {
+		sim.sm_failbyte = 0;
+		for (; *failbyte >= '0' && *failbyte <= '9' &&
+		    sim.sm_failbyte < 1000000; failbyte++)
+			sim.sm_failbyte = sim.sm_failbyte * 10 +
+			    (uint32_t)(*failbyte - '0');
+	}
+	return io;
 }
 
 const struct hvio *

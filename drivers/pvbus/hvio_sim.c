@@ -3,10 +3,10 @@
  * sim.c, in the kernel.  CPUID leaves in the hypervisor range come from
  * the model (or, with profile=, from a recorded dump, so real leaves and
  * modelled behaviour combine); other leaves are the real CPU's, with the
- * hypervisor bit set.  MSRs and VMCALL/VMMCALL go to the model.  The
- * simulated VM exit, INT 0xF0 from a hypercall page the model wrote,
- * arrives through trap() and is handed to the model with the registers
- * of the trap frame.  There is no VMware backdoor in these models.
+ * hypervisor bit set.  MSRs, VMCALL/VMMCALL and the VMware backdoor
+ * ports go to the model.  The simulated VM exit, INT 0xF0 from a
+ * hypercall page the model wrote, arrives through trap() and is handed
+ * to the model with the registers of the trap frame.
  */
 
 #include "kern.h"
@@ -24,10 +24,33 @@ static struct cpuid_dump *sim_profile;
 static char	sim_ioname[32];
 static char	sim_faultnames[96];
 
+/*
+ * The CMOS RTC's NVRAM (index port 0x70, data 0x71; bit 7 of the index
+ * masks NMI).  Bytes 0x70-0x77 are in the general-purpose area that
+ * neither SeaBIOS nor OVMF uses, and QEMU keeps them across a reset.
+ */
+#define CMOS_INDEX	0x70
+#define CMOS_DATA	0x71
+#define CMOS_SIM_BASE	0x70
+
 uint64_t
 sim_rdtsc(void)
 {
 	return rdtsc();
+}
+
+uint8_t
+sim_nvram_read(int i)
+{
+	outb(CMOS_INDEX, 0x80 | (CMOS_SIM_BASE + i));
+	return inb(CMOS_DATA);
+}
+
+void
+sim_nvram_write(int i, uint8_t v)
+{
+	outb(CMOS_INDEX, 0x80 | (CMOS_SIM_BASE + i));
+	outb(CMOS_DATA, v);
 }
 
 static void
@@ -79,8 +102,8 @@ static const struct hvio hvio_sim = {
 	.io_cpuid = simio_cpuid,
 	.io_rdmsr = sim_rdmsr,
 	.io_wrmsr = sim_wrmsr,
-	.io_backdoor = hvio_no_backdoor,
-	.io_backdoor_hb = hvio_no_backdoor_hb,
+	.io_backdoor = sim_backdoor,
+	.io_backdoor_hb = sim_backdoor_hb,
 	.io_hypercall = sim_hypercall,
 	.io_report = simio_report,
 };
@@ -113,5 +136,6 @@ hvio_sim_open(const char *name, const char *faults, struct cpuid_dump *profile,
 	sim.sm_amd = sim_cpu_is_amd();
 	sim.sm_tsc_hz = SIM_TSC_HZ;
 	trap_set_simexit(simio_trap);
+	kexit_at(sim_finish);
 	return &hvio_sim;
 }

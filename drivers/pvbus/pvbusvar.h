@@ -154,6 +154,28 @@ void	pvbus_print_facts(void);	/* "pvbus: hv base=..." lines */
 bool	pvbus_attach(void);		/* "pvbus0 at mainbus0: ..." */
 
 /*
+ * The host asked a child (dev, "vmt0") to power off or reboot the guest:
+ * log it as OpenBSD does, close the KTAP report, then exit with
+ * KEXIT_HALT or reset the machine.  OpenBSD sys/dev/pv/pvbus.c.
+ */
+void	pvbus_shutdown(const char *dev) __noreturn;
+void	pvbus_reboot(const char *dev) __noreturn;
+
+/*
+ * The key-value interface (OpenBSD's pvbus kvop, used by hostctl(8)):
+ * one child registers a handler; the rest of the kernel reads and writes
+ * keys through pvbus_kvop().  Returns 0, ENXIO if no child offers it, or
+ * the handler's error (EINVAL refused, ERANGE value too long).
+ */
+#define PVBUS_KVREAD	0
+#define PVBUS_KVWRITE	1
+#define PVBUS_KVOP_MAXSIZE	4096	/* key or value, NUL included */
+typedef int pvbus_kvop_fn(void *arg, int op, const char *key, char *value,
+    size_t valuelen);
+void	pvbus_kvop_register(const char *dev, pvbus_kvop_fn *fn, void *arg);
+int	pvbus_kvop(int op, const char *key, char *value, size_t valuelen);
+
+/*
  * pvbus_test.c: the KTAP tests of the backend choice, the detection pass
  * and the tree.  pvbus_io is the backend they use (hvio_select()).
  */

@@ -33,6 +33,12 @@ static const struct {
 	{ "status-error",		SIM_FAULT_STATUS_ERROR },
 	{ "clock-odd-version",		SIM_FAULT_CLOCK_ODD_VERSION },
 	{ "garbage-cpuid",		SIM_FAULT_GARBAGE_CPUID },
+	{ "rpc-open-refused",		SIM_FAULT_RPC_OPEN_REFUSED },
+	{ "rpc-send-fails",		SIM_FAULT_RPC_SEND_FAILS },
+	{ "rpc-reply-too-long",		SIM_FAULT_RPC_REPLY_TOO_LONG },
+	{ "rpc-wrong-cookie",		SIM_FAULT_RPC_WRONG_COOKIE },
+	{ "rpc-no-success",		SIM_FAULT_RPC_NO_SUCCESS },
+	{ "rpc-endless-reply",		SIM_FAULT_RPC_ENDLESS_REPLY },
 };
 
 int
@@ -51,10 +57,9 @@ sim_parse_faults(const char *s, uint32_t *faults, char *err, size_t errlen)
 			    strncmp(s, sim_fault_names[i].fn_name, len) == 0)
 				break;
 		if (i == nitems(sim_fault_names)) {
-			snprintf(err, errlen, "sim.fault: \"%.*s\" is not one of "
-			    "hypercall-msr-ignored, page-not-filled, "
-			    "status-error, clock-odd-version, garbage-cpuid",
-			    (int)len, s);
+			snprintf(err, errlen, "sim.fault: \"%.*s\" is not a "
+			    "fault the simulators know (README: Simulated "
+			    "hypervisors)", (int)len, s);
 			return EINVAL;
 		}
 		*faults |= sim_fault_names[i].fn_bit;
@@ -83,13 +88,17 @@ sim_setup(const char *name, uint32_t faults, char *err, size_t errlen)
 		sim_hyperv_init(&si[0], 0x40000000);
 		sim_kvm_init(&si[1], 0x40000100);
 		sim.sm_niface = 2;
+	} else if (strcmp(name, "vmware") == 0) {
+		sim_vmware_init(&si[0], 0x40000000);
+		sim.sm_niface = 1;
 	} else if (strcmp(name, "xen+viridian") == 0) {
 		sim_hyperv_init(&si[0], 0x40000000);
 		sim_xen_init(&si[1], 0x40000100, XEN_MSR_VIRIDIAN);
 		sim.sm_niface = 2;
 	} else {
 		snprintf(err, errlen, "hv=sim:%s: want sim:hyperv, sim:xen, "
-		    "sim:kvm, sim:kvm+hyperv or sim:xen+viridian", name);
+		    "sim:kvm, sim:kvm+hyperv, sim:xen+viridian or sim:vmware",
+		    name);
 		return EINVAL;
 	}
 	return 0;
@@ -190,4 +199,46 @@ sim_hypercall(struct vm_regs *r, bool vmmcall)
 			return error;
 	}
 	return EFAULT;
+}
+
+/* The backdoor ports: the first interface that has them; else no device. */
+int
+sim_backdoor(struct vm_regs *r)
+{
+	struct sim_iface *si;
+	int i, error;
+
+	for (i = 0; i < sim.sm_niface; i++) {
+		si = &sim.sm_iface[i];
+		if (si->si_backdoor != NULL &&
+		    (error = si->si_backdoor(si, r)) != ENOENT)
+			return error;
+	}
+	return hvio_no_backdoor(r);
+}
+
+int
+sim_backdoor_hb(struct vm_regs *r, bool out)
+{
+	struct sim_iface *si;
+	int i, error;
+
+	for (i = 0; i < sim.sm_niface; i++) {
+		si = &sim.sm_iface[i];
+		if (si->si_backdoor_hb != NULL &&
+		    (error = si->si_backdoor_hb(si, r, out)) != ENOENT)
+			return error;
+	}
+	return hvio_no_backdoor_hb(r, out);
+}
+
+/* What each interface has to say at the end of the boot. */
+void
+sim_finish(void)
+{
+	int i;
+
+	for (i = 0; i < sim.sm_niface; i++)
+		if (sim.sm_iface[i].si_finish != NULL)
+			sim.sm_iface[i].si_finish(&sim.sm_iface[i]);
 }

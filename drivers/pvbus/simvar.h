@@ -53,6 +53,18 @@ struct sim_iface {
 	int	(*si_hypercall)(struct sim_iface *, struct vm_regs *r,
 		    bool vmmcall);
 
+	/*
+	 * The VMware backdoor: an IN on port 0x5658 (si_backdoor), or REP
+	 * OUTSB/INSB on 0x5659 (si_backdoor_hb, out = guest to host, from
+	 * the buffer at vr_rsi; else into vr_rdi).  ENOENT: not its port.
+	 */
+	int	(*si_backdoor)(struct sim_iface *, struct vm_regs *r);
+	int	(*si_backdoor_hb)(struct sim_iface *, struct vm_regs *r,
+		    bool out);
+
+	/* At the end of the boot: print what the model recorded, or NULL. */
+	void	(*si_finish)(struct sim_iface *);
+
 	void		*si_state;	/* the model's own */
 };
 
@@ -62,6 +74,13 @@ struct sim_iface {
 #define SIM_FAULT_STATUS_ERROR		0x04	/* every call fails */
 #define SIM_FAULT_CLOCK_ODD_VERSION	0x08	/* clock stuck mid-update */
 #define SIM_FAULT_GARBAGE_CPUID		0x10	/* base EAX out of its block */
+/* The VMware host's RPC channel (sim_vmware.c). */
+#define SIM_FAULT_RPC_OPEN_REFUSED	0x20	/* OPEN answers no SUCCESS */
+#define SIM_FAULT_RPC_SEND_FAILS	0x40	/* a send fails at byte N */
+#define SIM_FAULT_RPC_REPLY_TOO_LONG	0x80	/* a reply over the limit */
+#define SIM_FAULT_RPC_WRONG_COOKIE	0x100	/* cookies do not match */
+#define SIM_FAULT_RPC_NO_SUCCESS	0x200	/* a status without SUCCESS */
+#define SIM_FAULT_RPC_ENDLESS_REPLY	0x400	/* a reply that never ends */
 
 struct sim {
 	const char	*sm_name;	/* "sim:kvm+hyperv" */
@@ -70,6 +89,8 @@ struct sim {
 	uint32_t	sm_faults;	/* SIM_FAULT_* */
 	bool		sm_amd;		/* VMMCALL is the CPU's instruction */
 	uint64_t	sm_tsc_hz;	/* the TSC rate the clocks assume */
+	const char	*sm_script;	/* vmt.script=: TCLO commands, ';' */
+	uint32_t	sm_failbyte;	/* sim.failbyte=: where a send fails */
 };
 
 extern struct sim sim;
@@ -87,10 +108,13 @@ int	sim_rdmsr(uint32_t msr, uint64_t *val);
 int	sim_wrmsr(uint32_t msr, uint64_t val);
 int	sim_exit(struct vm_regs *r, uintptr_t rip);
 int	sim_hypercall(struct vm_regs *r, bool vmmcall);
+int	sim_backdoor(struct vm_regs *r);
+int	sim_backdoor_hb(struct vm_regs *r, bool out);
+void	sim_finish(void);
 
 /*
  * hvio_sim.c: set up model "name" ("hyperv", "xen", "kvm",
- * "kvm+hyperv", "xen+viridian") with these faults ("a,b" or ""), CPUID
+ * "kvm+hyperv", "xen+viridian", "vmware") with these faults ("a,b" or ""), CPUID
  * from a dump if one is given.  NULL with a sentence in err otherwise.
  */
 struct cpuid_dump;
@@ -104,8 +128,18 @@ int	sim_parse_faults(const char *s, uint32_t *faults, char *err,
 /* The TSC the simulated clocks run on (rdtsc in the kernel). */
 uint64_t sim_rdtsc(void);
 
-/* The models (sim_hyperv.c, sim_xen.c, sim_kvm.c). */
+/*
+ * Host state that outlives a guest reset: a few bytes of the CMOS RTC's
+ * general-purpose NVRAM in the kernel (QEMU keeps them across a system
+ * reset), an array in unit tests.  0 <= i < SIM_NVRAM_SIZE.
+ */
+#define SIM_NVRAM_SIZE	8
+uint8_t	sim_nvram_read(int i);
+void	sim_nvram_write(int i, uint8_t v);
+
+/* The models (sim_hyperv.c, sim_xen.c, sim_kvm.c, sim_vmware.c). */
 void	sim_hyperv_init(struct sim_iface *si, uint32_t base);
+void	sim_vmware_init(struct sim_iface *si, uint32_t base);
 void	sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr);
 void	sim_kvm_init(struct sim_iface *si, uint32_t base);
 

@@ -90,6 +90,21 @@ sim_rdtsc(void)
 	return sim_host_tsc_now += sim_host_tsc_step;
 }
 
+/* The host's NVRAM, which survives a guest reset (CMOS in the kernel). */
+static uint8_t sim_host_nvram[SIM_NVRAM_SIZE];
+
+uint8_t
+sim_nvram_read(int i)
+{
+	return sim_host_nvram[i];
+}
+
+void
+sim_nvram_write(int i, uint8_t v)
+{
+	sim_host_nvram[i] = v;
+}
+
 /*
  * Run the stub at entry as the CPU would, checking it has the layout
  * sim_host_stub names; after a failed check the call does nothing more.

@@ -59,6 +59,15 @@ sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr __unused)
 	si->si_cpuid = stub_cpuid;
 }
 
+void
+sim_vmware_init(struct sim_iface *si, uint32_t base)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_name = "vmware";
+	si->si_base = base;
+	si->si_cpuid = stub_cpuid;
+}
+
 /* ------------------------------------------------------------------ */
 /* Setting up a model. */
 

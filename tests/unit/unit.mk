@@ -58,6 +58,7 @@ UNIT_VMT	:= $(UNIT_DIR)/drivers/vmt
 PVBUS_REPLAY	:= $(UNIT_DIR)/pvbus-replay
 PVBUS_REPLAY_OBJS := $(UNIT_DIR)/tools/pvbus-replay.o \
 		   $(addprefix $(UNIT_PV)/,pvbus.o pvbus_tree.o pvbus_test.o \
+		   pvbus_host.o \
 		   pvconf.o hv_hyperv.o hv_kvm.o hv_xen.o hv_vmware.o hvio.o \
 		   hyperv.o xen.o pvclock.o \
 		   hvio_replay.o cpuid_dump.o) $(UNIT_VMT)/vmt.o \
@@ -94,12 +95,12 @@ $(UNIT_DIR)/test_pvbus: $(UNIT_DIR)/tests/unit/hvio_table.o \
     $(addprefix $(UNIT_PV)/,pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
     hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_sim_xen: $(addprefix $(UNIT_PV)/,sim.o sim_xen.o \
-    sim_hyperv.o sim_kvm.o xen.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
+    sim_hyperv.o sim_kvm.o sim_vmware.o xen.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
     hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o \
     $(UNIT_DIR)/tests/unit/sim_host.o
 
 $(UNIT_DIR)/test_sim_hyperv: $(addprefix $(UNIT_PV)/,sim.o sim_hyperv.o \
-    sim_xen.o sim_kvm.o hyperv.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
+    sim_xen.o sim_kvm.o sim_vmware.o hyperv.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
     hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o \
     $(UNIT_DIR)/tests/unit/sim_host.o
 
