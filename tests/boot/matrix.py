@@ -88,6 +88,7 @@ class Case:
     failed: list = dataclasses.field(default_factory=list)
     running: str = ""               # timeout, reset, panic: running test
     requires: list = dataclasses.field(default_factory=list)
+    boots: int = 1                  # >1: the guest reboots; no -no-reboot
     # (kind, regex text, compiled, line number): kind "expect" or "absent"
     lines: list = dataclasses.field(default_factory=list)
     compare_host: bool = False      # pvbus blocks == pvbus-replay's
@@ -100,7 +101,8 @@ class Case:
 
 CASE_KEYS = ("boot", "machine", "memory", "qemu", "cmdline", "module",
              "serial", "timeout", "verdict", "crashed", "failed",
-             "running", "requires", "compare-host", "expect", "absent")
+             "running", "requires", "compare-host", "boots", "expect",
+             "absent")
 REQUIREMENTS = ("kvm", "kvm-hyperv", "kvm-hypercall", "ovmf")
 QEMU_MIN_RE = re.compile(r"^qemu>=(\d+)\.(\d+)$")     # requires: qemu>=8.0
 
@@ -140,6 +142,10 @@ def _case_set(case, key, value, lineno):
         if value not in DEFAULT_TIMEOUT:
             raise ValueError("one of bios, uefi, pvh")
         case.boot = value
+    elif key == "boots":
+        if not value.isdigit() or not 1 <= int(value) <= 9:
+            raise ValueError("a number of boots, 1 to 9")
+        case.boots = int(value)
     elif key == "machine":
         case.machine = value
     elif key == "memory":
@@ -444,6 +450,22 @@ def first_stderr_line(stderr):
         if "warning:" not in l:
             return l
     return lines[0] if lines else "(nothing on stderr)"
+
+
+def last_boot(lines, boots):
+    """A case that reboots on purpose ("boots: N") logs N KTAP documents,
+    one per boot.  Returns the lines of the last boot, from its "KTAP
+    version 1" on, for classify(), and a message if the count is not N.
+    The case's expect: lines are still matched over the whole log, so
+    they can follow the conversation across the reset."""
+    starts = [i for i, l in enumerate(lines) if l == "KTAP version 1"]
+    if boots == 1:
+        return lines, []
+    msgs = []
+    if len(starts) != boots:
+        msgs.append("expected %d boots (KTAP documents), saw %d"
+                    % (boots, len(starts)))
+    return (lines[starts[-1]:] if starts else lines), msgs
 
 
 def classify(lines, rc, timed_out=False, stderr="", serial=True):
@@ -967,8 +989,11 @@ class Runner:
         return os.path.relpath(iso, REPO), None
 
     def qemu_argv(self, case, iso, log):
+        # A case that reboots on purpose lets the reset happen; any other
+        # reset (a triple fault) must end QEMU, not loop.
+        reboot = [] if case.boots > 1 else ["-no-reboot"]
         argv = [self.args.qemu, "-M", case.machine, "-m", case.memory,
-                "-display", "none", "-no-reboot", "-monitor", "none",
+                "-display", "none"] + reboot + ["-monitor", "none",
                 "-parallel", "none",
                 "-serial", "file:" + log if case.serial else "none",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
@@ -1094,13 +1119,15 @@ class Runner:
         if case.serial and os.path.exists(log):
             with open(log, "rb") as f:
                 lines = split_log(f.read())
+        all_lines = lines
         with open(errpath, encoding="utf-8", errors="replace") as f:
             stderr = f.read()
+        lines, boot_msgs = last_boot(lines, case.boots)
         o = classify(lines, rc, timed_out, stderr, case.serial)
         if o.rip:
             sym = self.symbolize(o.rip)
             o.detail += " = " + sym if sym else ""
-        msgs = judge(case, o, lines)
+        msgs = boot_msgs + judge(case, o, all_lines)
         if case.compare_host:
             msgs += compare_host(self.replay_tool, case, lines)
         if self.prove and case.serial and case.verdict == "pass":

@@ -804,5 +804,25 @@ class RequiresTest(unittest.TestCase):
         with self.assertRaises(matrix.CaseError):
             matrix.parse_case("boot: pvh\nrequires: xen\n", "x")
 
+
+class BootsTest(unittest.TestCase):
+
+    LOG = ["SeaBIOS", "KTAP version 1", "1..1", "ok 1 a", "Rebooting",
+           "SeaBIOS", "KTAP version 1", "1..1", "not ok 1 a"]
+
+    def test_last_boot_is_classified_and_the_count_checked(self):
+        lines, msgs = matrix.last_boot(self.LOG, 2)
+        self.assertEqual(lines, ["KTAP version 1", "1..1", "not ok 1 a"])
+        self.assertEqual(msgs, [])
+        lines, msgs = matrix.last_boot(self.LOG, 3)
+        self.assertEqual(msgs, ["expected 3 boots (KTAP documents), saw 2"])
+        self.assertEqual(matrix.last_boot(self.LOG, 1), (self.LOG, []))
+
+    def test_boots_key(self):
+        c = matrix.parse_case("boot: pvh\nboots: 2\n", "x")
+        self.assertEqual(c.boots, 2)
+        with self.assertRaises(matrix.CaseError):
+            matrix.parse_case("boot: pvh\nboots: 0\n", "x")
+
 if __name__ == "__main__":
     main()
