@@ -6,11 +6,14 @@
  * signature.  At attach it reads what the host says about the machine
  * (BIOS UUID, memory size, TSC frequency, time), treats a command the
  * host refuses as unsupported rather than as data, and checks the
- * memory size against the loader's memory map.  The RPC channel (TCLO,
- * RPCI) comes later.
+ * memory size against the loader's memory map.  Then come the steps of
+ * the RPC channel (vmt_info.c, vmt_tclo.c, vmt_time.c): a host without
+ * one (QEMU) has them skipped, one that fails part way has the channel
+ * reopened.
+ * Each step is a KTAP subtest of vmt0; one facts line ends the attach.
  * Sources: open-vm-tools lib/include/backdoor_def.h, timeSync.c,
  * vmcheck.c; QEMU hw/i386/vmport.c; hypervisor-interfaces.md 6.2, 6.3,
- * 7.2.
+ * 6.10, 7.2.
  */
 
 #include "kern.h"
@@ -18,14 +21,9 @@
 #include "pvbusvar.h"
 #include "vmtvar.h"
 #include "vmwarereg.h"
+#include "x86.h"		/* rdtsc(): when GETTIMEFULL answered */
 
 #define MIB		(1024 * 1024ULL)
-
-struct vmt_softc {
-	const struct hvio *sc_io;
-	const char	*sc_name;	/* "vmt0" */
-	uint64_t	sc_mem_avail;	/* memory map, bytes */
-};
 
 static struct vmt_softc vmt_softc;
 
@@ -126,6 +124,7 @@ vmt_gethz(struct vmt_softc *sc)
 	hz = (uint64_t)(uint32_t)r.vr_rbx << 32 | (uint32_t)r.vr_rax;
 	printf("%s: TSC %lu Hz, APIC bus %u Hz\n", sc->sc_name,
 	    (unsigned long)hz, (uint32_t)r.vr_rcx);
+	sc->sc_tsc_hz = hz;	/* the guest clock runs on it */
 	return KTAP_PASS;
 }
 
@@ -143,19 +142,39 @@ vmt_gettime(struct vmt_softc *sc)
 	return KTAP_PASS;
 }
 
-/* GETTIMEFULL: on success EAX is left as the magic; ESI:EDX seconds. */
-static int
-vmt_gettimefull(struct vmt_softc *sc)
+/*
+ * GETTIMEFULL: on success EAX is left as the magic; ESI:EDX seconds,
+ * EBX microseconds.  *tsc is the TSC halfway through the call, the
+ * moment the answer is best taken to describe (the exit to the host
+ * takes a while under emulation).  ENXIO if the host refused.
+ */
+int
+vmt_gettimefull(struct vmt_softc *sc, uint64_t *us, uint64_t *tsc)
 {
 	struct vm_regs r;
-	uint64_t s;
+	uint64_t s, t0;
 
+	t0 = rdtsc();
 	if (vm_cmd(sc, VM_CMD_GET_TIME_FULL, 0, &r) != 0 ||
 	    (uint32_t)r.vr_rax != VM_MAGIC)
-		return ktap_skip("GETTIMEFULL unsupported");
+		return ENXIO;
+	*tsc = t0 + (rdtsc() - t0) / 2;
 	s = (uint64_t)(uint32_t)r.vr_rsi << 32 | (uint32_t)r.vr_rdx;
+	*us = s * 1000000 + (uint32_t)r.vr_rbx;
+	return 0;
+}
+
+/* The first answer also sets the guest clock (vmt_time.c). */
+static int
+vmt_step_gettimefull(struct vmt_softc *sc)
+{
+	uint64_t us, tsc;
+
+	if (vmt_gettimefull(sc, &us, &tsc) != 0)
+		return ktap_skip("GETTIMEFULL unsupported");
 	printf("%s: host time %lu.%06u s (GETTIMEFULL)\n", sc->sc_name,
-	    (unsigned long)s, (uint32_t)r.vr_rbx);
+	    (unsigned long)(us / 1000000), (unsigned)(us % 1000000));
+	vmt_tick(sc);
 	return KTAP_PASS;
 }
 
@@ -167,8 +186,54 @@ static const struct {
 	{ "memsize", vmt_memsize },
 	{ "gethz", vmt_gethz },
 	{ "gettime", vmt_gettime },
-	{ "gettimefull", vmt_gettimefull },
+	{ "gettimefull", vmt_step_gettimefull },
+	{ "rpci_open", vmt_step_rpci_open },		/* vmt_info.c */
+	{ "tools_version", vmt_step_tools_version },
+	{ "capabilities", vmt_step_capabilities },
+	{ "guest_info", vmt_step_guest_info },
+	{ "guest_ip", vmt_step_guest_ip },
+	{ "info_get", vmt_step_info_get },
+	{ "tclo", vmt_step_tclo },			/* vmt_tclo.c */
+	{ "time_delta", vmt_step_time },
 };
+
+/*
+ * "pvbus: vmt0 rpc=ok tools_version=2147483647 tclo_commands=5 ...":
+ * also printed just before a host-requested halt or reboot, which never
+ * return to the end of the attach.
+ */
+void
+vmt_print_facts(const struct vmt_softc *sc)
+{
+	static const char *const rpc[] = { "untried", "ok", "none",
+	    "failed" };
+
+	printf("pvbus: %s rpc=%s", sc->sc_name, rpc[sc->sc_rpc]);
+	if (sc->sc_rpc == VMT_RPC_OK) {
+		if (sc->sc_tools_version != 0)
+			printf(" tools_version=%u", sc->sc_tools_version);
+		printf(" rpci=%d rpci_failed=%d polls=%d tclo_commands=%d "
+		    "tclo_errors=%d tclo_failures=%d reopens=%d",
+		    sc->sc_nrpci, sc->sc_nrpci_failed, sc->sc_npolls,
+		    sc->sc_ncmds, sc->sc_nunknown, sc->sc_ntclo_failed,
+		    sc->sc_nreopen);
+	}
+	if (sc->sc_nticks > 0 && sc->sc_tsc_hz != 0)
+		printf(" time_delta_us=%+ld time_syncs=%d",
+		    (long)sc->sc_delta_us, sc->sc_nsyncs);
+	printf("\n");
+}
+
+/* The TSC rate from CPUID's timing leaf, until GETHZ says better. */
+static uint64_t
+vmt_leaf_tsc_hz(void)
+{
+	const struct pvbus_hv *hv = pvbus_find("vmware");
+
+	if (hv == NULL || !hv->hv_freq.fq_valid)
+		return 0;
+	return (uint64_t)hv->hv_freq.fq_tsc_khz * 1000;
+}
 
 int
 vmt_attach(const struct pv_attach_args *pva)
@@ -178,9 +243,12 @@ vmt_attach(const struct pv_attach_args *pva)
 	size_t i;
 	int result, nfailed = 0;
 
+	memset(sc, 0, sizeof(*sc));
 	sc->sc_io = pva->pva_io;
 	sc->sc_name = pva->pva_name;
 	sc->sc_mem_avail = pva->pva_mem_avail;
+	sc->sc_tsc_hz = vmt_leaf_tsc_hz();
+	sc->sc_tclo.rpc_io = sc->sc_io;
 	printf(": backdoor version %u%s\n", bd->bd_version,
 	    pvbus_find("vmware") != NULL ? "" :
 	    ", no VMware CPUID signature");
@@ -191,5 +259,6 @@ vmt_attach(const struct pv_attach_args *pva)
 		ktap_sub_result(result, vmt_steps[i].name, NULL);
 		nfailed += result == KTAP_FAIL;
 	}
+	vmt_print_facts(sc);
 	return ktap_sub_end() == KTAP_FAIL || nfailed > 0 ? EIO : 0;
 }

@@ -27,13 +27,14 @@ FUZZ_DIR	:= $(BUILD)/fuzz
 FUZZ_WARN	:= -std=c11 -g -O1 -Wall -Wextra -Werror \
 		   -Wstrict-prototypes -Wmissing-prototypes \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer \
-		   -iquote kernel -iquote drivers/pvbus
+		   -iquote kernel -iquote drivers/pvbus -iquote drivers/vmt
 FUZZ_CFLAGS	:= $(FUZZ_WARN) -fsanitize=fuzzer,address,undefined
 FUZZ_KCFLAGS	:= $(FUZZ_WARN) -fsanitize=fuzzer-no-link,address,undefined \
 		   -Dprintf=kern_printf -Dvprintf=kern_vprintf \
 		   -Dsnprintf=kern_snprintf -Dvsnprintf=kern_vsnprintf
 
 FUZZ_TARGETS	:= cpuid_dump
+FUZZ_TARGETS	+= vmt_reply
 FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 
 FUZZ_SAVED_GOAL	:= $(.DEFAULT_GOAL)
@@ -65,6 +66,11 @@ $(FUZZ_DIR)/fuzz_cpuid_dump: $(FUZZ_DIR)/tests/fuzz/fuzz_cpuid_dump.o \
     $(FUZZ_DIR)/drivers/pvbus/cpuid_dump.o $(FUZZ_DIR)/kernel/printf.o
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
+$(FUZZ_DIR)/fuzz_vmt_reply: $(FUZZ_DIR)/tests/fuzz/fuzz_vmt_reply.o \
+    $(FUZZ_DIR)/drivers/vmt/vmt_reply.o $(FUZZ_DIR)/drivers/vmt/vm_rpc.o \
+    $(FUZZ_DIR)/drivers/vmt/vm_rpci.o $(FUZZ_DIR)/kernel/printf.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
+
 $(FUZZ_DIR)/tests/fuzz/%.o: tests/fuzz/%.c | fuzz-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
@@ -77,8 +83,12 @@ $(FUZZ_DIR)/drivers/pvbus/%.o: drivers/pvbus/%.c | fuzz-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_KCFLAGS) -MMD -MP -c -o $@ $<
 
+$(FUZZ_DIR)/drivers/vmt/%.o: drivers/vmt/%.c | fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_KCFLAGS) -MMD -MP -c -o $@ $<
+
 -include $(wildcard $(FUZZ_DIR)/tests/fuzz/*.d $(FUZZ_DIR)/kernel/*.d \
-    $(FUZZ_DIR)/drivers/pvbus/*.d)
+    $(FUZZ_DIR)/drivers/pvbus/*.d $(FUZZ_DIR)/drivers/vmt/*.d)
 
 ifeq ($(firstword $(MAKEFILE_LIST)),$(FUZZ_MK))
 .DEFAULT_GOAL	:= fuzz

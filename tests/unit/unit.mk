@@ -32,6 +32,7 @@
 UNIT_MK		:= $(lastword $(MAKEFILE_LIST))
 BUILD		?= build
 HOSTCC		?= cc
+NASM		?= nasm
 
 UNIT_DIR	:= $(BUILD)/host
 UNIT_CFLAGS	:= -std=c11 -g -O1 -Wall -Wextra -Werror \
@@ -48,10 +49,17 @@ UNIT_TESTS	:= printf multiboot2 pvh cmdline ktap memmap cpuid_dump pvbus \
 UNIT_TESTS	+= sim_xen
 UNIT_TESTS	+= sim_hyperv
 UNIT_TESTS	+= sim_kvm
+UNIT_TESTS	+= sim_vmware
+UNIT_TESTS	+= vmt_reply vm_rpc
 UNIT_BINS	:= $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
 UNIT_K		:= $(UNIT_DIR)/kernel
 UNIT_PV		:= $(UNIT_DIR)/drivers/pvbus
 UNIT_VMT	:= $(UNIT_DIR)/drivers/vmt
+
+# sim_vmware.o needs these too: its built-in CPUID dump, the dump
+# parser, and the kernel's bootinfo (memory map, modules).
+UNIT_SIM_VMWARE	:= $(addprefix $(UNIT_PV)/,sim_vmware_dump.o cpuid_dump.o) \
+    $(addprefix $(UNIT_K)/,bootinfo.o multiboot2.o pvh.o)
 
 # build/host/pvbus-replay DUMP (tools/pvbus-replay.c): the detection pass
 # and the device tree on a recorded dump, with the kernel's own files.
@@ -61,7 +69,9 @@ PVBUS_REPLAY_OBJS := $(UNIT_DIR)/tools/pvbus-replay.o \
 		   pvbus_host.o \
 		   pvconf.o hv_hyperv.o hv_kvm.o hv_xen.o hv_vmware.o hvio.o \
 		   hyperv.o xen.o pvclock.o \
-		   hvio_replay.o cpuid_dump.o) $(UNIT_VMT)/vmt.o \
+		   hvio_replay.o cpuid_dump.o) \
+		   $(addprefix $(UNIT_VMT)/,vmt.o vmt_info.o vmt_tclo.o vmt_time.o \
+		   vm_rpc.o vm_rpci.o vmt_reply.o) \
 		   $(addprefix $(UNIT_K)/,ktap.o printf.o memmap.o)
 
 # Keep the includer's default goal (normally "all"): the first rule of
@@ -97,16 +107,24 @@ $(UNIT_DIR)/test_pvbus: $(UNIT_DIR)/tests/unit/hvio_table.o \
 $(UNIT_DIR)/test_sim_xen: $(addprefix $(UNIT_PV)/,sim.o sim_xen.o \
     sim_hyperv.o sim_kvm.o sim_vmware.o xen.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
     hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o \
-    $(UNIT_DIR)/tests/unit/sim_host.o
+    $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
 
 $(UNIT_DIR)/test_sim_hyperv: $(addprefix $(UNIT_PV)/,sim.o sim_hyperv.o \
     sim_xen.o sim_kvm.o sim_vmware.o hyperv.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
     hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o \
-    $(UNIT_DIR)/tests/unit/sim_host.o
+    $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
 
 $(UNIT_DIR)/test_sim_kvm: $(addprefix $(UNIT_PV)/,sim.o sim_kvm.o \
     pvclock.o pvbus.o hv_hyperv.o hv_kvm.o hv_xen.o hv_vmware.o hvio.o) \
     $(UNIT_K)/ktap.o $(UNIT_K)/printf.o $(UNIT_DIR)/tests/unit/sim_host.o
+
+$(UNIT_DIR)/test_sim_vmware: $(addprefix $(UNIT_PV)/,sim.o sim_vmware.o \
+    sim_hyperv.o sim_xen.o sim_kvm.o hvio.o) $(UNIT_K)/printf.o \
+    $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
+
+$(UNIT_DIR)/test_vmt_reply: $(UNIT_VMT)/vmt_reply.o $(UNIT_K)/printf.o
+$(UNIT_DIR)/test_vm_rpc: $(UNIT_VMT)/vm_rpc.o $(UNIT_VMT)/vm_rpci.o \
+    $(UNIT_VMT)/vmt_reply.o $(UNIT_K)/printf.o
 
 $(UNIT_K)/%.o: kernel/%.c
 	@mkdir -p $(@D)
@@ -115,6 +133,10 @@ $(UNIT_K)/%.o: kernel/%.c
 $(UNIT_PV)/%.o: drivers/pvbus/%.c
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
+
+$(UNIT_PV)/%.o: drivers/pvbus/%.asm
+	@mkdir -p $(@D)
+	$(NASM) -f elf64 -MD $(@:.o=.d) -o $@ $<
 
 $(UNIT_VMT)/%.o: drivers/vmt/%.c
 	@mkdir -p $(@D)
