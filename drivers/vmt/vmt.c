@@ -128,6 +128,24 @@ vmt_gethz(struct vmt_softc *sc)
 	return KTAP_PASS;
 }
 
+/*
+ * GETMHZ: EAX = the CPU's MHz.  Refused, it reads all ones (QEMU 7.2
+ * does not have it), and a host that ignores the command leaves the
+ * magic in EAX, which is why OpenBSD's probe checks for that.
+ */
+static int
+vmt_getmhz(struct vmt_softc *sc)
+{
+	struct vm_regs r;
+
+	if (vm_cmd(sc, VM_CMD_GET_SPEED, 0, &r) != 0 ||
+	    (uint32_t)r.vr_rax == VM_UNSUPPORTED ||
+	    (uint32_t)r.vr_rax == VM_MAGIC)
+		return ktap_skip("GETMHZ unsupported");
+	printf("%s: CPU %u MHz (GETMHZ)\n", sc->sc_name, (uint32_t)r.vr_rax);
+	return KTAP_PASS;
+}
+
 /* GETTIME: EAX seconds (32 bits), EBX microseconds; all ones = refused. */
 static int
 vmt_gettime(struct vmt_softc *sc)
@@ -185,6 +203,7 @@ static const struct {
 	{ "bios_uuid", vmt_uuid },
 	{ "memsize", vmt_memsize },
 	{ "gethz", vmt_gethz },
+	{ "getmhz", vmt_getmhz },
 	{ "gettime", vmt_gettime },
 	{ "gettimefull", vmt_step_gettimefull },
 	{ "rpci_open", vmt_step_rpci_open },		/* vmt_info.c */
