@@ -198,9 +198,14 @@ vm_rpc_close(struct vm_rpc *rpc)
 	return error;
 }
 
-/* REP OUTSB of the whole payload: ESI the buffer, EBP and EDI cookies. */
+/*
+ * The whole payload in one string instruction on the high-bandwidth
+ * port (hypervisor-interfaces.md 6.5).  Sending is REP OUTSB from ESI,
+ * with the cookies in EBP (high) and EDI (low); receiving is REP INSB
+ * into EDI, with the cookies in ESI (high) and EBP (low).
+ */
 static int
-vm_rpc_send_hb(struct vm_rpc *rpc, const uint8_t *buf, uint32_t len)
+vm_rpc_hb(struct vm_rpc *rpc, void *buf, uint32_t len, bool out)
 {
 	struct vm_regs r;
 
@@ -210,15 +215,22 @@ vm_rpc_send_hb(struct vm_rpc *rpc, const uint8_t *buf, uint32_t len)
 	r.vr_rcx = len;
 	r.vr_rdx = (uint32_t)rpc->rpc_channel << VM_RPC_CHANNEL_SHIFT |
 	    VM_PORT_RPC;
-	r.vr_rsi = (uintptr_t)buf;
-	r.vr_rdi = rpc->rpc_cookie2;
-	r.vr_rbp = rpc->rpc_cookie1;
+	if (out) {
+		r.vr_rsi = (uintptr_t)buf;
+		r.vr_rdi = rpc->rpc_cookie2;
+		r.vr_rbp = rpc->rpc_cookie1;
+	} else {
+		r.vr_rsi = rpc->rpc_cookie1;
+		r.vr_rdi = (uintptr_t)buf;
+		r.vr_rbp = rpc->rpc_cookie2;
+	}
 	rpc->rpc_cpt = false;
-	if (rpc->rpc_io->io_backdoor_hb(&r, true) != 0) {
-		vm_rpc_fail(rpc, "REP OUTSB faulted");
+	if (rpc->rpc_io->io_backdoor_hb(&r, out) != 0) {
+		vm_rpc_fail(rpc, out ? "REP OUTSB faulted" :
+		    "REP INSB faulted");
 		return EIO;
 	}
-	return vm_rpc_check(rpc, "HB send", UINT32_MAX,
+	return vm_rpc_check(rpc, out ? "HB send" : "HB receive", UINT32_MAX,
 	    (uint16_t)((uint32_t)r.vr_rbx >> VM_RPC_STATUS_SHIFT));
 }
 
@@ -253,7 +265,7 @@ vm_rpc_send_once(struct vm_rpc *rpc, const uint8_t *buf, uint32_t len)
 	if (len == 0)
 		return 0;
 	if ((rpc->rpc_status & VM_RPC_STATUS_HB) != 0)
-		return vm_rpc_send_hb(rpc, buf, len);
+		return vm_rpc_hb(rpc, (void *)(uintptr_t)buf, len, true);
 	return vm_rpc_send_lb(rpc, buf, len);
 }
 
@@ -324,30 +336,6 @@ vm_rpc_get_length(struct vm_rpc *rpc, uint32_t *len, uint16_t *dataid)
 	return 0;
 }
 
-/* REP INSB of the whole payload: EDI the buffer, ESI and EBP cookies. */
-static int
-vm_rpc_get_hb(struct vm_rpc *rpc, char *buf, uint32_t len)
-{
-	struct vm_regs r;
-
-	memset(&r, 0, sizeof(r));
-	r.vr_rax = VM_MAGIC;
-	r.vr_rbx = VM_HB_ENH_DATA;
-	r.vr_rcx = len;
-	r.vr_rdx = (uint32_t)rpc->rpc_channel << VM_RPC_CHANNEL_SHIFT |
-	    VM_PORT_RPC;
-	r.vr_rsi = rpc->rpc_cookie1;
-	r.vr_rdi = (uintptr_t)buf;
-	r.vr_rbp = rpc->rpc_cookie2;
-	rpc->rpc_cpt = false;
-	if (rpc->rpc_io->io_backdoor_hb(&r, false) != 0) {
-		vm_rpc_fail(rpc, "REP INSB faulted");
-		return EIO;
-	}
-	return vm_rpc_check(rpc, "HB receive", UINT32_MAX,
-	    (uint16_t)((uint32_t)r.vr_rbx >> VM_RPC_STATUS_SHIFT));
-}
-
 /*
  * RECVPAYLOAD, EBX = SUCCESS (the previous piece arrived): four bytes
  * come back in EBX, EDX 31:16 = SENDPAYLOAD.  Only len bytes are kept.
@@ -386,7 +374,8 @@ vm_rpc_get_data(struct vm_rpc *rpc, char *buf, uint32_t len)
 		return ERANGE;
 	}
 	error = len == 0 ? 0 : rpc->rpc_recv_hb ?
-	    vm_rpc_get_hb(rpc, buf, len) : vm_rpc_get_lb(rpc, buf, len);
+	    vm_rpc_hb(rpc, buf, len, false) :
+	    vm_rpc_get_lb(rpc, buf, len);
 	buf[error == 0 ? len : 0] = '\0';
 	return error;
 }
