@@ -47,9 +47,13 @@ PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_tree.o \
 		  drivers/pvbus/cpuid_dump.o drivers/pvbus/sim.o \
 		  drivers/pvbus/hvio_sim.o drivers/pvbus/sim_hyperv.o \
 		  drivers/pvbus/sim_xen.o drivers/pvbus/sim_kvm.o \
-		  drivers/pvbus/sim_vmware.o drivers/pvbus/sim_vmware_dump.o \
-		  drivers/pvbus/hyperv.o drivers/pvbus/xen.o \
-		  drivers/pvbus/pvclock.o
+		  drivers/pvbus/sim_vmware.o drivers/pvbus/sim_vmware_rpc.o \
+		  drivers/pvbus/sim_vmware_host.o \
+		  drivers/pvbus/sim_vmware_dump.o \
+		  drivers/pvbus/hyperv.o drivers/pvbus/hyperv_hypercall.o \
+		  drivers/pvbus/xen.o \
+		  drivers/pvbus/pvclock.o drivers/pvbus/pvclock_read.o \
+		  drivers/pvbus/pvclock_pv.o
 VMT_OBJS	= drivers/vmt/vmt.o drivers/vmt/vmt_info.o drivers/vmt/vmt_tclo.o \
 		  drivers/vmt/vmt_time.o \
 		  drivers/vmt/vm_rpc.o drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o

@@ -56,9 +56,11 @@ UNIT_K		:= $(UNIT_DIR)/kernel
 UNIT_PV		:= $(UNIT_DIR)/drivers/pvbus
 UNIT_VMT	:= $(UNIT_DIR)/drivers/vmt
 
-# sim_vmware.o needs these too: its built-in CPUID dump, the dump
+# sim_vmware.o needs these too: the rest of the model (the RPC channel,
+# what the host says over it), its built-in CPUID dump, the dump
 # parser, and the kernel's bootinfo (memory map, modules).
-UNIT_SIM_VMWARE	:= $(addprefix $(UNIT_PV)/,sim_vmware_dump.o cpuid_dump.o) \
+UNIT_SIM_VMWARE	:= $(addprefix $(UNIT_PV)/,sim_vmware_rpc.o sim_vmware_host.o \
+    sim_vmware_dump.o cpuid_dump.o) \
     $(addprefix $(UNIT_K)/,bootinfo.o multiboot2.o pvh.o)
 
 # build/host/pvbus-replay DUMP (tools/pvbus-replay.c): the detection pass
@@ -68,7 +70,7 @@ PVBUS_REPLAY_OBJS := $(UNIT_DIR)/tools/pvbus-replay.o \
 		   $(addprefix $(UNIT_PV)/,pvbus.o pvbus_tree.o pvbus_test.o \
 		   pvbus_host.o \
 		   pvconf.o hv_hyperv.o hv_kvm.o hv_xen.o hv_vmware.o hvio.o \
-		   hyperv.o xen.o pvclock.o \
+		   hyperv.o hyperv_hypercall.o xen.o pvclock.o pvclock_read.o pvclock_pv.o \
 		   hvio_replay.o cpuid_dump.o) \
 		   $(addprefix $(UNIT_VMT)/,vmt.o vmt_info.o vmt_tclo.o vmt_time.o \
 		   vm_rpc.o vm_rpci.o vmt_reply.o) \
@@ -110,12 +112,13 @@ $(UNIT_DIR)/test_sim_xen: $(addprefix $(UNIT_PV)/,sim.o sim_xen.o \
     $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
 
 $(UNIT_DIR)/test_sim_hyperv: $(addprefix $(UNIT_PV)/,sim.o sim_hyperv.o \
-    sim_xen.o sim_kvm.o sim_vmware.o hyperv.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
+    sim_xen.o sim_kvm.o sim_vmware.o hyperv.o hyperv_hypercall.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
     hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o \
     $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
 
 $(UNIT_DIR)/test_sim_kvm: $(addprefix $(UNIT_PV)/,sim.o sim_kvm.o \
-    pvclock.o pvbus.o hv_hyperv.o hv_kvm.o hv_xen.o hv_vmware.o hvio.o) \
+    pvclock.o pvclock_read.o pvclock_pv.o pvbus.o hv_hyperv.o hv_kvm.o \
+    hv_xen.o hv_vmware.o hvio.o) \
     $(UNIT_K)/ktap.o $(UNIT_K)/printf.o $(UNIT_DIR)/tests/unit/sim_host.o
 
 $(UNIT_DIR)/test_sim_vmware: $(addprefix $(UNIT_PV)/,sim.o sim_vmware.o \

@@ -1,0 +1,72 @@
+/*
+ * hyperv0, the Hyper-V guest driver, in two files: hyperv.c matches,
+ * attaches, runs the steps, reads the VP index and the reference TSC
+ * page, tears down and prints the facts line; hyperv_hypercall.c sets
+ * the guest OS id, enables the hypercall page and makes the hypercalls.
+ * This is the state they share.  Sources: hypervisor-interfaces.md
+ * 4.1-4.9 (TLFS).
+ */
+#ifndef _DRIVERS_PVBUS_HYPERVVAR_H_
+#define _DRIVERS_PVBUS_HYPERVVAR_H_
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hypervreg.h"
+#include "pvbusvar.h"
+
+/*
+ * Our guest OS id, in the open-source layout of 4.4: bit 63, OS type 0
+ * ("undefined": this is neither Linux nor a BSD, and claiming to be one
+ * could earn another OS's workarounds), OS id 0, version 0.4.0 (issue 4,
+ * encoded major << 16 | minor << 8 | patch as Linux encodes its
+ * version), build 0.  Only non-zero matters to the hypervisor.
+ */
+#define HYPERV_OS_VERSION	0x000400
+#define HYPERV_OS_ID		(HV_GUEST_OS_OPENSOURCE | \
+	(uint64_t)HV_GUEST_OS_TYPE_UNDEFINED << HV_GUEST_OS_TYPE_SHIFT | \
+	(uint64_t)HYPERV_OS_VERSION << HV_GUEST_OS_VERSION_SHIFT)
+
+enum {
+	HYPERV_GUEST_OS_ID, HYPERV_HYPERCALL_PAGE, HYPERV_HYPERCALL_FAST,
+	HYPERV_HYPERCALL_SIMPLE, HYPERV_HYPERCALL_INVALID, HYPERV_VP_INDEX,
+	HYPERV_REFERENCE_TSC, HYPERV_TEARDOWN, HYPERV_NSTEPS
+};
+
+struct hyperv_softc {
+	const struct hvio *sc_io;
+	const struct pvbus_hv *sc_hv;
+	const char	*sc_name;	/* "hyperv0" */
+	uint64_t	sc_priv;	/* base+3 EBX:EAX; 0 without it */
+	uint32_t	sc_spin_retries;	/* base+4 EBX */
+	bool		sc_os_id_set;	/* we wrote a non-zero guest OS id */
+	bool		sc_hc_enabled;	/* the hypercall MSR's enable stuck */
+	uint8_t		*sc_hc_page;	/* our page, while we own it */
+	bool		sc_hc_usable;	/* enabled and filled: callable */
+	struct hv_reference_tsc_page *sc_tsc_page;
+	bool		sc_tsc_enabled;
+	uint64_t	sc_vp_index;
+	const char	*sc_partition_id;	/* for the facts line */
+	uint64_t	sc_ref_time;	/* last time read from the TSC page */
+	int		sc_result[HYPERV_NSTEPS];
+};
+
+static inline bool
+hyperv_priv(const struct hyperv_softc *sc, int bit)
+{
+	return (sc->sc_priv >> bit & 1) != 0;
+}
+
+void	hyperv_free(void *page);			/* hyperv.c */
+
+/* hyperv_hypercall.c: pages enabled through an MSR, steps 1 to 5. */
+bool	hyperv_page_poisoned(const uint8_t *page, uint8_t poison);
+int	hyperv_enable_page(const struct hyperv_softc *sc, uint32_t msr,
+	    const void *page, uint64_t *back);
+int	hyperv_guest_os_id(struct hyperv_softc *sc);
+int	hyperv_hypercall_page(struct hyperv_softc *sc);
+int	hyperv_hypercall_fast(struct hyperv_softc *sc);
+int	hyperv_hypercall_simple(struct hyperv_softc *sc);
+int	hyperv_hypercall_invalid(struct hyperv_softc *sc);
+
+#endif /* _DRIVERS_PVBUS_HYPERVVAR_H_ */
