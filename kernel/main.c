@@ -25,14 +25,16 @@ void	kmain(uint32_t magic, uint32_t info_pa);
 /*
  * The KTAP plan: one test per boot step, in the order they happen.  The
  * first four check what kmain() did before the plan; the pvbus ones are
- * the steps themselves (drivers/pvbus/pvbus_test.c).
+ * the steps themselves (drivers/pvbus/pvbus_test.c): choose the backend,
+ * find the hypervisors, attach pvbus0 and its children (hyperv0, xen0,
+ * pvclock0, vmt0), each child's own steps being its subtests.
  */
 static const struct ktest boot_tests[] = {
 	{ "boot_info_parsed",	  selftest_bootinfo },	/* tags well-formed */
 	{ "memory_map_sane",	  selftest_memmap },	/* then pmem has it */
 	{ "cmdline_parsed",	  selftest_cmdline },	/* known keys only */
 	{ "exceptions_catchable", selftest_exceptions },/* #UD #GP #PF */
-	{ "hv_backend",		  pvbus_test_backend },	/* native or replay */
+	{ "hv_backend",		  pvbus_test_backend },	/* native/replay/sim */
 	{ "pvbus_identify",	  pvbus_test_identify },/* CPUID 0x4000xx00 */
 	{ "pvbus_attach",	  pvbus_test_attach },	/* pvbus0, children */
 	{ "no_msr_faults",	  selftest_msr },	/* no MSR not promised */

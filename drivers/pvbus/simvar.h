@@ -74,7 +74,7 @@ struct sim_iface {
 #define SIM_FAULT_STATUS_ERROR		0x04	/* every call fails */
 #define SIM_FAULT_CLOCK_ODD_VERSION	0x08	/* clock stuck mid-update */
 #define SIM_FAULT_GARBAGE_CPUID		0x10	/* base EAX out of its block */
-/* The VMware host's RPC channel (sim_vmware.c). */
+/* The VMware host's RPC channel (sim_vmware_rpc.c, sim_vmware_host.c). */
 #define SIM_FAULT_RPC_OPEN_REFUSED	0x20	/* OPEN answers no SUCCESS */
 #define SIM_FAULT_RPC_SEND_FAILS	0x40	/* a send fails at byte N */
 #define SIM_FAULT_RPC_REPLY_TOO_LONG	0x80	/* a reply over the limit */
