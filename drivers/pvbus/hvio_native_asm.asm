@@ -59,22 +59,21 @@ section .text
 	mov	[rdi + R_R11], r11
 %endmacro
 
-; One routine per instruction: %1 the name, %2.. the instruction.  RBX,
-; RBP and R12-R15 belong to the caller (SysV ABI) and are saved here.
-%macro VMREGS_CALL 2+
-global %1
-%1:
+; Entry and exit around a call: RBX, RBP and R12-R15 belong to the
+; caller (SysV ABI) and are saved; the struct pointer goes on the stack
+; for after the call.  VMREGS_EXIT expects the stack as VMREGS_ENTER
+; left it, and stores the registers the call left, RDI included.
+%macro VMREGS_ENTER 0
 	push	rbx
 	push	rbp
 	push	r12
 	push	r13
 	push	r14
 	push	r15
-	push	rdi			; the struct, for after the call
-	VMREGS_LOAD
-	cld
-%%insn:	%2
-%%resume:
+	push	rdi			; the struct
+%endmacro
+
+%macro VMREGS_EXIT 0
 	xchg	rdi, [rsp]		; rdi = the struct; the result saved
 	VMREGS_STORE
 	pop	rax
@@ -86,6 +85,18 @@ global %1
 	pop	rbp
 	pop	rbx
 	ret
+%endmacro
+
+; One routine per instruction: %1 the name, %2.. the instruction.
+%macro VMREGS_CALL 2+
+global %1
+%1:
+	VMREGS_ENTER
+	VMREGS_LOAD
+	cld
+%%insn:	%2
+%%resume:
+	VMREGS_EXIT
 section .extable
 	dq	%%insn, %%resume
 section .text
@@ -102,28 +113,12 @@ VMREGS_CALL hvio_native_vmmcall, vmmcall
 ; fault inside the page is a crash to report, not an answer.
 global hvio_call_page
 hvio_call_page:
-	push	rbx
-	push	rbp
-	push	r12
-	push	r13
-	push	r14
-	push	r15
-	push	rdi			; the struct
+	VMREGS_ENTER
 	push	rsi			; the entry, called through [rsp]
 	VMREGS_LOAD
 	cld
 	call	[rsp]
 	add	rsp, 8
-	xchg	rdi, [rsp]
-	VMREGS_STORE
-	pop	rax
-	mov	[rdi + R_RDI], rax
-	pop	r15
-	pop	r14
-	pop	r13
-	pop	r12
-	pop	rbp
-	pop	rbx
-	ret
+	VMREGS_EXIT
 
 section .note.GNU-stack noalloc noexec nowrite progbits
