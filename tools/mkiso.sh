@@ -23,7 +23,9 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/pvbus-iso.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
 mkdir -p "$root/boot/grub" "$root/boot/modules"
-cp "$kernel" "$root/boot/kernel.elf"
+# The ISO gets the kernel without its debug sections (the addresses are
+# the same, so addr2line on the build's kernel.elf still names a crash).
+objcopy --strip-debug "$kernel" "$root/boot/kernel.elf"
 
 escaped=$(printf '%s' "$cmdline" | sed 's/\$/\\$/g')
 {
