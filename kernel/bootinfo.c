@@ -19,7 +19,14 @@
 #define MAPPED_HIGH	0x100000000ULL
 
 struct bootinfo bootinfo;
-static uint8_t	pvh_mb2[8192] __attribute__((aligned(MB2_TAG_ALIGN)));
+
+/*
+ * The start info rewritten as multiboot2: room for a command line as
+ * long as pvh.c reads one (PVH_STRING_MAX), so an overlong one arrives
+ * whole and cmdline_parsed can say how long it was, and 16 KiB for the
+ * memory map (680 entries) and the rest.
+ */
+static uint8_t	pvh_mb2[16384 + 16384] __attribute__((aligned(MB2_TAG_ALIGN)));
 
 static int
 bootinfo_mb2(uint64_t info_pa, struct bootinfo *bi)
@@ -78,4 +85,20 @@ bootinfo_init(uint32_t magic, uint64_t info_pa, struct bootinfo *bi)
 		    "(0x%08x) nor PVH", magic, MB2_BOOTLOADER_MAGIC);
 		return EINVAL;
 	}
+}
+
+const struct bi_module *
+bootinfo_module(const struct bootinfo *bi, const char *name)
+{
+	const struct bi_module *m;
+	const char *base, *p;
+
+	for (m = bi->bi_modules; m < bi->bi_modules + bi->bi_nmodules; m++) {
+		for (base = p = m->mod_string; *p != '\0'; p++)
+			if (*p == '/')
+				base = p + 1;
+		if (strcmp(base, name) == 0)
+			return m;
+	}
+	return NULL;
 }

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BI_CMDLINE_MAX		1024	/* bytes, NUL included */
+#define BI_CMDLINE_MAX		4096	/* bytes, NUL included (CMDLINE_MAX) */
 #define BI_LOADER_MAX		64
 #define BI_MODULES_MAX		16
 #define BI_MODSTR_MAX		128	/* a module's own command line */
@@ -55,7 +55,8 @@ struct bootinfo {
 	uint32_t	bi_ntags;	/* tags walked, end tag included */
 
 	bool		bi_has_cmdline;
-	char		bi_cmdline[BI_CMDLINE_MAX];
+	uint32_t	bi_cmdline_len;	/* as the loader gave it; if it is */
+	char		bi_cmdline[BI_CMDLINE_MAX];	/* longer, cut here */
 	char		bi_loader[BI_LOADER_MAX];	/* "" if not given */
 
 	int		bi_nmodules;
@@ -85,8 +86,10 @@ struct bootinfo {
  * multiboot2.c: walk the boot information at 'info', of which 'avail'
  * bytes are known to be readable.  Returns 0, or EINVAL with bi_error
  * saying which tag at which offset broke which rule.  Overflowing our own
- * arrays (too many modules, a long command line) is not an error: the
- * rest is dropped and bi_warning says so.
+ * arrays (too many modules, a long module string) is not an error: the
+ * rest is dropped and bi_warning says so.  A command line longer than
+ * BI_CMDLINE_MAX - 1 is cut too, with its length in bi_cmdline_len:
+ * the test cmdline_parsed refuses it, since every word matters there.
  */
 int	mb2_parse(const void *info, size_t avail, struct bootinfo *bi);
 
@@ -103,6 +106,14 @@ int	pvh_to_mb2(const void *si, uint64_t maxpa, void *buf, size_t bufsize,
 
 /* bootinfo.c: pick the parser by the magic the entry code passed on. */
 int	bootinfo_init(uint32_t magic, uint64_t info_pa, struct bootinfo *bi);
+
+/*
+ * The first module whose string, without its directories, is name
+ * (GRUB's module2 line gives the path, mkiso.sh the file's base name),
+ * or NULL.  profile=NAME and vmt.script=@NAME name modules this way.
+ */
+const struct bi_module *bootinfo_module(const struct bootinfo *bi,
+	    const char *name);
 
 extern struct bootinfo bootinfo;
 

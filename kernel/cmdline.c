@@ -6,7 +6,7 @@
  * (grub-core/lib/cmdline.c, grub_create_loader_cmdline()): it puts a
  * word with spaces in double quotes and a backslash before each ", '
  * and \ in it.  GRUB's multiboot2 command line starts with the kernel's
- * own path; to us that is just a flag word.
+ * own path; to us that is word 0, a bare flag (cmdline_is_image()).
  *
  *	/boot/kernel.elf hv=sim:kvm "msg=a \"b\"" quiet
  *	-> "/boot/kernel.elf", hv = "sim:kvm", msg = "a \"b\"", quiet
@@ -16,6 +16,17 @@
 #include "cmdline.h"
 
 struct cmdline cmdline;
+
+/*
+ * cmdline_parse() refuses a line of CMDLINE_MAX bytes or more before it
+ * looks at a word.  Within that, every byte a word puts into cl_buf
+ * costs at least one byte of the line, and its NUL one more (the
+ * separator after it, or the line's own NUL), so cl_buf cannot fill;
+ * and every word but the last takes two bytes or more, so there are at
+ * most CMDLINE_MAX / 2.  The checks in the loops below only guard
+ * against a later change breaking that sum.
+ */
+_Static_assert(CMDLINE_WORDS_MAX >= CMDLINE_MAX / 2, "a word per 2 bytes");
 
 static int	cmdline_error(struct cmdline *, int, const char *, ...)
 		    __printflike(3, 4);
@@ -70,7 +81,7 @@ cmdline_copy_word(struct cmdline *cl, const char *s, size_t *posp,
 			cw->cw_has_value = true;
 			c = '\0';	/* the key ends, the value starts */
 		}
-		if (out + 1 >= sizeof(cl->cl_buf))	/* keep one for NUL */
+		if (out + 1 >= sizeof(cl->cl_buf))	/* see below */
 			return cmdline_error(cl, ENOSPC, "cmdline: word %d at "
 			    "offset %zu does not fit in %zu bytes",
 			    cl->cl_nwords + 1, *posp, sizeof(cl->cl_buf));
@@ -94,6 +105,7 @@ cmdline_word(struct cmdline *cl, const char *s, size_t *posp, size_t *outp)
 	char *key = &cl->cl_buf[*outp];
 	int error;
 
+	memset(cw, 0, sizeof(*cw));
 	if ((error = cmdline_copy_word(cl, s, posp, outp)) != 0) {
 		memset(cw, 0, sizeof(*cw));
 		return error;
@@ -117,21 +129,30 @@ cmdline_parse(const char *s, struct cmdline *cl)
 	size_t pos = 0, out = 0;
 	int error;
 
-	memset(cl, 0, sizeof(*cl));
+	cmdline_clear(cl);
+	cl->cl_error[0] = '\0';
 	if (s == NULL)
 		return 0;
+	if (strnlen(s, CMDLINE_MAX) == CMDLINE_MAX)
+		return cmdline_error(cl, E2BIG, "cmdline: longer than the %d "
+		    "bytes the kernel accepts", CMDLINE_MAX - 1);
 	for (;;) {
 		while (cmdline_space(s[pos]))
 			pos++;
 		if (s[pos] == '\0')
 			return 0;
-		if (cl->cl_nwords == CMDLINE_WORDS_MAX)
+		if (cl->cl_nwords == CMDLINE_WORDS_MAX)	/* see below */
 			return cmdline_error(cl, E2BIG, "cmdline: more than %d "
-			    "words; the rest from offset %zu is ignored",
-			    CMDLINE_WORDS_MAX, pos);
+			    "words", CMDLINE_WORDS_MAX);
 		if ((error = cmdline_word(cl, s, &pos, &out)) != 0)
 			return error;
 	}
+}
+
+void
+cmdline_clear(struct cmdline *cl)
+{
+	cl->cl_nwords = 0;
 }
 
 const char *
@@ -149,4 +170,117 @@ bool
 cmdline_has(const struct cmdline *cl, const char *key)
 {
 	return cmdline_get(cl, key) != NULL;
+}
+
+bool
+cmdline_is_image(const struct cmdline *cl, int i)
+{
+	const struct cmdline_word *w = &cl->cl_words[i];
+
+	return i == 0 && cl->cl_nwords > 0 && !w->cw_has_value &&
+	    w->cw_key[0] == '/';
+}
+
+int
+cmdline_uint(const char *key, const char *value, uint32_t max, uint32_t *out,
+    char *err, size_t errlen)
+{
+	const char *p = value;
+	uint64_t v = 0;
+
+	for (; *p >= '0' && *p <= '9'; p++)
+		if ((v = v * 10 + (uint64_t)(*p - '0')) > max)
+			break;
+	if (p == value || *p != '\0' || v > max) {
+		snprintf(err, errlen, "%s=%pE: want a decimal number from 0 "
+		    "to %u", key, value, max);
+		return ERANGE;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* The entry for key, or NULL. */
+static const struct cmdline_key *
+cmdline_key_find(const struct cmdline_key *keys, const char *key)
+{
+	for (; keys->ck_key != NULL; keys++)
+		if (strcmp(keys->ck_key, key) == 0)
+			return keys;
+	return NULL;
+}
+
+/* How often the key of word i is given, and the first other word with it. */
+static int
+cmdline_count(const struct cmdline *cl, int i, int *otherp)
+{
+	int j, n = 0;
+
+	*otherp = -1;
+	for (j = 0; j < cl->cl_nwords; j++) {
+		if (strcmp(cl->cl_words[j].cw_key, cl->cl_words[i].cw_key) != 0)
+			continue;
+		n++;
+		if (j != i && *otherp < 0)
+			*otherp = j;
+	}
+	return n;
+}
+
+/* The problems of word i: at most one, the first rule it breaks. */
+static bool
+cmdline_check_word(const struct cmdline *cl, int i,
+    const struct cmdline_key *keys, const struct bootinfo *bi, char *msg,
+    size_t msglen, bool *unknownp)
+{
+	const struct cmdline_word *w = &cl->cl_words[i];
+	const struct cmdline_key *k;
+	int n, other;
+
+	*unknownp = false;
+	if (cmdline_is_image(cl, i))
+		return false;
+	if ((k = cmdline_key_find(keys, w->cw_key)) == NULL) {
+		*unknownp = true;
+		snprintf(msg, msglen, "unknown key \"%pE\"", w->cw_key);
+		return true;
+	}
+	if ((n = cmdline_count(cl, i, &other)) > 1) {
+		if (other < i)
+			return false;	/* said at the first one */
+		snprintf(msg, msglen, "%s= is given %d times (words %d and "
+		    "%d%s): only the last would count", k->ck_key, n, i + 1,
+		    other + 1, n > 2 ? " and more" : "");
+		return true;
+	}
+	if (!w->cw_has_value) {
+		snprintf(msg, msglen, "%s without a value: write %s=VALUE",
+		    k->ck_key, k->ck_key);
+		return true;
+	}
+	msg[0] = '\0';
+	if (k->ck_check(w->cw_value, cl, bi, msg, msglen) == 0)
+		return false;
+	if (msg[0] == '\0')
+		snprintf(msg, msglen, "%s=%pE: refused by %s", k->ck_key,
+		    w->cw_value, k->ck_owner);
+	return true;
+}
+
+int
+cmdline_check(const struct cmdline *cl, const struct cmdline_key *keys,
+    const struct bootinfo *bi, cmdline_report_fn *report, void *arg)
+{
+	char msg[CMDLINE_MSG_MAX];
+	bool unknown;
+	int i, n = 0;
+
+	for (i = 0; i < cl->cl_nwords; i++) {
+		if (!cmdline_check_word(cl, i, keys, bi, msg, sizeof(msg),
+		    &unknown))
+			continue;
+		report(arg, i, unknown, msg);
+		n++;
+	}
+	return n;
 }

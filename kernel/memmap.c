@@ -4,6 +4,12 @@
  * twice, or does not contain the kernel we are running in, is rejected
  * here with a sentence rather than trusted.  Region types are the
  * multiboot2 ones (Multiboot2 Specification 3.6.8), which PVH's match.
+ *
+ * An entry of length 0 describes no memory at all, whatever its type or
+ * base: it is counted and otherwise ignored, as Linux ignores one when
+ * it sorts the E820 map (arch/x86/kernel/e820.c, e820__update_table():
+ * "omitting empty memory regions").  QEMU's microvm machine gives one
+ * (type 0 at address 0) at the end of its PVH map.
  */
 
 #include "kern.h"
@@ -31,7 +37,10 @@ overlaps(const struct bi_mmap *a, const struct bi_mmap *b)
 	    b->mm_base < a->mm_base + a->mm_length;
 }
 
-/* Two available regions may touch but must not share a byte. */
+/*
+ * Two available regions may touch but must not share a byte.  An empty
+ * one has no byte to share (overlaps() would call it inside the other).
+ */
 static int
 check_overlap(const struct bootinfo *bi, char *err, size_t errlen)
 {
@@ -44,6 +53,7 @@ check_overlap(const struct bootinfo *bi, char *err, size_t errlen)
 			b = &bi->bi_mmap[j];
 			if (a->mm_type != MB2_MEMORY_AVAILABLE ||
 			    b->mm_type != MB2_MEMORY_AVAILABLE ||
+			    a->mm_length == 0 || b->mm_length == 0 ||
 			    !overlaps(a, b))
 				continue;
 			snprintf(err, errlen, "memory map: available regions "
@@ -65,10 +75,14 @@ check_entries(const struct bootinfo *bi, struct memmap_summary *ms,
 
 	for (i = 0; i < bi->bi_nmmap; i++) {
 		m = &bi->bi_mmap[i];
-		if (m->mm_length == 0 || m->mm_base + m->mm_length < m->mm_base) {
+		if (m->mm_length == 0) {
+			ms->ms_nempty++;
+			continue;
+		}
+		if (m->mm_base + m->mm_length < m->mm_base) {
 			snprintf(err, errlen, "memory map: region %d "
-			    "(0x%lx+0x%lx) is %s", i, m->mm_base, m->mm_length,
-			    m->mm_length == 0 ? "empty" : "past 2^64");
+			    "(0x%lx+0x%lx) is past 2^64", i, m->mm_base,
+			    m->mm_length);
 			return EINVAL;
 		}
 		if (m->mm_type != MB2_MEMORY_AVAILABLE)

@@ -189,7 +189,7 @@ mb2_tag_string(struct mb2_walk *w, uint32_t skip, const char **sp,
 	return 0;
 }
 
-/* CMDLINE and LOADER_NAME: one string, kept whole or cut to fit. */
+/* LOADER_NAME: one string, kept whole or cut to fit. */
 static int
 mb2_string_copy(struct mb2_walk *w, char *dst, size_t dstsize,
     const char *what)
@@ -207,14 +207,26 @@ mb2_string_copy(struct mb2_walk *w, char *dst, size_t dstsize,
 	return 0;
 }
 
+/*
+ * CMDLINE: cut to fit like the others, but the length the loader gave
+ * is kept, for cmdline_parsed refuses a line it could not read whole.
+ * The tag lies inside total_size (<= MB2_INFO_MAX), so it fits 32 bits.
+ */
 static int
 mb2_cmdline(struct mb2_walk *w)
 {
 	struct bootinfo *bi = w->w_bi;
+	const char *s;
+	size_t len;
+	int error;
 
+	if ((error = mb2_tag_string(w, sizeof(struct mb2_tag), &s,
+	    &len)) != 0)
+		return error;
 	bi->bi_has_cmdline = true;
-	return mb2_string_copy(w, bi->bi_cmdline, sizeof(bi->bi_cmdline),
-	    "command line");
+	bi->bi_cmdline_len = (uint32_t)len;
+	(void)mb2_copy(bi->bi_cmdline, sizeof(bi->bi_cmdline), s, len);
+	return 0;
 }
 
 static int

@@ -27,7 +27,30 @@ _Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "memmap entry");
 
 #define PVH_MODULES_MAX		64	/* more is a corrupt nr_modules */
 #define PVH_MEMMAP_MAX		1024	/* E820 maps hold tens of entries */
+
+/*
+ * How far a string is read looking for its NUL.  Four times what the
+ * kernel keeps of a command line (BI_CMDLINE_MAX), so that an overlong
+ * line still arrives whole and cmdline_parsed can say how long it was;
+ * text without a NUL in this many bytes is not a command line.
+ */
 #define PVH_STRING_MAX		(BI_CMDLINE_MAX * 4)	/* NUL included */
+
+/*
+ * QEMU's PVH option ROM (QEMU 7.2, pc-bios/optionrom/pvh_main.c) keeps
+ * the start info and a 4096-byte command-line buffer in its own data,
+ * which is linked at address 0 (pvh.S, flat.lds), and copies as many
+ * bytes as fw_cfg's FW_CFG_CMDLINE_SIZE says: strlen + 1 of -append,
+ * set by x86_load_linux() in hw/i386/x86.c with no upper bound.  A
+ * longer line runs over whatever follows the buffer.  Under QEMU 7.2
+ * the start info lies 4128 bytes after the buffer's start (measured:
+ * the line at 0x11c0, the start info at 0x21e0), so a line of 4096 to
+ * 4127 bytes arrives whole but too long, and one of 4128 or more
+ * leaves text where the start info's magic belongs.  When the magic is
+ * wrong, pvh_overrun() looks for that: text in the PVH_TEXT_BEFORE
+ * bytes before the start info, and text (or its NUL) at its start.
+ */
+#define PVH_TEXT_BEFORE		16
 
 /* ACPI 6.5, 5.2.5.3: the RSDP's revision byte; 2 and up have 36 bytes. */
 #define ACPI_RSDP_REVISION	15
@@ -160,6 +183,32 @@ pvh_string(struct pvh_conv *c, const char *what, uint64_t pa,
 	return 0;
 }
 
+/* Every byte printable ASCII, as in a command line. */
+static bool
+pvh_is_text(const uint8_t *p, size_t n)
+{
+	for (; n > 0; n--, p++)
+		if (*p < 0x20 || *p > 0x7e)
+			return false;
+	return true;
+}
+
+/*
+ * Does it look as though a command line ran over the start info at si?
+ * The caller has checked [si, si + 40) against maxpa; the bytes before
+ * si are read only if si lies above them (memory is mapped from 1).
+ */
+static bool
+pvh_overrun(const void *si)
+{
+	const uint8_t *p = si;
+
+	if ((uintptr_t)si <= PVH_TEXT_BEFORE)
+		return false;
+	return pvh_is_text(p - PVH_TEXT_BEFORE, PVH_TEXT_BEFORE) &&
+	    (p[0] == '\0' || pvh_is_text(p, 1));
+}
+
 /*
  * Copy the start info, reading the version 1 fields only if the version
  * says they are there; in the copy they are then zero for version 0.
@@ -175,6 +224,10 @@ pvh_read_start_info(struct pvh_conv *c, const void *si,
 	    HVM_START_INFO_V0_SIZE)) != 0)
 		return error;
 	memcpy(hsi, si, HVM_START_INFO_V0_SIZE);
+	if (hsi->magic != XEN_HVM_START_MAGIC_VALUE && pvh_overrun(si))
+		return pvh_error(c, EINVAL, "pvh: the start info holds text "
+		    "(magic 0x%x): a command line longer than the loader's "
+		    "buffer overwrote it", hsi->magic);
 	if (hsi->magic != XEN_HVM_START_MAGIC_VALUE)
 		return pvh_error(c, EINVAL, "pvh: start info magic is 0x%x, "
 		    "not 0x%x", hsi->magic, XEN_HVM_START_MAGIC_VALUE);
@@ -187,7 +240,11 @@ pvh_read_start_info(struct pvh_conv *c, const void *si,
 	return 0;
 }
 
-/* Always a CMDLINE tag, empty if there is no command line. */
+/*
+ * Always a CMDLINE tag, empty if there is no command line.  The whole
+ * string goes in, however long: mb2_parse() keeps what fits and its
+ * length, and cmdline_parsed refuses a line that was too long.
+ */
 static int
 pvh_cmdline(struct pvh_conv *c, const struct hvm_start_info *hsi)
 {

@@ -17,6 +17,7 @@
 #include "pmem.h"
 #include "pvbusvar.h"
 #include "selftest.h"
+#include "simvar.h"
 #include "specialreg.h"
 #include "trap.h"
 #include "x86.h"
@@ -26,15 +27,27 @@ extern char __kernel_start[], __kernel_end[];	/* linker.ld */
 /* Reading this address raises #GP: bits 63:47 are not all equal. */
 #define NONCANONICAL_ADDR	0x8000000000000000ULL
 
-/* Every key the kernel reads; a key not listed here fails the test. */
-const char *const cmdline_known_keys[] = {
-	"fault",		/* selftest_fault() */
-	"hv",			/* hvio_select(): native, replay, sim:* */
-	"sim.fault",		/* hvio_sim_open(): faults to inject */
-	"profile",		/* hvio_select(): a dump module for sim:* */
-	"sim.failbyte",		/* sim:vmware: where rpc-send-fails fails */
-	"vmt.script",		/* sim:vmware: the TCLO commands to play */
-	NULL,
+_Static_assert(BI_CMDLINE_MAX == CMDLINE_MAX, "one command-line limit");
+
+static int	fault_check(const char *, const struct cmdline *,
+		    const struct bootinfo *, char *, size_t);
+
+/*
+ * Every key the kernel reads, the file that acts on it, and the check
+ * of its value, which also checks that the options it needs are there
+ * (cmdline_check(), kernel/cmdline.h).  cmdline_parsed runs them before
+ * any later test reads the command line: a key not listed here, a key
+ * given twice, or a value its check refuses fails the test, and then no
+ * option is acted on at all.
+ */
+const struct cmdline_key cmdline_keys[] = {
+	{ "fault",	  "kernel/selftest.c",		   fault_check },
+	{ "hv",		  "drivers/pvbus/hvio_select.c",   hvio_check_hv },
+	{ "sim.fault",	  "drivers/pvbus/sim.c",	   sim_check_fault },
+	{ "profile",	  "drivers/pvbus/hvio_select.c",   hvio_check_profile },
+	{ "sim.failbyte", "drivers/pvbus/sim_vmware_rpc.c", sim_check_failbyte },
+	{ "vmt.script",	  "drivers/pvbus/sim_vmware_host.c", hvio_check_script },
+	{ NULL, NULL, NULL },
 };
 
 int
@@ -43,8 +56,10 @@ selftest_bootinfo(void)
 	const struct bootinfo *bi = &bootinfo;
 	int i;
 
-	if (bi->bi_error[0] != '\0')
+	if (bi->bi_error[0] != '\0') {
+		ktap_diag("%s", bi->bi_error);
 		return ktap_fail("%s", bi->bi_error);
+	}
 	ktap_diag("%s boot information, %u tags, loader \"%pE\"", bi->bi_path,
 	    bi->bi_ntags, bi->bi_loader);
 	for (i = 0; i < bi->bi_nmodules; i++)
@@ -68,29 +83,44 @@ selftest_bootinfo(void)
 	return KTAP_PASS;
 }
 
+/* One "# mem" line; an empty entry has no last byte to show. */
+static void
+memmap_diag(const struct bi_mmap *m)
+{
+	const char *type;
+	char typebuf[16];
+
+	if ((type = memmap_type_name(m->mm_type)) == NULL) {
+		snprintf(typebuf, sizeof(typebuf), "type %u", m->mm_type);
+		type = typebuf;
+	}
+	if (m->mm_length == 0)
+		ktap_diag("mem 0x%016lx empty, %s: ignored", m->mm_base, type);
+	else
+		ktap_diag("mem 0x%016lx-0x%016lx %s", m->mm_base,
+		    m->mm_base + m->mm_length - 1, type);
+}
+
 int
 selftest_memmap(void)
 {
 	const struct bootinfo *bi = &bootinfo;
 	struct memmap_summary ms;
 	char err[BI_MSG_MAX];
-	const struct bi_mmap *m;
-	const char *type;
+	int i;
 
-	char typebuf[16];
-
-	for (m = bi->bi_mmap; m < bi->bi_mmap + bi->bi_nmmap; m++) {
-		if ((type = memmap_type_name(m->mm_type)) == NULL) {
-			snprintf(typebuf, sizeof(typebuf), "type %u",
-			    m->mm_type);
-			type = typebuf;
-		}
-		ktap_diag("mem 0x%016lx-0x%016lx %s", m->mm_base,
-		    m->mm_base + m->mm_length - 1, type);
-	}
+	if (bi->bi_error[0] != '\0')
+		return ktap_fail("no memory map: the boot information was "
+		    "rejected (boot_info_parsed)");
+	for (i = 0; i < bi->bi_nmmap; i++)
+		memmap_diag(&bi->bi_mmap[i]);
 	if (memmap_check(bi, (uintptr_t)__kernel_start,
 	    (uintptr_t)__kernel_end, &ms, err, sizeof(err)) != 0)
 		return ktap_fail("%s", err);
+	if (ms.ms_nempty > 0)
+		ktap_diag("%d empty entr%s ignored, as Linux's "
+		    "e820__update_table() ignores them", ms.ms_nempty,
+		    ms.ms_nempty == 1 ? "y" : "ies");
 	ktap_diag("%lu KiB available in %d of %d regions; kernel 0x%lx-0x%lx",
 	    ms.ms_avail_bytes / 1024, ms.ms_navail, ms.ms_nregions,
 	    (uintptr_t)__kernel_start, (uintptr_t)__kernel_end);
@@ -103,48 +133,96 @@ selftest_memmap(void)
 	return KTAP_PASS;
 }
 
-static bool
-cmdline_key_known(const char *key)
-{
-	int i;
+/* What cmdline_check() found, for the diagnostics and the reason. */
+struct cmdline_tally {
+	int	ct_unknown;
+	int	ct_other;
+	char	ct_first[CMDLINE_MSG_MAX];	/* the first problem */
+};
 
-	for (i = 0; cmdline_known_keys[i] != NULL; i++)
-		if (strcmp(key, cmdline_known_keys[i]) == 0)
-			return true;
-	return false;
+static void
+cmdline_report(void *arg, int word __unused, bool unknown, const char *msg)
+{
+	struct cmdline_tally *t = arg;
+
+	ktap_diag("%s", msg);
+	if (t->ct_unknown + t->ct_other == 0)
+		snprintf(t->ct_first, sizeof(t->ct_first), "%s", msg);
+	if (unknown)
+		t->ct_unknown++;
+	else
+		t->ct_other++;
 }
 
 /*
- * A misspelt key (faul=gp) would otherwise be ignored in silence and a
- * CI job would test less than it says.  GRUB puts the kernel's own path
- * first on the line; a bare word starting with '/' is that.
+ * The command line is refused: say so, and forget every word, so that
+ * no later test acts on a line the kernel could not take as a whole.
+ */
+static int
+cmdline_refuse(int result)
+{
+	ktap_diag("no option is acted on: each keeps its default");
+	cmdline_clear(&cmdline);
+	return result;
+}
+
+/* Each word as the parser split it; a value with quotes around it. */
+static void
+cmdline_diag_words(void)
+{
+	const struct cmdline_word *w;
+	int i;
+
+	for (i = 0; i < cmdline.cl_nwords; i++) {
+		w = &cmdline.cl_words[i];
+		if (cmdline_is_image(&cmdline, i))
+			ktap_diag("image %pE", w->cw_key);
+		else
+			ktap_diag("%pE%s%pE%s", w->cw_key,
+			    w->cw_has_value ? "=\"" : "", w->cw_value,
+			    w->cw_has_value ? "\"" : "");
+	}
+}
+
+/*
+ * Every word must be understood before anything acts on it: a misspelt
+ * key (faul=gp), a value that does not parse, or an option that does
+ * nothing here (sim.fault= without hv=sim:*) would otherwise be ignored
+ * in silence, and a CI job would test less than it says.  The line must
+ * also have arrived whole (CMDLINE_MAX, kernel/cmdline.h).
  */
 int
 selftest_cmdline(void)
 {
-	const struct cmdline_word *w;
-	int i, unknown = 0;
+	const struct bootinfo *bi = &bootinfo;
+	struct cmdline_tally t;
+	int n;
 
-	ktap_diag("command line \"%pE\"", bootinfo.bi_cmdline);
-	if (cmdline.cl_error[0] != '\0')
-		return ktap_fail("%s", cmdline.cl_error);
-	for (i = 0; i < cmdline.cl_nwords; i++) {
-		w = &cmdline.cl_words[i];
-		if (!w->cw_has_value && w->cw_key[0] == '/') {
-			ktap_diag("image %pE", w->cw_key);
-			continue;
-		}
-		ktap_diag("%pE%s%pE%s", w->cw_key, w->cw_has_value ? "=\"" : "",
-		    w->cw_value, w->cw_has_value ? "\"" : "");
-		if (!cmdline_key_known(w->cw_key)) {
-			ktap_diag("unknown key \"%pE\"", w->cw_key);
-			unknown++;
-		}
+	if (bi->bi_error[0] != '\0')
+		return cmdline_refuse(ktap_fail("no command line: the boot "
+		    "information was rejected (boot_info_parsed)"));
+	if (bi->bi_cmdline_len > CMDLINE_MAX - 1) {
+		ktap_diag("command line, its first 64 bytes: \"%*pE\"", 64,
+		    bi->bi_cmdline);
+		return cmdline_refuse(ktap_fail("command line of %u bytes, "
+		    "longer than the %d the kernel accepts",
+		    bi->bi_cmdline_len, CMDLINE_MAX - 1));
 	}
-	if (unknown > 0)
-		return ktap_fail("%d unknown key%s", unknown,
-		    unknown == 1 ? "" : "s");
-	return KTAP_PASS;
+	ktap_diag("command line \"%pE\"", bi->bi_cmdline);
+	if (cmdline.cl_error[0] != '\0')
+		return cmdline_refuse(ktap_fail("%s", cmdline.cl_error));
+	cmdline_diag_words();
+	memset(&t, 0, sizeof(t));
+	if ((n = cmdline_check(&cmdline, cmdline_keys, bi, cmdline_report,
+	    &t)) == 0)
+		return KTAP_PASS;
+	if (t.ct_other == 0)
+		return cmdline_refuse(ktap_fail("%d unknown key%s", n,
+		    n == 1 ? "" : "s"));
+	if (n == 1)
+		return cmdline_refuse(ktap_fail("%s", t.ct_first));
+	return cmdline_refuse(ktap_fail("%d problems (above), the first: %s",
+	    n, t.ct_first));
 }
 
 /* One expected fault: the vector that must be caught, and a name. */
@@ -271,6 +349,35 @@ raise_fault(enum fault_kind kind)
 	}
 }
 
+/* fault=VALUE's entry in faults[], or -1. */
+static int
+fault_find(const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(faults); i++)
+		if (strcmp(value, faults[i].f_name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* cmdline_parsed's check of fault=: one of faults[], named from it. */
+static int
+fault_check(const char *value, const struct cmdline *cl __unused,
+    const struct bootinfo *bi __unused, char *err, size_t errlen)
+{
+	size_t i, n;
+
+	if (fault_find(value) >= 0)
+		return 0;
+	n = (size_t)snprintf(err, errlen, "fault=%pE: want ", value);
+	for (i = 0; i < nitems(faults) && n < errlen; i++)
+		n += (size_t)snprintf(err + n, errlen - n, "%s%s", i == 0 ?
+		    "" : i + 1 == nitems(faults) ? " or " : ", ",
+		    faults[i].f_name);
+	return EINVAL;
+}
+
 /*
  * fault=: go wrong on purpose, outside any fixup.  trap() reports an
  * exception and exits; returning from here is the failure.
@@ -279,16 +386,15 @@ int
 selftest_fault(void)
 {
 	const char *f = cmdline_get(&cmdline, "fault");
-	size_t i;
+	char err[CMDLINE_MSG_MAX];
+	int i;
 
 	if (f == NULL)
 		return ktap_skip("no fault= on the command line");
-	for (i = 0; i < nitems(faults); i++)
-		if (strcmp(f, faults[i].f_name) == 0)
-			break;
-	if (i == nitems(faults))
-		return ktap_fail("fault=%pE: want ud, gp, pf, de, stack, hang "
-		    "or triple", f);
+	if ((i = fault_find(f)) < 0) {	/* cmdline_parsed said so first */
+		(void)fault_check(f, &cmdline, &bootinfo, err, sizeof(err));
+		return ktap_fail("%s", err);
+	}
 	ktap_diag("raising %s on purpose (fault=%pE)", faults[i].f_what, f);
 	raise_fault(faults[i].f_kind);
 	return ktap_fail("fault=%pE did not happen", f);

@@ -12,7 +12,8 @@ int	selftest_exceptions(void);
 int	selftest_msr(void);
 int	selftest_fault(void);
 
-/* Keys the kernel understands on its command line. */
-extern const char *const cmdline_known_keys[];
+/* Keys the kernel understands on its command line, with their checks. */
+struct cmdline_key;
+extern const struct cmdline_key cmdline_keys[];
 
 #endif

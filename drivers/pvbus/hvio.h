@@ -87,6 +87,18 @@ struct bootinfo;
 const struct hvio *hvio_select(const struct cmdline *cl,
 	    const struct bootinfo *bi, char *err, size_t errlen);
 
+/*
+ * hvio_select.c: the checks of hv=, profile= and vmt.script= for
+ * cmdline_parsed (struct cmdline_key, kernel/cmdline.h): 0, or non-zero
+ * with a sentence in err.
+ */
+int	hvio_check_hv(const char *value, const struct cmdline *cl,
+	    const struct bootinfo *bi, char *err, size_t errlen);
+int	hvio_check_profile(const char *value, const struct cmdline *cl,
+	    const struct bootinfo *bi, char *err, size_t errlen);
+int	hvio_check_script(const char *value, const struct cmdline *cl,
+	    const struct bootinfo *bi, char *err, size_t errlen);
+
 /* hvio_replay.c: CPUID from a recorded dump (cpuid_dump.h). */
 const struct hvio *hvio_replay_open(const char *text, size_t len,
 	    const char *name, char *err, size_t errlen);

@@ -57,29 +57,21 @@ hvio_select_profile(const char *name, const struct bootinfo *bi, char *err,
 {
 	static struct cpuid_dump profile;
 	const struct bi_module *m;
-	const char *base, *p;
-	int i;
 
-	for (i = 0; i < bi->bi_nmodules; i++) {
-		m = &bi->bi_modules[i];
-		for (base = p = m->mod_string; *p != '\0'; p++)
-			if (*p == '/')
-				base = p + 1;
-		if (strcmp(base, name) != 0)
-			continue;
-		if (!hvio_module_ok(m, err, errlen))
-			return NULL;
-		if (cpuid_dump_parse((const char *)(uintptr_t)m->mod_start,
-		    (size_t)(m->mod_end - m->mod_start), &profile) != 0) {
-			snprintf(err, errlen, "profile \"%pE\": %s", name,
-			    profile.cd_error);
-			return NULL;
-		}
-		return &profile;
+	if ((m = bootinfo_module(bi, name)) == NULL) {
+		snprintf(err, errlen, "profile=%pE: no boot module by that "
+		    "name", name);
+		return NULL;
 	}
-	snprintf(err, errlen, "profile=%pE: no boot module by that name",
-	    name);
-	return NULL;
+	if (!hvio_module_ok(m, err, errlen))
+		return NULL;
+	if (cpuid_dump_parse((const char *)(uintptr_t)m->mod_start,
+	    (size_t)(m->mod_end - m->mod_start), &profile) != 0) {
+		snprintf(err, errlen, "profile \"%pE\": %s", name,
+		    profile.cd_error);
+		return NULL;
+	}
+	return &profile;
 }
 
 static const struct hvio *
@@ -91,7 +83,11 @@ hvio_select_sim(const char *model, const struct cmdline *cl,
 	const char *failbyte = cmdline_get(cl, "sim.failbyte");
 	struct cpuid_dump *profile = NULL;
 	const struct hvio *io;
+	uint32_t at = SIM_FAILBYTE_DEFAULT;
 
+	if (failbyte != NULL && cmdline_uint("sim.failbyte", failbyte,
+	    SIM_FAILBYTE_MAX, &at, err, errlen) != 0)
+		return NULL;
 	if (name != NULL &&
 	    (profile = hvio_select_profile(name, bi, err, errlen)) == NULL)
 		return NULL;
@@ -99,14 +95,7 @@ hvio_select_sim(const char *model, const struct cmdline *cl,
 	    err, errlen)) == NULL)
 		return NULL;
 	sim.sm_script = cmdline_get(cl, "vmt.script");
-	sim.sm_failbyte = 8;		/* sim.failbyte=N, else byte 8 */
-	if (failbyte != NULL) {
-		sim.sm_failbyte = 0;
-		for (; *failbyte >= '0' && *failbyte <= '9' &&
-		    sim.sm_failbyte < 1000000; failbyte++)
-			sim.sm_failbyte = sim.sm_failbyte * 10 +
-			    (uint32_t)(*failbyte - '0');
-	}
+	sim.sm_failbyte = at;
 	return io;
 }
 
@@ -125,6 +114,73 @@ hvio_select(const struct cmdline *cl, const struct bootinfo *bi, char *err,
 	snprintf(err, errlen, "hv=%pE: want native, replay or sim:<model>",
 	    hv);
 	return NULL;
+}
+
+/*
+ * The checks for cmdline_parsed.  What a module holds is hv_backend's
+ * business; here only that the module is there at all.
+ */
+int
+hvio_check_hv(const char *value, const struct cmdline *cl __unused,
+    const struct bootinfo *bi, char *err, size_t errlen)
+{
+	if (strcmp(value, "native") == 0)
+		return 0;
+	if (strcmp(value, "replay") == 0) {
+		if (bi->bi_nmodules > 0)
+			return 0;
+		snprintf(err, errlen, "hv=replay needs a CPUID dump as boot "
+		    "module 0, and the loader gave no module");
+		return EINVAL;
+	}
+	if (strncmp(value, "sim:", 4) == 0)
+		return sim_check_model(value + 4, err, errlen);
+	snprintf(err, errlen, "hv=%pE: want native, replay or sim:<model>",
+	    value);
+	return EINVAL;
+}
+
+int
+hvio_check_profile(const char *value, const struct cmdline *cl,
+    const struct bootinfo *bi, char *err, size_t errlen)
+{
+	const char *hv = cmdline_get(cl, "hv");
+
+	if (hv == NULL || strncmp(hv, "sim:", 4) != 0) {
+		snprintf(err, errlen, "profile=%pE does nothing without "
+		    "hv=sim:<model>", value);
+		return EINVAL;
+	}
+	if (bootinfo_module(bi, value) == NULL) {
+		snprintf(err, errlen, "profile=%pE: no boot module by that "
+		    "name", value);
+		return EINVAL;
+	}
+	return 0;
+}
+
+/* vmt.script="cmd;cmd" or @NAME, played by sim_vmware_host.c. */
+int
+hvio_check_script(const char *value, const struct cmdline *cl,
+    const struct bootinfo *bi, char *err, size_t errlen)
+{
+	const char *hv = cmdline_get(cl, "hv");
+
+	if (hv == NULL || strcmp(hv, "sim:vmware") != 0) {
+		snprintf(err, errlen, "vmt.script= does nothing without "
+		    "hv=sim:vmware (the simulated host plays it)");
+		return EINVAL;
+	}
+	if (value[0] == '\0') {
+		snprintf(err, errlen, "vmt.script= is empty");
+		return EINVAL;
+	}
+	if (value[0] == '@' && bootinfo_module(bi, value + 1) == NULL) {
+		snprintf(err, errlen, "vmt.script=%pE: no boot module by that "
+		    "name", value);
+		return EINVAL;
+	}
+	return 0;
 }
 
 int

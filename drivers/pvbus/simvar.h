@@ -121,9 +121,39 @@ struct cpuid_dump;
 const struct hvio *hvio_sim_open(const char *name, const char *faults,
 	    struct cpuid_dump *profile, char *err, size_t errlen);
 
-/* Parse "a,b" into SIM_FAULT_* bits; EINVAL naming an unknown one. */
+/*
+ * Parse "a,b" into SIM_FAULT_* bits ("" is none); EINVAL naming an
+ * unknown one, one named twice, or an empty one.
+ */
 int	sim_parse_faults(const char *s, uint32_t *faults, char *err,
 	    size_t errlen);
+
+/*
+ * sim.failbyte= counts bytes of one RPC message, and the host takes no
+ * message longer than 64 KiB (GUESTMSG_MAX_IN_SIZE, VM_RPC_MAX_IN_SIZE
+ * in drivers/vmt/vmtreg.h), so a byte past that can never fail.
+ */
+#define SIM_FAILBYTE_MAX	65535
+#define SIM_FAILBYTE_DEFAULT	8
+
+/*
+ * The checks cmdline_parsed runs (struct cmdline_key, kernel/cmdline.h):
+ * 0, or non-zero with one sentence in err.
+ *
+ * - sim_check_model(): "name" (hv=sim:name) is a model.
+ * - sim_check_fault(): sim.fault= needs hv=sim:<model>, and each fault
+ *   must be one that model injects; garbage-cpuid does nothing with
+ *   profile=.
+ * - sim_check_failbyte(): a decimal from 0 to SIM_FAILBYTE_MAX, with
+ *   hv=sim:vmware and sim.fault=rpc-send-fails.
+ */
+struct cmdline;
+struct bootinfo;
+int	sim_check_model(const char *name, char *err, size_t errlen);
+int	sim_check_fault(const char *value, const struct cmdline *cl,
+	    const struct bootinfo *bi, char *err, size_t errlen);
+int	sim_check_failbyte(const char *value, const struct cmdline *cl,
+	    const struct bootinfo *bi, char *err, size_t errlen);
 
 /* The TSC the simulated clocks run on (rdtsc in the kernel). */
 uint64_t sim_rdtsc(void);

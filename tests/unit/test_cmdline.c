@@ -1,12 +1,58 @@
 /*
  * cmdline_parse() and its lookups (kernel/cmdline.c) on the command
  * lines GRUB and QEMU write: the kernel path first, words with spaces
- * in double quotes, backslashes before quotes and backslashes.
+ * in double quotes, backslashes before quotes and backslashes; lines up
+ * to the 4095-byte limit and past it; control bytes.  Then the checks
+ * cmdline_parsed runs: cmdline_check()'s own rules, cmdline_uint(), and
+ * the simulators' sim.fault= and sim.failbyte= (drivers/pvbus/sim.c,
+ * linked with the models stubbed out).
  */
 
 #include "check.h"
 #include "kern.h"
 #include "cmdline.h"
+#include "simvar.h"
+
+/* The models sim.c sets up; the checks never need one. */
+static bool
+stub_cpuid(struct sim_iface *si __unused, uint32_t leaf __unused,
+    uint32_t subleaf __unused, struct cpuid_regs *out __unused)
+{
+	return false;
+}
+
+static void
+stub_init(struct sim_iface *si, const char *name, uint32_t base)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_name = name;
+	si->si_base = base;
+	si->si_cpuid = stub_cpuid;
+}
+
+void
+sim_hyperv_init(struct sim_iface *si, uint32_t base)
+{
+	stub_init(si, "hyperv", base);
+}
+
+void
+sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr __unused)
+{
+	stub_init(si, "xen", base);
+}
+
+void
+sim_kvm_init(struct sim_iface *si, uint32_t base)
+{
+	stub_init(si, "kvm", base);
+}
+
+void
+sim_vmware_init(struct sim_iface *si, uint32_t base)
+{
+	stub_init(si, "vmware", base);
+}
 
 static struct cmdline cl;
 
@@ -142,50 +188,418 @@ test_empty_key_is_einval(void)
 	CHECK_EQ_INT(cl.cl_nwords, 0);
 }
 
-/* 32 words fit, the 33rd is E2BIG; trailing blanks are not a word. */
+/*
+ * The longest line the kernel takes, 4095 bytes, holds at most 2048
+ * words ("a a ... a"), and every one of them is kept.
+ */
 static void
-test_33_words_is_e2big(void)
+test_longest_line_keeps_every_word(void)
 {
-	char line[400];
-	size_t len = 0;
-	int i;
+	static char line[CMDLINE_MAX + 8];
+	int i, nbad = 0;
 
-	for (i = 0; i < 32; i++)
-		len += snprintf(line + len, sizeof(line) - len, "w%d=%d ", i,
-		    i);
+	for (i = 0; i < CMDLINE_MAX - 1; i++)
+		line[i] = i % 2 == 0 ? 'a' + (i / 2) % 26 : ' ';
+	line[CMDLINE_MAX - 1] = '\0';
+	CHECK_EQ_INT(strlen(line), 4095);
 	CHECK_EQ_INT(cmdline_parse(line, &cl), 0);
-	CHECK_EQ_INT(cl.cl_nwords, CMDLINE_WORDS_MAX);
-	snprintf(line + len, sizeof(line) - len, "w32=32");
-	CHECK_EQ_INT(cmdline_parse(line, &cl), E2BIG);
-	CHECK_EQ_INT(cl.cl_nwords, CMDLINE_WORDS_MAX);
-	CHECK_STR(cmdline_get(&cl, "w0"), "0");
-	CHECK_STR(cmdline_get(&cl, "w31"), "31");
-	CHECK(cmdline_get(&cl, "w32") == NULL);
-	CHECK_CONTAINS(cl.cl_error, "more than 32 words");
+	CHECK_STR(cl.cl_error, "");
+	CHECK_EQ_INT(cl.cl_nwords, 2048);
+	for (i = 0; i < cl.cl_nwords; i++)
+		if (cl.cl_words[i].cw_key[0] != 'a' + i % 26 ||
+		    cl.cl_words[i].cw_key[1] != '\0')
+			nbad++;
+	CHECK_EQ_INT(nbad, 0);
+	memset(line, 'k', CMDLINE_MAX - 1);	/* one word of 4095 */
+	CHECK_EQ_INT(cmdline_parse(line, &cl), 0);
+	CHECK_EQ_INT(cl.cl_nwords, 1);
+	CHECK_EQ_INT(strlen(cl.cl_words[0].cw_key), 4095);
+	memcpy(line + 2000, "=v", 2);		/* key, '=', value */
+	CHECK_EQ_INT(cmdline_parse(line, &cl), 0);
+	CHECK_EQ_INT(strlen(cl.cl_words[0].cw_key), 2000);
+	CHECK_EQ_INT(strlen(cl.cl_words[0].cw_value), 4095 - 2001);
 }
 
-/* cl_buf holds 1024 bytes: a 1023-byte word and its NUL, no more. */
+/* Past 1023 bytes (the old limit) a key is read like any other. */
 static void
-test_overlong_is_enospc(void)
+test_key_far_into_the_line_is_read(void)
 {
-	static char line[1200];
+	static char line[CMDLINE_MAX];
+	size_t n;
 
-	memset(line, 'k', 1023);
-	line[1023] = '\0';
+	n = (size_t)snprintf(line, sizeof(line), "hv=native");
+	memset(line + n, ' ', 3000);
+	snprintf(line + n + 3000, sizeof(line) - n - 3000, "fault=gp x=\"%s\"",
+	    "a b");
 	CHECK_EQ_INT(cmdline_parse(line, &cl), 0);
-	CHECK_EQ_INT(strlen(cl.cl_words[0].cw_key), 1023);
-	line[1023] = 'k';
-	line[1024] = '\0';
-	CHECK_EQ_INT(cmdline_parse(line, &cl), ENOSPC);
+	CHECK_EQ_INT(cl.cl_nwords, 3);
+	CHECK_STR(cmdline_get(&cl, "fault"), "gp");
+	CHECK_STR(cmdline_get(&cl, "x"), "a b");
+}
+
+/* 4096 bytes or more: refused whole, with no word kept. */
+static void
+test_overlong_line_is_e2big(void)
+{
+	static char line[CMDLINE_MAX + 100];
+
+	memset(line, 'a', sizeof(line) - 1);
+	line[CMDLINE_MAX] = '\0';		/* exactly 4096 */
+	line[5] = ' ';
+	CHECK_EQ_INT(cmdline_parse(line, &cl), E2BIG);
 	CHECK_EQ_INT(cl.cl_nwords, 0);
-	memcpy(line, "first ", 6);
-	memset(line + 6, 'k', 1100);
-	line[1106] = '\0';
-	CHECK_EQ_INT(cmdline_parse(line, &cl), ENOSPC);
-	CHECK_EQ_INT(cl.cl_nwords, 1);
-	CHECK(cmdline_has(&cl, "first"));
+	CHECK(cmdline_get(&cl, "aaaaa") == NULL);
 	CHECK_STR(cl.cl_error,
-	    "cmdline: word 2 at offset 6 does not fit in 1024 bytes");
+	    "cmdline: longer than the 4095 bytes the kernel accepts");
+	line[CMDLINE_MAX] = 'a';		/* no NUL for 4199 bytes */
+	CHECK_EQ_INT(cmdline_parse(line, &cl), E2BIG);
+}
+
+/*
+ * Control bytes other than the four separators stay in the word; quoted,
+ * a newline does too.  Nothing the parser says quotes the line, and what
+ * the kernel prints of a word ("%pE") is one printable line.
+ */
+static void
+test_control_bytes_stay_in_words(void)
+{
+	char out[128];
+
+	CHECK_EQ_INT(cmdline_parse("a=\x1b[2J\a b=\"x\ny\"\tc=\x7f\x01", &cl),
+	    0);
+	CHECK_EQ_INT(cl.cl_nwords, 3);
+	CHECK_STR(cmdline_get(&cl, "a"), "\x1b[2J\a");
+	CHECK_STR(cmdline_get(&cl, "b"), "x\ny");
+	CHECK_STR(cmdline_get(&cl, "c"), "\x7f\x01");
+	kern_snprintf(out, sizeof(out), "# %pE=\"%pE\"", cl.cl_words[1].cw_key,
+	    cl.cl_words[1].cw_value);
+	CHECK_STR(out, "# b=\"x\\x0ay\"");
+	kern_snprintf(out, sizeof(out), "%pE", cmdline_get(&cl, "a"));
+	CHECK_STR(out, "\\x1b[2J\\x07");
+	CHECK_EQ_INT(cmdline_parse("ok \"\x1b\n", &cl), EINVAL);
+	CHECK_STR(cl.cl_error,
+	    "cmdline: word 2 at offset 3 has an unterminated quote");
+}
+
+/* ------------------------------------------------------------------ */
+/* Numbers: cmdline_uint(), the one parser for them. */
+
+static void
+test_uint_takes_plain_decimals_only(void)
+{
+	static const char *const bad[] = { "", "abc", "-5", "+5", " 5", "5 ",
+	    "0x10", "65536", "99999999999999999999", "4294967296", "1e3",
+	    "12a", "\x1b" };
+	char err[CMDLINE_MSG_MAX];
+	uint32_t v = 77;
+	size_t i;
+	int nbad = 0;
+
+	CHECK_EQ_INT(cmdline_uint("k", "0", 65535, &v, err, sizeof(err)), 0);
+	CHECK_EQ_INT(v, 0);
+	CHECK_EQ_INT(cmdline_uint("k", "65535", 65535, &v, err, sizeof(err)),
+	    0);
+	CHECK_EQ_INT(v, 65535);
+	CHECK_EQ_INT(cmdline_uint("k", "007", 65535, &v, err, sizeof(err)), 0);
+	CHECK_EQ_INT(v, 7);
+	CHECK_EQ_INT(cmdline_uint("k", "4294967295", UINT32_MAX, &v, err,
+	    sizeof(err)), 0);
+	CHECK_EQ_HEX(v, 0xffffffff);
+	for (i = 0; i < nitems(bad); i++) {
+		v = 77;
+		if (cmdline_uint("sim.failbyte", bad[i], 65535, &v, err,
+		    sizeof(err)) != ERANGE || v != 77)
+			nbad++;
+	}
+	CHECK_EQ_INT(nbad, 0);
+	CHECK_EQ_INT(cmdline_uint("sim.failbyte", "-5", 65535, &v, err,
+	    sizeof(err)), ERANGE);
+	CHECK_STR(err, "sim.failbyte=-5: want a decimal number from 0 to "
+	    "65535");
+	CHECK_EQ_INT(cmdline_uint("k", "1\x1b", 9, &v, err, sizeof(err)),
+	    ERANGE);
+	CHECK_STR(err, "k=1\\x1b: want a decimal number from 0 to 9");
+}
+
+/* ------------------------------------------------------------------ */
+/* cmdline_check(): the rules every key follows. */
+
+struct seen {
+	int	s_n;
+	int	s_unknown;
+	int	s_word[8];
+	char	s_msg[8][CMDLINE_MSG_MAX];
+};
+
+static struct seen seen;
+
+static void
+record(void *arg, int word, bool unknown, const char *msg)
+{
+	struct seen *s = arg;
+
+	if (s->s_n < 8) {
+		s->s_word[s->s_n] = word;
+		snprintf(s->s_msg[s->s_n], sizeof(s->s_msg[0]), "%s", msg);
+	}
+	s->s_n++;
+	s->s_unknown += unknown;
+}
+
+/* A check that wants "yes"; "quiet" fails without a sentence. */
+static int
+check_yes(const char *value, const struct cmdline *c __unused,
+    const struct bootinfo *bi __unused, char *err, size_t errlen)
+{
+	if (strcmp(value, "yes") == 0)
+		return 0;
+	if (strcmp(value, "quiet") != 0)
+		kern_snprintf(err, errlen, "k=%pE: want yes", value);
+	return EINVAL;
+}
+
+static const struct cmdline_key keys[] = {
+	{ "k", "test_cmdline.c", check_yes },
+	{ "other", "test_cmdline.c", check_yes },
+	{ NULL, NULL, NULL },
+};
+
+static int
+check_line(const char *line)
+{
+	memset(&seen, 0, sizeof(seen));
+	CHECK_EQ_INT(cmdline_parse(line, &cl), 0);
+	return cmdline_check(&cl, keys, NULL, record, &seen);
+}
+
+/* Every byte of every sentence printable: no line can start a report. */
+static bool
+seen_printable(void)
+{
+	const char *p;
+	int i;
+
+	for (i = 0; i < seen.s_n && i < 8; i++)
+		for (p = seen.s_msg[i]; *p != '\0'; p++)
+			if (*p < 0x20 || *p > 0x7e)
+				return false;
+	return true;
+}
+
+static void
+test_check_accepts_good_lines(void)
+{
+	CHECK_EQ_INT(check_line("k=yes other=yes"), 0);
+	CHECK_EQ_INT(check_line(""), 0);
+	CHECK_EQ_INT(check_line("/boot/kernel.elf k=yes"), 0);
+	CHECK(cmdline_is_image(&cl, 0));
+	CHECK(!cmdline_is_image(&cl, 1));
+	CHECK_EQ_INT(seen.s_n, 0);
+}
+
+static void
+test_check_unknown_and_misplaced_keys(void)
+{
+	CHECK_EQ_INT(check_line("k=yes faul=gp /x \x1b[31m=1"), 3);
+	CHECK_EQ_INT(seen.s_unknown, 3);
+	CHECK_STR(seen.s_msg[0], "unknown key \"faul\"");
+	CHECK_EQ_INT(seen.s_word[0], 1);
+	CHECK_STR(seen.s_msg[1], "unknown key \"/x\"");	/* not word 0 */
+	CHECK_STR(seen.s_msg[2], "unknown key \"\\x1b[31m\"");
+	CHECK(seen_printable());
+	CHECK_EQ_INT(check_line("/x=1"), 1);		/* a path has no '=' */
+	CHECK_EQ_INT(seen.s_unknown, 1);
+}
+
+static void
+test_check_each_key_once_with_a_value(void)
+{
+	CHECK_EQ_INT(check_line("k=yes other=yes k=no k"), 1);
+	CHECK_STR(seen.s_msg[0], "k= is given 3 times (words 1 and 3 and "
+	    "more): only the last would count");
+	CHECK_EQ_INT(seen.s_word[0], 0);
+	CHECK_EQ_INT(seen.s_unknown, 0);
+	CHECK_EQ_INT(check_line("other k=yes other=yes"), 1);
+	CHECK_STR(seen.s_msg[0], "other= is given 2 times (words 1 and 3): "
+	    "only the last would count");
+	CHECK_EQ_INT(check_line("other"), 1);
+	CHECK_STR(seen.s_msg[0], "other without a value: write other=VALUE");
+}
+
+static void
+test_check_runs_the_key_check(void)
+{
+	CHECK_EQ_INT(check_line("k=no other=\"\x07\n\""), 2);
+	CHECK_STR(seen.s_msg[0], "k=no: want yes");
+	CHECK_STR(seen.s_msg[1], "k=\\x07\\x0a: want yes");
+	CHECK(seen_printable());
+	CHECK_EQ_INT(check_line("k=quiet"), 1);		/* no sentence given */
+	CHECK_STR(seen.s_msg[0], "k=quiet: refused by test_cmdline.c");
+	CHECK_EQ_INT(check_line("k=\"a\x1b\""), 1);
+	CHECK(seen_printable());
+}
+
+/* ------------------------------------------------------------------ */
+/* The simulators' options (drivers/pvbus/sim.c). */
+
+static const struct cmdline_key sim_keys[] = {
+	{ "hv", "test_cmdline.c", check_yes },		/* not checked here */
+	{ "profile", "test_cmdline.c", check_yes },
+	{ "sim.fault", "drivers/pvbus/sim.c", sim_check_fault },
+	{ "sim.failbyte", "drivers/pvbus/sim.c", sim_check_failbyte },
+	{ NULL, NULL, NULL },
+};
+
+/* The sentence about word 'word' of line, or "" if it has none. */
+static const char *
+sim_problem(const char *line, int word)
+{
+	int i;
+
+	memset(&seen, 0, sizeof(seen));
+	CHECK_EQ_INT(cmdline_parse(line, &cl), 0);
+	(void)cmdline_check(&cl, sim_keys, NULL, record, &seen);
+	CHECK(seen_printable());
+	for (i = 0; i < seen.s_n && i < 8; i++)
+		if (seen.s_word[i] == word)
+			return seen.s_msg[i];
+	return "";
+}
+
+static void
+test_sim_fault_needs_a_simulator(void)
+{
+	CHECK_STR(sim_problem("sim.fault=status-error", 0),
+	    "sim.fault= needs hv=sim:<model>; hv= is not given (native)");
+	CHECK_STR(sim_problem("hv=replay sim.fault=status-error", 1),
+	    "sim.fault= needs hv=sim:<model>, not hv=replay");
+	CHECK_STR(sim_problem("hv=\x1b sim.fault=status-error", 1),
+	    "sim.fault= needs hv=sim:<model>, not hv=\\x1b");
+	/* A model that does not exist is hv='s problem, not sim.fault's. */
+	CHECK_STR(sim_problem("hv=sim:nosuch sim.fault=status-error", 1), "");
+}
+
+/* Each fault belongs to the models that inject it. */
+static void
+test_sim_fault_must_belong_to_the_model(void)
+{
+	static const struct {
+		const char	*model;
+		const char	*fault;
+		bool		 ok;
+	} cases[] = {
+		{ "hyperv", "rpc-open-refused", false },
+		{ "hyperv", "clock-odd-version", true },
+		{ "hyperv", "garbage-cpuid", true },
+		{ "xen", "clock-odd-version", false },
+		{ "xen", "page-not-filled", true },
+		{ "kvm", "status-error", true },
+		{ "kvm", "rpc-no-success", false },
+		{ "kvm+hyperv", "clock-odd-version", true },
+		{ "xen+viridian", "clock-odd-version", true },
+		{ "xen+viridian", "rpc-wrong-cookie", false },
+		{ "vmware", "rpc-open-refused", true },
+		{ "vmware", "rpc-endless-reply", true },
+		{ "vmware", "garbage-cpuid", true },
+		{ "vmware", "status-error", false },
+		{ "vmware", "hypercall-msr-ignored", false },
+	};
+	char line[128];
+	const char *p;
+	size_t i;
+	int nbad = 0;
+
+	for (i = 0; i < nitems(cases); i++) {
+		snprintf(line, sizeof(line), "hv=sim:%s sim.fault=%s",
+		    cases[i].model, cases[i].fault);
+		p = sim_problem(line, 1);
+		if ((p[0] == '\0') != cases[i].ok) {
+			printf("# %s: \"%s\"\n", line, p);
+			nbad++;
+		}
+	}
+	CHECK_EQ_INT(nbad, 0);
+	CHECK_STR(sim_problem("hv=sim:hyperv sim.fault=status-error,"
+	    "rpc-open-refused", 1), "sim.fault=rpc-open-refused does nothing "
+	    "under sim:hyperv, whose faults are hypercall-msr-ignored, "
+	    "page-not-filled, status-error, clock-odd-version or "
+	    "garbage-cpuid");
+}
+
+static void
+test_sim_fault_lists_are_strict(void)
+{
+	CHECK_STR(sim_problem("hv=sim:kvm sim.fault=", 1),
+	    "sim.fault= names no fault");
+	CHECK_STR(sim_problem("hv=sim:kvm sim.fault=status-error,", 1),
+	    "sim.fault: the list ends with ','");
+	CHECK_CONTAINS(sim_problem("hv=sim:kvm sim.fault=a,,b", 1),
+	    "sim.fault: \"a\" is not a fault");
+	CHECK_CONTAINS(sim_problem("hv=sim:kvm sim.fault=status-error,,"
+	    "page-not-filled", 1), "sim.fault: \"\" is not a fault");
+	CHECK_STR(sim_problem("hv=sim:kvm sim.fault=status-error,"
+	    "status-error", 1), "sim.fault: \"status-error\" is named twice");
+	CHECK_CONTAINS(sim_problem("hv=sim:kvm sim.fault=\"\x1b[0m\"", 1),
+	    "sim.fault: \"\\x1b[0m\" is not a fault");
+	CHECK_STR(sim_problem("hv=sim:kvm sim.fault=status-error,"
+	    "page-not-filled", 1), "");
+}
+
+/* hvio_sim.c answers CPUID from the dump when there is a profile. */
+static void
+test_sim_fault_garbage_cpuid_needs_no_profile(void)
+{
+	CHECK_STR(sim_problem("hv=sim:xen profile=yes "
+	    "sim.fault=garbage-cpuid", 2), "sim.fault=garbage-cpuid does "
+	    "nothing with profile=: CPUID then comes from the recorded dump");
+	CHECK_STR(sim_problem("hv=sim:xen profile=yes sim.fault=status-error",
+	    2), "");
+}
+
+static void
+test_sim_failbyte_rules(void)
+{
+	static const char need[] = "hv=sim:vmware sim.fault=rpc-send-fails";
+	char line[160];
+
+	snprintf(line, sizeof(line), "%s sim.failbyte=12", need);
+	CHECK_STR(sim_problem(line, 2), "");
+	snprintf(line, sizeof(line), "%s sim.failbyte=65535", need);
+	CHECK_STR(sim_problem(line, 2), "");
+	snprintf(line, sizeof(line), "%s sim.failbyte=abc", need);
+	CHECK_STR(sim_problem(line, 2),
+	    "sim.failbyte=abc: want a decimal number from 0 to 65535");
+	snprintf(line, sizeof(line), "%s sim.failbyte=-5", need);
+	CHECK_CONTAINS(sim_problem(line, 2), "sim.failbyte=-5: want");
+	snprintf(line, sizeof(line), "%s sim.failbyte=99999999999999999999",
+	    need);
+	CHECK_CONTAINS(sim_problem(line, 2), "want a decimal number");
+	snprintf(line, sizeof(line), "%s sim.failbyte=65536", need);
+	CHECK_CONTAINS(sim_problem(line, 2), "want a decimal number");
+	CHECK_STR(sim_problem("hv=sim:vmware sim.fault=rpc-open-refused "
+	    "sim.failbyte=12", 2), "sim.failbyte=12 does nothing without "
+	    "hv=sim:vmware and sim.fault=rpc-send-fails");
+	CHECK_CONTAINS(sim_problem("hv=sim:vmware sim.failbyte=12", 1),
+	    "does nothing without");
+	CHECK_CONTAINS(sim_problem("hv=sim:kvm sim.fault=status-error "
+	    "sim.failbyte=12", 2), "does nothing without");
+}
+
+static void
+test_sim_models_by_name(void)
+{
+	char err[CMDLINE_MSG_MAX];
+
+	CHECK_EQ_INT(sim_check_model("kvm+hyperv", err, sizeof(err)), 0);
+	CHECK_EQ_INT(sim_check_model("KVM", err, sizeof(err)), EINVAL);
+	CHECK_STR(err, "hv=sim:KVM: want sim:hyperv, sim:xen, sim:kvm, "
+	    "sim:kvm+hyperv, sim:xen+viridian or sim:vmware");
+	CHECK_EQ_INT(sim_check_model("\r\n", err, sizeof(err)), EINVAL);
+	CHECK_CONTAINS(err, "hv=sim:\\x0d\\x0a: want");
+	CHECK_EQ_INT(sim_setup("nosuch", 0, err, sizeof(err)), EINVAL);
+	CHECK_CONTAINS(err, "hv=sim:nosuch: want sim:hyperv");
+	CHECK_EQ_INT(sim_setup("xen+viridian", 0, err, sizeof(err)), 0);
+	CHECK_EQ_INT(sim.sm_niface, 2);
 }
 
 /* A new parse forgets the old one, error included. */
@@ -216,8 +630,21 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_spaces_and_tabs_separate),
 	CHECK_TEST(test_unterminated_quote_keeps_earlier_words),
 	CHECK_TEST(test_empty_key_is_einval),
-	CHECK_TEST(test_33_words_is_e2big),
-	CHECK_TEST(test_overlong_is_enospc),
+	CHECK_TEST(test_longest_line_keeps_every_word),
+	CHECK_TEST(test_key_far_into_the_line_is_read),
+	CHECK_TEST(test_overlong_line_is_e2big),
+	CHECK_TEST(test_control_bytes_stay_in_words),
+	CHECK_TEST(test_uint_takes_plain_decimals_only),
+	CHECK_TEST(test_check_accepts_good_lines),
+	CHECK_TEST(test_check_unknown_and_misplaced_keys),
+	CHECK_TEST(test_check_each_key_once_with_a_value),
+	CHECK_TEST(test_check_runs_the_key_check),
+	CHECK_TEST(test_sim_fault_needs_a_simulator),
+	CHECK_TEST(test_sim_fault_must_belong_to_the_model),
+	CHECK_TEST(test_sim_fault_lists_are_strict),
+	CHECK_TEST(test_sim_fault_garbage_cpuid_needs_no_profile),
+	CHECK_TEST(test_sim_failbyte_rules),
+	CHECK_TEST(test_sim_models_by_name),
 	CHECK_TEST(test_reparse_starts_clean),
 	CHECK_TEST(test_global_instance),
 };

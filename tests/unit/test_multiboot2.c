@@ -376,10 +376,15 @@ test_mmap_wider_entries_are_stepped(void)
 	CHECK_EQ_INT(bi.bi_mmap[2].mm_type, grub_mmap[2].type);
 }
 
+/*
+ * A module string too long for us is cut with a warning.  A command line
+ * is cut too, but without one: its length is kept, and cmdline_parsed
+ * refuses the line (kernel/selftest.c).
+ */
 static void
 test_long_strings_are_cut_with_warning(void)
 {
-	static char s[3000];
+	static char s[5000];
 
 	memset(s, 'c', sizeof(s) - 1);
 	mbi_init(&mbi);
@@ -388,9 +393,33 @@ test_long_strings_are_cut_with_warning(void)
 	mbi_end(&mbi);
 	CHECK_EQ_INT(parse(&mbi), 0);
 	CHECK_EQ_INT(strlen(bi.bi_cmdline), BI_CMDLINE_MAX - 1);
+	CHECK_EQ_INT(bi.bi_cmdline_len, 4999);
 	CHECK_EQ_INT(strlen(bi.bi_modules[0].mod_string), BI_MODSTR_MAX - 1);
 	CHECK_STR(bi.bi_warning,
-	    "multiboot2: command line of 2999 bytes cut to 1023");
+	    "multiboot2: module 0's string of 299 bytes cut to 127");
+}
+
+/* The longest command line the kernel takes arrives whole. */
+static void
+test_cmdline_of_4095_bytes_is_whole(void)
+{
+	static char s[BI_CMDLINE_MAX];
+
+	memset(s, 'c', sizeof(s) - 1);
+	memcpy(s + sizeof(s) - 9, "fault=gp", 8);
+	mbi_init(&mbi);
+	mbi_string(&mbi, MB2_TAG_CMDLINE, s);
+	mbi_end(&mbi);
+	CHECK_EQ_INT(parse(&mbi), 0);
+	CHECK_EQ_INT(bi.bi_cmdline_len, 4095);
+	CHECK_STR(bi.bi_cmdline, s);
+	CHECK_STR(bi.bi_warning, "");
+	mbi_init(&mbi);
+	mbi_string(&mbi, MB2_TAG_CMDLINE, "");
+	mbi_end(&mbi);
+	CHECK_EQ_INT(parse(&mbi), 0);
+	CHECK(bi.bi_has_cmdline);
+	CHECK_EQ_INT(bi.bi_cmdline_len, 0);
 }
 
 static void
@@ -799,6 +828,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_130_mmap_entries_keep_128_and_warn),
 	CHECK_TEST(test_mmap_wider_entries_are_stepped),
 	CHECK_TEST(test_long_strings_are_cut_with_warning),
+	CHECK_TEST(test_cmdline_of_4095_bytes_is_whole),
 	CHECK_TEST(test_reject_null_misaligned_and_short_info),
 	CHECK_TEST(test_reject_bad_total_size),
 	CHECK_TEST(test_total_size_limit),

@@ -184,6 +184,29 @@ test_qemu_map_keeps_out_of_holes(void)
 	CHECK(!was_seen(0x7fe0000));
 }
 
+/*
+ * Empty entries (QEMU's microvm ends its map with one, type 0 at 0)
+ * give no page and take none away, whatever their type.
+ */
+static void
+test_empty_entries_change_nothing(void)
+{
+	struct bi_mmap m[nitems(qemu_map) + 4];
+
+	memcpy(m, qemu_map, sizeof(qemu_map));
+	m[6] = (struct bi_mmap){ 0x0, 0x0, 0 };
+	m[7] = (struct bi_mmap){ 0x200000, 0x0, RESERVED };	/* inside RAM */
+	m[8] = (struct bi_mmap){ 0x9000000, 0x0, AVAIL };	/* past it */
+	m[9] = (struct bi_mmap){ 0xfffffffffffff000, 0x0, AVAIL };
+	set_qemu();
+	memcpy(bi.bi_mmap, m, sizeof(m));
+	bi.bi_nmmap = nitems(m);
+	CHECK_EQ_INT(init(QEMU_KSTART, QEMU_KEND), 0);
+	CHECK_EQ_INT(pmem_nfree(), QEMU_NFREE);
+	CHECK_EQ_INT(pmem_nranges(), 3);
+	CHECK_EQ_INT(drain(), QEMU_NFREE);
+}
+
 /* Lowest first, across holes, even from a map listed backwards. */
 static void
 test_lowest_first(void)
@@ -636,6 +659,7 @@ test_init_resets(void)
 
 static const struct check_test tests[] = {
 	CHECK_TEST(test_qemu_map_keeps_out_of_holes),
+	CHECK_TEST(test_empty_entries_change_nothing),
 	CHECK_TEST(test_lowest_first),
 	CHECK_TEST(test_small_map_exhausts),
 	CHECK_TEST(test_ram_above_4g_clipped),

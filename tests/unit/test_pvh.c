@@ -15,8 +15,13 @@
 
 #define PA(p)	((uint64_t)(uintptr_t)(p))
 
-/* One allocation; the command line last, so maxpa can cut into it. */
+/*
+ * One allocation; the command line last, so maxpa can cut into it.
+ * pvh_to_mb2() may read the 16 bytes before a start info whose magic is
+ * wrong (pvh_overrun()): a_before is there, as memory is in the kernel.
+ */
 struct arena {
+	char				a_before[16];
 	struct hvm_start_info		a_si;
 	struct hvm_modlist_entry	a_mods[2];
 	struct hvm_memmap_table_entry	a_map[4];
@@ -317,27 +322,96 @@ test_reject_module_above_4gib(void)
 	free(a);
 }
 
+/*
+ * A command line is read up to PVH_STRING_MAX (16 KiB) for its NUL and
+ * goes across whole: mb2_parse() keeps 4095 bytes and the length.
+ */
 static void
 test_cmdline_scan_is_bounded(void)
 {
 	struct arena *a = arena_new();
-	char *s = malloc(5000);
+	char *s = malloc(20000);
 
-	memset(s, 'a', 5000);		/* no NUL anywhere */
+	memset(s, 'a', 20000);		/* no NUL anywhere */
 	a->a_si.cmdline_paddr = PA(s);
 	CHECK_EQ_INT(convert(&a->a_si), EINVAL);
-	CHECK_CONTAINS(err, "has no NUL in its first 4096 bytes");
+	CHECK_CONTAINS(err, "has no NUL in its first 16384 bytes");
 	s[4095] = '\0';			/* the longest we take */
 	CHECK_EQ_INT(convert_and_parse(&a->a_si), 0);
 	CHECK_EQ_INT(strlen(bi.bi_cmdline), BI_CMDLINE_MAX - 1);
-	CHECK_CONTAINS(bi.bi_warning, "command line of 4095 bytes cut");
+	CHECK_EQ_INT(bi.bi_cmdline_len, 4095);
+	CHECK_STR(bi.bi_warning, "");
+	s[4095] = 'a';
+	s[4100] = '\0';			/* QEMU: whole, but too long */
+	CHECK_EQ_INT(convert_and_parse(&a->a_si), 0);
+	CHECK_EQ_INT(strlen(bi.bi_cmdline), BI_CMDLINE_MAX - 1);
+	CHECK_EQ_INT(bi.bi_cmdline_len, 4100);
+	s[4100] = 'a';
+	s[16383] = '\0';			/* the longest read at all */
+	CHECK_EQ_INT(convert_and_parse(&a->a_si), 0);
+	CHECK_EQ_INT(bi.bi_cmdline_len, 16383);
 	a->a_si.cmdline_paddr = 0;
 	a->a_mods[0].cmdline_paddr = PA(s);
-	s[4095] = 'a';
+	s[16383] = 'a';
 	CHECK_EQ_INT(convert(&a->a_si), EINVAL);
 	CHECK_CONTAINS(err, "module 0's command line at 0x");
 	free(s);
 	free(a);
+}
+
+/*
+ * QEMU's PVH ROM copies an overlong command line over its own start
+ * info.  Text where the magic belongs, after text, is named as that;
+ * anything else is a plain wrong magic.
+ */
+static void
+test_start_info_overwritten_by_text(void)
+{
+	struct arena *a = arena_new();
+	uint8_t *si = (uint8_t *)&a->a_si;
+
+	memset(a->a_before, 'a', sizeof(a->a_before));
+	memset(si, 'a', 40);
+	CHECK_EQ_INT(convert(&a->a_si), EINVAL);
+	CHECK_STR(err, "pvh: the start info holds text (magic 0x61616161): a "
+	    "command line longer than the loader's buffer overwrote it");
+	a->a_si.magic = XEN_HVM_START_MAGIC_VALUE;	/* the line's NUL */
+	si[0] = '\0';
+	CHECK_EQ_INT(convert(&a->a_si), EINVAL);
+	CHECK_CONTAINS(err, "(magic 0x336ec500): a command line longer");
+	si[0] = 0x01;					/* not text */
+	CHECK_EQ_INT(convert(&a->a_si), EINVAL);
+	CHECK_STR(err, "pvh: start info magic is 0x336ec501, not 0x336ec578");
+	si[0] = 'a';
+	a->a_before[3] = '\n';				/* not all text */
+	CHECK_EQ_INT(convert(&a->a_si), EINVAL);
+	CHECK_STR(err, "pvh: start info magic is 0x336ec561, not 0x336ec578");
+	a->a_before[3] = 'a';
+	a->a_si.magic = XEN_HVM_START_MAGIC_VALUE;	/* text, good magic */
+	a->a_si.version = 1;				/* text addresses */
+	CHECK_EQ_INT(convert_max(&a->a_si, PA(a) + sizeof(*a)), EINVAL);
+	CHECK_CONTAINS(err, "ends past");
+	free(a);
+}
+
+/* bootinfo_module(): by the module string's last path component. */
+static void
+test_module_by_name(void)
+{
+	static struct bootinfo mb;
+
+	memset(&mb, 0, sizeof(mb));
+	mb.bi_nmodules = 3;
+	strcpy(mb.bi_modules[0].mod_string, "/boot/modules/a.txt");
+	strcpy(mb.bi_modules[1].mod_string, "b.tclo");
+	strcpy(mb.bi_modules[2].mod_string, "dir/");
+	CHECK(bootinfo_module(&mb, "a.txt") == &mb.bi_modules[0]);
+	CHECK(bootinfo_module(&mb, "b.tclo") == &mb.bi_modules[1]);
+	CHECK(bootinfo_module(&mb, "") == &mb.bi_modules[2]);
+	CHECK(bootinfo_module(&mb, "modules/a.txt") == NULL);
+	CHECK(bootinfo_module(&mb, "a") == NULL);
+	mb.bi_nmodules = 1;
+	CHECK(bootinfo_module(&mb, "b.tclo") == NULL);
 }
 
 /*
@@ -396,6 +470,8 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_reject_ranges_past_maxpa),
 	CHECK_TEST(test_reject_module_above_4gib),
 	CHECK_TEST(test_cmdline_scan_is_bounded),
+	CHECK_TEST(test_start_info_overwritten_by_text),
+	CHECK_TEST(test_module_by_name),
 	CHECK_TEST(test_small_buffer_gives_enospc),
 	CHECK_TEST(test_reject_misaligned_output),
 };

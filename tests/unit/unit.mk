@@ -56,6 +56,9 @@ UNIT_K		:= $(UNIT_DIR)/kernel
 UNIT_PV		:= $(UNIT_DIR)/drivers/pvbus
 UNIT_VMT	:= $(UNIT_DIR)/drivers/vmt
 
+# sim.o checks its options with the command line's own helpers.
+UNIT_SIM	:= $(UNIT_PV)/sim.o $(UNIT_K)/cmdline.o
+
 # sim_vmware.o needs these too: the rest of the model (the RPC channel,
 # what the host says over it), its built-in CPUID dump, the dump
 # parser, and the kernel's bootinfo (memory map, modules).
@@ -97,8 +100,8 @@ $(UNIT_BINS): $(UNIT_DIR)/test_%: $(UNIT_DIR)/tests/unit/test_%.o \
 $(UNIT_DIR)/test_printf: $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_multiboot2: $(UNIT_K)/multiboot2.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_pvh: $(UNIT_K)/pvh.o $(UNIT_K)/multiboot2.o \
-    $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_cmdline: $(UNIT_K)/cmdline.o $(UNIT_K)/printf.o
+    $(UNIT_K)/bootinfo.o $(UNIT_K)/printf.o
+$(UNIT_DIR)/test_cmdline: $(UNIT_SIM) $(UNIT_PV)/hvio.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_ktap: $(UNIT_K)/ktap.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_memmap: $(UNIT_K)/memmap.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_pmem: $(UNIT_K)/pmem.o $(UNIT_K)/printf.o
@@ -106,22 +109,22 @@ $(UNIT_DIR)/test_cpuid_dump: $(UNIT_PV)/cpuid_dump.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_pvbus: $(UNIT_DIR)/tests/unit/hvio_table.o \
     $(addprefix $(UNIT_PV)/,pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
     hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_sim_xen: $(addprefix $(UNIT_PV)/,sim.o sim_xen.o \
+$(UNIT_DIR)/test_sim_xen: $(UNIT_SIM) $(addprefix $(UNIT_PV)/,sim_xen.o \
     sim_hyperv.o sim_kvm.o sim_vmware.o xen.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
     hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o \
     $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
 
-$(UNIT_DIR)/test_sim_hyperv: $(addprefix $(UNIT_PV)/,sim.o sim_hyperv.o \
+$(UNIT_DIR)/test_sim_hyperv: $(UNIT_SIM) $(addprefix $(UNIT_PV)/,sim_hyperv.o \
     sim_xen.o sim_kvm.o sim_vmware.o hyperv.o hyperv_hypercall.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
     hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o \
     $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
 
-$(UNIT_DIR)/test_sim_kvm: $(addprefix $(UNIT_PV)/,sim.o sim_kvm.o \
+$(UNIT_DIR)/test_sim_kvm: $(UNIT_SIM) $(addprefix $(UNIT_PV)/,sim_kvm.o \
     pvclock.o pvclock_read.o pvclock_pv.o pvbus.o hv_hyperv.o hv_kvm.o \
     hv_xen.o hv_vmware.o hvio.o) \
     $(UNIT_K)/ktap.o $(UNIT_K)/printf.o $(UNIT_DIR)/tests/unit/sim_host.o
 
-$(UNIT_DIR)/test_sim_vmware: $(addprefix $(UNIT_PV)/,sim.o sim_vmware.o \
+$(UNIT_DIR)/test_sim_vmware: $(UNIT_SIM) $(addprefix $(UNIT_PV)/,sim_vmware.o \
     sim_hyperv.o sim_xen.o sim_kvm.o hvio.o) $(UNIT_K)/printf.o \
     $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
 
