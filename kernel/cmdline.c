@@ -210,21 +210,35 @@ cmdline_key_find(const struct cmdline_key *keys, const char *key)
 	return NULL;
 }
 
-/* How often the key of word i is given, and the first other word with it. */
-static int
-cmdline_count(const struct cmdline *cl, int i, int *otherp)
+static bool
+cmdline_same_key(const struct cmdline *cl, int i, int j)
 {
-	int j, n = 0;
+	return strcmp(cl->cl_words[i].cw_key, cl->cl_words[j].cw_key) == 0;
+}
 
-	*otherp = -1;
-	for (j = 0; j < cl->cl_nwords; j++) {
-		if (strcmp(cl->cl_words[j].cw_key, cl->cl_words[i].cw_key) != 0)
+/*
+ * Is word i the first with its key?  Then also how often the key is
+ * given and where next.  Searching back to the nearest earlier word with
+ * the key, and counting forward only from a first one, keeps a whole
+ * line at O(words x keys) string compares, not O(words^2).
+ */
+static bool
+cmdline_first(const struct cmdline *cl, int i, int *countp, int *nextp)
+{
+	int j;
+
+	for (j = i - 1; j >= 0; j--)
+		if (cmdline_same_key(cl, i, j))
+			return false;
+	*countp = 1;
+	*nextp = -1;
+	for (j = i + 1; j < cl->cl_nwords; j++) {
+		if (!cmdline_same_key(cl, i, j))
 			continue;
-		n++;
-		if (j != i && *otherp < 0)
-			*otherp = j;
+		if ((*countp)++ == 1)
+			*nextp = j;
 	}
-	return n;
+	return true;
 }
 
 /* The problems of word i: at most one, the first rule it breaks. */
@@ -235,7 +249,7 @@ cmdline_check_word(const struct cmdline *cl, int i,
 {
 	const struct cmdline_word *w = &cl->cl_words[i];
 	const struct cmdline_key *k;
-	int n, other;
+	int n, next;
 
 	*unknownp = false;
 	if (cmdline_is_image(cl, i))
@@ -245,12 +259,12 @@ cmdline_check_word(const struct cmdline *cl, int i,
 		snprintf(msg, msglen, "unknown key \"%pE\"", w->cw_key);
 		return true;
 	}
-	if ((n = cmdline_count(cl, i, &other)) > 1) {
-		if (other < i)
-			return false;	/* said at the first one */
+	if (!cmdline_first(cl, i, &n, &next))
+		return false;		/* said at the first one */
+	if (n > 1) {
 		snprintf(msg, msglen, "%s= is given %d times (words %d and "
 		    "%d%s): only the last would count", k->ck_key, n, i + 1,
-		    other + 1, n > 2 ? " and more" : "");
+		    next + 1, n > 2 ? " and more" : "");
 		return true;
 	}
 	if (!w->cw_has_value) {
