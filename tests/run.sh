@@ -5,7 +5,7 @@
 #   2. recorded CPUID dumps through the host replay tool       tests/replay/check.py
 #   3. the boot-matrix harness's own tests                    tests/boot/test_matrix.py
 #   4. the QEMU boot matrix                                    tests/boot/matrix.py
-#   5. the CPUID dump parser under libFuzzer, FUZZ_SECONDS=10   make fuzz
+#   5. the four libFuzzer targets, 100,000 runs each          make fuzz
 #
 # Every stage runs even if an earlier one failed; each ends with its own
 # "N passed, N failed" line, and the last line here adds them up.  The
@@ -57,7 +57,7 @@ stage unit make --no-print-directory check
 stage replay $python tests/replay/check.py
 stage harness $python tests/boot/test_matrix.py --summary
 stage boot $python tests/boot/matrix.py -j "$jobs"
-stage fuzz make --no-print-directory fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
+stage fuzz make --no-print-directory fuzz FUZZ_RUNS="${FUZZ_RUNS:-100000}"
 
 echo
 [ -z "$failed_stages" ] || echo "failed stages:$failed_stages"

@@ -1,13 +1,21 @@
-# libFuzzer targets: "make fuzz [FUZZ_SECONDS=30]".  Included by the
-# top-level Makefile, and usable alone from the top of the tree:
-# make -f tests/fuzz/fuzz.mk fuzz
+# libFuzzer targets: "make fuzz [FUZZ_RUNS=1000000] [FUZZ_SECONDS=S]".
+# Included by the top-level Makefile, and usable alone from the top of
+# the tree: make -f tests/fuzz/fuzz.mk fuzz
 #
 # Each tests/fuzz/fuzz_<name>.c defines LLVMFuzzerTestOneInput() and is
 # linked with the kernel sources it tests, all built by clang with
 # -fsanitize=fuzzer,address,undefined into $(BUILD)/fuzz/fuzz_<name>.
-# tests/fuzz/run.sh runs it for FUZZ_SECONDS from the seeds in
-# tests/fuzz/corpus/<name>/ and prints "fuzz_<name>: N runs in S s, no
-# crash", or the report and exit status 1.
+# tests/fuzz/run.sh runs it from the seeds in tests/fuzz/corpus/<name>/
+# for FUZZ_RUNS inputs (a million by default), or for FUZZ_SECONDS
+# seconds if that is given, and prints "fuzz_<name>: N runs in S s
+# (R/s), no crash", or the report and exit status 1.  FUZZ_MAX_SECONDS
+# (900) bounds a run by count, so a slow machine still ends; run.sh
+# says so when it stopped there.
+#
+# The targets: cpuid_dump (the CPUID dump parser), vmt_reply (what vmt
+# reads from a VMware host), cmdline (the command-line parser and its
+# checks) and bootinfo (multiboot2 and PVH boot information, the memory
+# map's checks, the page allocator).
 #
 # Kernel sources get the printf renames of tests/unit/unit.mk (see there
 # why) and -fsanitize=fuzzer-no-link: coverage for libFuzzer, but only
@@ -21,7 +29,9 @@
 FUZZ_MK		:= $(lastword $(MAKEFILE_LIST))
 BUILD		?= build
 FUZZ_CC		?= clang
-FUZZ_SECONDS	?= 30
+FUZZ_RUNS	?= 1000000
+FUZZ_SECONDS	?=
+FUZZ_MAX_SECONDS ?= 900
 
 FUZZ_DIR	:= $(BUILD)/fuzz
 FUZZ_WARN	:= -std=c11 -g -O1 -Wall -Wextra -Werror \
@@ -35,6 +45,8 @@ FUZZ_KCFLAGS	:= $(FUZZ_WARN) -fsanitize=fuzzer-no-link,address,undefined \
 
 FUZZ_TARGETS	:= cpuid_dump
 FUZZ_TARGETS	+= vmt_reply
+FUZZ_TARGETS	+= cmdline
+FUZZ_TARGETS	+= bootinfo
 FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 
 FUZZ_SAVED_GOAL	:= $(.DEFAULT_GOAL)
@@ -43,7 +55,8 @@ FUZZ_SAVED_GOAL	:= $(.DEFAULT_GOAL)
 fuzz: $(FUZZ_BINS)
 	@pass=0; fail=0; for t in $(FUZZ_TARGETS); do \
 	    if sh tests/fuzz/run.sh $(FUZZ_DIR)/fuzz_$$t \
-	    tests/fuzz/corpus/$$t tests/fuzz/$$t.dict $(FUZZ_SECONDS); \
+	    tests/fuzz/corpus/$$t tests/fuzz/$$t.dict "$(FUZZ_RUNS)" \
+	    "$(FUZZ_SECONDS)" "$(FUZZ_MAX_SECONDS)"; \
 	    then pass=$$((pass + 1)); else fail=$$((fail + 1)); fi; done; \
 	    echo "$$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
@@ -69,6 +82,17 @@ $(FUZZ_DIR)/fuzz_cpuid_dump: $(FUZZ_DIR)/tests/fuzz/fuzz_cpuid_dump.o \
 $(FUZZ_DIR)/fuzz_vmt_reply: $(FUZZ_DIR)/tests/fuzz/fuzz_vmt_reply.o \
     $(FUZZ_DIR)/drivers/vmt/vmt_reply.o $(FUZZ_DIR)/drivers/vmt/vm_rpc.o \
     $(FUZZ_DIR)/drivers/vmt/vm_rpci.o $(FUZZ_DIR)/kernel/printf.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
+
+$(FUZZ_DIR)/fuzz_cmdline: $(FUZZ_DIR)/tests/fuzz/fuzz_cmdline.o \
+    $(FUZZ_DIR)/kernel/cmdline.o $(FUZZ_DIR)/drivers/pvbus/sim.o \
+    $(FUZZ_DIR)/drivers/pvbus/hvio.o $(FUZZ_DIR)/kernel/printf.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
+
+$(FUZZ_DIR)/fuzz_bootinfo: $(FUZZ_DIR)/tests/fuzz/fuzz_bootinfo.o \
+    $(FUZZ_DIR)/kernel/multiboot2.o $(FUZZ_DIR)/kernel/pvh.o \
+    $(FUZZ_DIR)/kernel/memmap.o $(FUZZ_DIR)/kernel/pmem.o \
+    $(FUZZ_DIR)/kernel/printf.o
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 $(FUZZ_DIR)/tests/fuzz/%.o: tests/fuzz/%.c | fuzz-deps
