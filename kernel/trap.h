@@ -37,6 +37,12 @@ struct extable_entry {
  */
 #define T_SIMEXIT	0xf0
 
+/*
+ * INT 0xF1 is the stack protector's: __stack_chk_fail() (kernel/ssp.c)
+ * found a function's canary overwritten.  Always a crash.
+ */
+#define T_SSP		0xf1
+
 void	trap_init(void);
 void	trap_set_simexit(bool (*handler)(struct trapframe *));
 void	trap(struct trapframe *tf);		/* from trapasm.asm */

@@ -93,6 +93,12 @@ page_free(void *page __unused)
 	panic("page_free: a child attached under replay");
 }
 
+int
+page_exec(void *page __unused, const char *what __unused)
+{
+	panic("page_exec: a child attached under replay");
+}
+
 static const struct ktest replay_tests[] = {
 	{ "pvbus_identify",	pvbus_test_identify },
 	{ "pvbus_attach",	pvbus_test_attach },

@@ -22,6 +22,7 @@ int		sim_host_ncalls;
 int		sim_host_nmsr;
 
 static void	*pages[SIM_HOST_PAGES_MAX];
+static bool	 pages_exec[SIM_HOST_PAGES_MAX];	/* given to page_exec() */
 
 /* A leaf the test rewrites after the model answered (0: none). */
 static uint32_t	over_leaf[SIM_HOST_OVERRIDES_MAX];
@@ -53,9 +54,38 @@ page_free(void *page)
 		if (pages[i] == page) {
 			free(page);
 			pages[i] = NULL;
+			pages_exec[i] = false;
 			return;
 		}
 	CHECK(!"page_free of a page page_alloc did not give");
+}
+
+/* The kernel's rule: only a page page_alloc() gave may be executed. */
+int
+page_exec(void *page, const char *what)
+{
+	int i;
+
+	CHECK(what != NULL);
+	for (i = 0; i < SIM_HOST_PAGES_MAX; i++)
+		if (pages[i] == page) {
+			pages_exec[i] = true;
+			return 0;
+		}
+	CHECK(!"page_exec of a page page_alloc did not give");
+	return EINVAL;
+}
+
+static bool
+page_is_exec(uintptr_t addr)
+{
+	int i;
+
+	for (i = 0; i < SIM_HOST_PAGES_MAX; i++)
+		if (pages[i] != NULL && pages_exec[i] &&
+		    addr - (uintptr_t)pages[i] < PAGE_SIZE)
+			return true;
+	return false;
 }
 
 int
@@ -77,6 +107,7 @@ sim_host_pages_release(void)
 	for (i = 0; i < SIM_HOST_PAGES_MAX; i++) {
 		free(pages[i]);
 		pages[i] = NULL;
+		pages_exec[i] = false;
 	}
 	sim_host_npages_alloc = 0;
 	return n;
@@ -115,6 +146,9 @@ hvio_call_page(struct vm_regs *r, uintptr_t entry)
 	const uint8_t *p = (const uint8_t *)entry;
 
 	sim_host_ncalls++;
+	/* In the kernel a page not given to page_exec() is NX: a #PF. */
+	if (!CHECK(page_is_exec(entry)))
+		return;
 	if (sim_host_stub == SIM_HOST_STUB_XEN) {
 		if (!CHECK(p[0] == XEN_STUB_MOV_EAX))
 			return;

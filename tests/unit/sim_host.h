@@ -4,17 +4,18 @@
  * them need, shared by tests/unit/test_sim_hyperv.c, test_sim_xen.c
  * and test_sim_kvm.c:
  *
- * - page_alloc() and page_free() (kernel/pmem.h): zeroed heap pages, so
- *   a pointer is the "physical" address, as in the kernel's 1:1 map.
- *   At most SIM_HOST_PAGES_MAX are out at a time; page_free() of a
- *   pointer page_alloc() did not give fails the test, and
- *   sim_host_pages_release() gives back, between tests, what the kernel
- *   would keep for ever.
+ * - page_alloc(), page_free() and page_exec() (kernel/pmem.h): zeroed
+ *   heap pages, so a pointer is the "physical" address, as in the
+ *   kernel's 1:1 map.  At most SIM_HOST_PAGES_MAX are out at a time;
+ *   page_free() or page_exec() of a pointer page_alloc() did not give
+ *   fails the test, and sim_host_pages_release() gives back, between
+ *   tests, what the kernel would keep for ever.
  * - sim_rdtsc() (simvar.h), the TSC the models' clocks run on: a counter
  *   the test sets, or the host's RDTSC (less an offset) when the guest
  *   driver reads the TSC itself and the model must agree with it.
  * - hvio_call_page() (hvio.h): runs the stub the model wrote into its
- *   hypercall page as the CPU would: "mov eax, imm32" loads EAX, INT
+ *   hypercall page as the CPU would, if the page was given to
+ *   page_exec() (in the kernel any other page is NX: a #PF): "mov eax, imm32" loads EAX, INT
  *   0xF0 is the simulated VM exit (sim_exit() with the INT's address),
  *   NOP pads, RET returns; anything else fails the test.  Which of them
  *   a stub must hold is the model's layout, sim_host_stub.
