@@ -333,12 +333,17 @@ msg_no_long_mode:
 	db	"pvbus needs an x86_64 CPU", 13, 10, 0
 
 ; The boot GDT: what the far jump to 64-bit code needs.  trap_init()
-; replaces it with one that also holds a TSS.
+; replaces it with one that also holds a TSS.  It is read-only from the
+; moment paging is on, so each descriptor has its accessed bit set
+; already: loading a descriptor whose bit is clear makes the CPU write
+; it (SDM Vol. 3A 3.4.5.1), and that write to a read-only page would be
+; a #PF with no IDT yet, so a triple fault (QEMU TCG does not check it;
+; KVM on real hardware does).
 align 8
 boot_gdt:
 	dq	0
-	dq	0x00af9a000000ffff	; SEL_KCODE: 64-bit code, present, DPL 0
-	dq	0x00cf92000000ffff	; SEL_KDATA: flat data, writable
+	dq	0x00af9b000000ffff	; SEL_KCODE: 64-bit code, present, DPL 0
+	dq	0x00cf93000000ffff	; SEL_KDATA: flat data, writable
 boot_gdt_end:
 boot_gdt_desc:
 	dw	boot_gdt_end - boot_gdt - 1

@@ -96,15 +96,16 @@ ssp_source(void)
 
 /*
  * Called by a function whose canary no longer matches, in place of its
- * return.  Its return address lies inside that function; trap() names
- * the function from it and reports a crash (T_SSP).  Its own frame is
- * as trustworthy as the stack below the smashed buffer, which is to say
- * the report reads it with care.
+ * return.  Its return address lies inside that function.  The UD2 takes
+ * us into trap() with every register as it was; seeing ssp_smashed_at
+ * set, trap() reports the stack protector's crash (T_SSP) and names the
+ * function.  The frames below are as trustworthy as the stack around
+ * the smashed buffer, so the report reads them with care.
  */
 void __attribute__((no_stack_protector))
 __stack_chk_fail(void)
 {
 	ssp_smashed_at = (uintptr_t)__builtin_return_address(0);
 	for (;;)
-		int_ssp();
+		ud2();
 }

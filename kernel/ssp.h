@@ -22,7 +22,7 @@ const char *ssp_source(void);
 /*
  * Where the canary check that failed was: the return address of the
  * call to __stack_chk_fail(), inside the function whose canary was
- * overwritten.  trap() reads it for the T_SSP report.
+ * overwritten; 0 until then.  trap() reads it for the T_SSP report.
  */
 extern uintptr_t ssp_smashed_at;
 

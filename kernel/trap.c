@@ -12,7 +12,7 @@
  * the cause and what the faulting address is (pmap.c); it reports the
  * running test "not ok ... # crashed: #GP at <rip>", and exits with
  * KEXIT_CRASH.  It never returns to the code that crashed and never
- * reboots.  The stack protector's INT 0xF1 (ssp.c) is always a crash.
+ * reboots.  The stack protector's UD2 (ssp.c) is always a crash.
  *
  * Source: Intel SDM Vol. 3A chapter 6 (vectors, gates, 64-bit stack
  * frame, IST), 7.7 (64-bit TSS), 3.4.5 (segment descriptors).
@@ -55,7 +55,6 @@ struct gate {
 
 extern const uint64_t trap_stubs[T_NVECTORS];		/* trapasm.asm */
 extern const uint8_t trap_stub_simexit[];		/* trapasm.asm */
-extern const uint8_t trap_stub_ssp[];
 extern uint8_t	df_stack_top[];		/* boot.asm: above its guard page */
 extern const struct extable_entry __extable_start[], __extable_end[];
 
@@ -164,13 +163,12 @@ trap_init(void)
 	for (v = 0; v < T_NVECTORS; v++)
 		idt_set(v, trap_stubs[v], v == T_DF ? IST_DF : 0);
 	idt_set(T_SIMEXIT, (uintptr_t)trap_stub_simexit, 0);
-	idt_set(T_SSP, (uintptr_t)trap_stub_ssp, 0);
 	rd.rd_limit = sizeof(idt) - 1;
 	rd.rd_base = (uintptr_t)idt;
 	lidt(&rd);
 }
 
-/* A vector with no gate (all but T_SIMEXIT, T_SSP) is a #GP, not a call. */
+/* A vector other than T_SIMEXIT with no gate is a #GP, not a call here. */
 void
 trap_set_simexit(bool (*handler)(struct trapframe *))
 {
@@ -388,6 +386,8 @@ trap(struct trapframe *tf)
 	if (tf->tf_vector == T_SIMEXIT && trap_simexit != NULL &&
 	    trap_simexit(tf))
 		return;
+	if (tf->tf_vector == T_UD && ssp_smashed_at != 0)
+		tf->tf_vector = T_SSP;		/* __stack_chk_fail()'s UD2 */
 	if (tf->tf_vector != T_SSP &&
 	    ((ex = extable_find(tf->tf_rip)) != NULL ||
 	    (ex = extable_find_call(tf)) != NULL)) {

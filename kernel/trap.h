@@ -38,8 +38,11 @@ struct extable_entry {
 #define T_SIMEXIT	0xf0
 
 /*
- * INT 0xF1 is the stack protector's: __stack_chk_fail() (kernel/ssp.c)
- * found a function's canary overwritten.  Always a crash.
+ * Not a vector of its own: the #UD of __stack_chk_fail()'s UD2, which
+ * trap() reports as the stack protector's (kernel/ssp.c) under this
+ * number.  A UD2 rather than an INT n: a software interrupt is what
+ * nested KVM has been seen to fail to emulate, and an exception it
+ * delivers like any other.  Always a crash.
  */
 #define T_SSP		0xf1
 

@@ -44,11 +44,6 @@ global trap_stub_simexit
 trap_stub_simexit:
 	TRAP_NOERR 240
 
-; And one taken with INT 0xF1 by the stack protector (kernel/ssp.c).
-global trap_stub_ssp
-trap_stub_ssp:
-	TRAP_NOERR 241
-
 ; The CPU aligned RSP to 16 bytes before its pushes in 64-bit mode; with
 ; its 5 words, our 2 and the 15 below (22 words in all) it is still
 ; aligned when we call trap(), as the SysV ABI requires.

@@ -167,16 +167,6 @@ store(uintptr_t addr, uint64_t val)
 	__asm volatile("movq %1, (%0)" : : "r" (addr), "r" (val) : "memory");
 }
 
-/*
- * INT 0xF1: the stack protector's report (kernel/ssp.c), taken through
- * the IDT so that trap() gets every register as the CPU left them.
- */
-static inline void
-int_ssp(void)
-{
-	__asm volatile("int $0xf1" : : : "memory");
-}
-
 /* DIV: EDX:EAX / divisor; #DE when the divisor is 0. */
 static inline uint32_t
 divl(uint32_t dividend, uint32_t divisor)
