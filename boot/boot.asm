@@ -175,8 +175,8 @@ check_long_mode:
 	cpuid
 	test	edx, CPUID_EXT_LM
 	jz	.no_long_mode
-	test	edx, CPUID_EXT_NX	; without it, bit 63 of an entry is
-	jz	.no_nx			; reserved and must stay 0 (SDM 4.5)
+	test	edx, CPUID_EXT_NX	; without NX, bit 63 of an entry is
+	jz	.no_nx			; reserved: it must stay 0 (4.5)
 	mov	dword [boot_nx_hi], PG_NX_HI
 .no_nx:	ret
 .no_long_mode:
@@ -216,7 +216,7 @@ build_page_tables:
 	mov	eax, boot_pt
 	or	eax, PG_P | PG_RW
 	mov	[boot_pd], eax		; the first 2 MiB: 4 KiB pages
-	mov	dword [boot_pd + 4], 0	; (NX here would cover them all)
+	mov	dword [boot_pd + 4], 0	; (NX here would cover all 512)
 	mov	edi, boot_pt
 	xor	ebx, ebx		; the page's address
 .pt:	call	page_rights
@@ -342,7 +342,7 @@ msg_no_long_mode:
 align 8
 boot_gdt:
 	dq	0
-	dq	0x00af9b000000ffff	; SEL_KCODE: 64-bit code, present, DPL 0
+	dq	0x00af9b000000ffff	; SEL_KCODE: 64-bit code, DPL 0
 	dq	0x00cf93000000ffff	; SEL_KDATA: flat data, writable
 boot_gdt_end:
 boot_gdt_desc:

@@ -39,7 +39,7 @@
 #define PT_ENTRIES	512
 #define LARGE_PAGE	0x200000ULL
 
-extern uint64_t boot_pt[PT_ENTRIES];	/* boot.asm: 4 KiB pages of 0..2 MiB */
+extern uint64_t boot_pt[PT_ENTRIES];	/* boot.asm: the first 2 MiB */
 extern char boot_stack_guard[], boot_stack[], boot_stack_top[];
 extern char df_stack_guard[], df_stack[], df_stack_top[];
 extern char __kernel_start[], __text_end[], __rodata_end[];
@@ -82,7 +82,7 @@ pmap_entry(uintptr_t va, bool *large)
 	uint64_t *t = pmap_table(rcr3()), e;
 
 	*large = false;
-	if (va >> 47 != 0)		/* not a lower-half canonical address */
+	if (va >> 47 != 0)		/* not in the lower canonical half */
 		return NULL;
 	e = t[(va >> 39) & 511];
 	if ((e & PG_P) == 0)

@@ -353,7 +353,8 @@ static const struct {
 	{ "pf",		FAULT_PF,	"#PF (load from page 0)" },
 	{ "de",		FAULT_DE,	"#DE (DIV by zero)" },
 	{ "exec-data",	FAULT_EXEC_DATA, "#PF (call into a data page)" },
-	{ "write-code",	FAULT_WRITE_CODE, "#PF (write into the kernel's code)" },
+	{ "write-code",	FAULT_WRITE_CODE,
+	    "#PF (write into the kernel's code)" },
 	{ "stack",	FAULT_STACK,	"#DF (unbounded recursion into the guard page)" },
 	{ "stack-smash", FAULT_STACK_SMASH, "SSP (a local buffer overrun "
 	    "in smash_victim)" },

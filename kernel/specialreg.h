@@ -15,8 +15,8 @@
 #define PG_P		0x001ULL	/* present */
 #define PG_RW		0x002ULL	/* writable */
 #define PG_PS		0x080ULL	/* a 2 MiB page, in a PD entry */
-#define PG_NX		0x8000000000000000ULL	/* no instruction fetch */
-#define PG_FRAME	0x000ffffffffff000ULL	/* the next table or page */
+#define PG_NX		0x8000000000000000ULL	/* no fetch */
+#define PG_FRAME	0x000ffffffffff000ULL	/* next table or page */
 
 #define MSR_EFER	0xc0000080
 #define  EFER_LME	0x00000100	/* long mode enable */

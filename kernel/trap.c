@@ -55,7 +55,7 @@ struct gate {
 
 extern const uint64_t trap_stubs[T_NVECTORS];		/* trapasm.asm */
 extern const uint8_t trap_stub_simexit[];		/* trapasm.asm */
-extern uint8_t	df_stack_top[];		/* boot.asm: above its guard page */
+extern uint8_t	df_stack_top[];	/* boot.asm, above a guard */
 extern const struct extable_entry __extable_start[], __extable_end[];
 
 volatile int	trap_fixup_vector = TRAP_NONE;
@@ -198,7 +198,8 @@ pf_cause(uint64_t e)
 	if (e & PGEX_RSVD)
 		return "a reserved bit is set in a paging entry";
 	if ((e & PGEX_P) == 0)
-		return e & PGEX_I ? "instruction fetch from a not-present page" :
+		return e & PGEX_I ?
+		    "instruction fetch from a not-present page" :
 		    e & PGEX_W ? "write to a not-present page" :
 		    "read from a not-present page";
 	return e & PGEX_I ? "instruction fetch from a non-executable page" :
@@ -387,7 +388,7 @@ trap(struct trapframe *tf)
 	    trap_simexit(tf))
 		return;
 	if (tf->tf_vector == T_UD && ssp_smashed_at != 0)
-		tf->tf_vector = T_SSP;		/* __stack_chk_fail()'s UD2 */
+		tf->tf_vector = T_SSP;	/* __stack_chk_fail()'s UD2 */
 	if (tf->tf_vector != T_SSP &&
 	    ((ex = extable_find(tf->tf_rip)) != NULL ||
 	    (ex = extable_find_call(tf)) != NULL)) {

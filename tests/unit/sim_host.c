@@ -22,7 +22,7 @@ int		sim_host_ncalls;
 int		sim_host_nmsr;
 
 static void	*pages[SIM_HOST_PAGES_MAX];
-static bool	 pages_exec[SIM_HOST_PAGES_MAX];	/* given to page_exec() */
+static bool	 pages_exec[SIM_HOST_PAGES_MAX];	/* page_exec()'d */
 
 /* A leaf the test rewrites after the model answered (0: none). */
 static uint32_t	over_leaf[SIM_HOST_OVERRIDES_MAX];

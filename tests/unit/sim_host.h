@@ -14,11 +14,11 @@
  *   the test sets, or the host's RDTSC (less an offset) when the guest
  *   driver reads the TSC itself and the model must agree with it.
  * - hvio_call_page() (hvio.h): runs the stub the model wrote into its
- *   hypercall page as the CPU would, if the page was given to
- *   page_exec() (in the kernel any other page is NX: a #PF): "mov eax, imm32" loads EAX, INT
+ *   hypercall page as the CPU would: "mov eax, imm32" loads EAX, INT
  *   0xF0 is the simulated VM exit (sim_exit() with the INT's address),
- *   NOP pads, RET returns; anything else fails the test.  Which of them
- *   a stub must hold is the model's layout, sim_host_stub.
+ *   NOP pads, RET returns; anything else fails the test, and so does a
+ *   page not given to page_exec() (in the kernel it is NX: a #PF).
+ *   Which of them a stub must hold is the model's layout, sim_host_stub.
  * - sim_host_io, the struct hvio the drivers are given: the backend on
  *   the model, as hvio_sim.c builds it in the kernel.
  *

@@ -107,7 +107,7 @@ call(uint8_t *page, uint64_t control, uint64_t in, uint64_t out)
 	r.vr_rcx = control;
 	r.vr_rdx = in;
 	r.vr_r8 = out;
-	CHECK_EQ_INT(page_exec(page, "test page"), 0);	/* as hyperv0 does */
+	CHECK_EQ_INT(page_exec(page, "test"), 0);	/* as hyperv0 does */
 	hvio_call_page(&r, (uintptr_t)page);
 	return r.vr_rax;
 }
