@@ -381,8 +381,6 @@ void
 trap(struct trapframe *tf)
 {
 	const struct extable_entry *ex;
-	int vector = (int)tf->tf_vector;
-	uint64_t err = tf->tf_err;
 
 	if (tf->tf_vector == T_SIMEXIT && trap_simexit != NULL &&
 	    trap_simexit(tf))
@@ -392,8 +390,8 @@ trap(struct trapframe *tf)
 	if (tf->tf_vector != T_SSP &&
 	    ((ex = extable_find(tf->tf_rip)) != NULL ||
 	    (ex = extable_find_call(tf)) != NULL)) {
-		trap_fixup_vector = vector;
-		trap_fixup_err = err;
+		trap_fixup_vector = (int)tf->tf_vector;
+		trap_fixup_err = tf->tf_err;
 		tf->tf_rip = ex->ex_resume;
 		return;
 	}
