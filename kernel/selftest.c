@@ -298,9 +298,10 @@ selftest_exceptions(void)
 	ok &= expect_caught(load_safe(0, &v), T_PF, "load from page 0");
 	if (!selftest_wx())
 		return ktap_fail("a page allowed what its rights forbid");
-	ktap_diag("W^X: code r-x, read-only data r--, data, stacks and heap "
-	    "rw%s; stack canary from %s", pmap_has_nx() ? "-" : "x",
-	    ssp_source());
+	ktap_diag("W^X %s: code r-x, read-only data r--, data, stacks and "
+	    "heap rw%s", pmap_has_nx() ? "in force" : "not in force (no NX)",
+	    pmap_has_nx() ? "-" : "x");
+	ktap_diag("stack canary from %s", ssp_source());
 	return ok ? KTAP_PASS : ktap_fail("an exception was not caught");
 }
 
