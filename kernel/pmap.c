@@ -197,6 +197,18 @@ page_free(void *page)
 }
 
 const char *
+pmap_exec_name(uintptr_t va, uintptr_t *off)
+{
+	int i;
+
+	if ((i = pmap_exec_slot(va & ~(uintptr_t)(PAGE_SIZE - 1))) == -1 ||
+	    va < PAGE_SIZE)
+		return NULL;
+	*off = va % PAGE_SIZE;
+	return pmap_exec[i].x_what;
+}
+
+const char *
 pmap_guard(uintptr_t va)
 {
 	if (va - (uintptr_t)boot_stack_guard < PAGE_SIZE)
@@ -285,9 +297,11 @@ pmap_describe(uintptr_t va, char *buf, size_t len)
 		snprintf(buf, len, "the guard page below the %s", what);
 		what = NULL;
 	} else if ((i = pmap_exec_slot(va & ~(uintptr_t)(PAGE_SIZE - 1))) !=
-	    -1)
-		what = pmap_exec[i].x_what;
-	else if ((what = pmap_image_part(va)) == NULL)
+	    -1) {
+		snprintf(buf, len, "the %s at 0x%lx", pmap_exec[i].x_what,
+		    (unsigned long)pmap_exec[i].x_va);
+		what = NULL;
+	} else if ((what = pmap_image_part(va)) == NULL)
 		pmap_describe_other(va, buf, len);
 	if (what != NULL)
 		snprintf(buf, len, "%s", what);

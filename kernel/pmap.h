@@ -29,6 +29,12 @@ bool	pmap_has_nx(void);
 void	pmap_describe(uintptr_t va, char *buf, size_t len);
 
 /*
+ * The name page_exec() was given for the page holding va ("Xen hypercall
+ * page"), and va's offset in it; NULL if va is in no such page.
+ */
+const char *pmap_exec_name(uintptr_t va, uintptr_t *off);
+
+/*
  * The stack whose guard page va is in ("boot stack", "#DF stack"), or
  * NULL if it is in none.
  */

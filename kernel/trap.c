@@ -258,13 +258,29 @@ ret_function(uintptr_t ret, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * " <function+0xoff>" for a code address, or " <Xen hypercall page+0x25>"
+ * for one in a page the kernel made executable for a hypervisor.
+ */
+static char *
+code_name(uintptr_t addr, char *buf, size_t len)
+{
+	const char *page;
+	uintptr_t off;
+
+	if (*ksym_format(addr, buf, len) == '\0' &&
+	    (page = pmap_exec_name(addr, &off)) != NULL)
+		snprintf(buf, len, " <%s+0x%lx>", page, (unsigned long)off);
+	return buf;
+}
+
 static void
 print_registers(const struct trapframe *tf)
 {
 	char sym[80];
 
 	printf("# rip 0x%016lx%s cs 0x%02lx rflags 0x%08lx\n", tf->tf_rip,
-	    ksym_format(tf->tf_rip, sym, sizeof(sym)), tf->tf_cs,
+	    code_name(tf->tf_rip, sym, sizeof(sym)), tf->tf_cs,
 	    tf->tf_rflags);
 	printf("# rsp 0x%016lx ss 0x%02lx\n", tf->tf_rsp, tf->tf_ss);
 	printf("# cr0 0x%08lx cr2 0x%016lx cr3 0x%08lx cr4 0x%08lx\n",
@@ -303,7 +319,7 @@ print_stack(const struct trapframe *tf)
 		printf(" 0x%lx", w[0]);
 	}
 	printf("\n# backtrace: 0x%lx%s\n", tf->tf_rip,
-	    ksym_format(tf->tf_rip, sym, sizeof(sym)));
+	    code_name(tf->tf_rip, sym, sizeof(sym)));
 	/*
 	 * A fetch that faults at a CALL's target has no frame of its own
 	 * yet: the caller is the return address on top of the stack.
