@@ -42,6 +42,8 @@ int	snprintf(char *buf, size_t size, const char *fmt, ...)
 	    __printflike(3, 4);
 int	vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 void	panic(const char *fmt, ...) __printflike(1, 2) __noreturn;
+/* One byte as "%pE" prints it (1, 2 or 4 characters, no NUL). */
+size_t	esc_byte(char out[4], unsigned char c);
 
 /* console.c (or a test's recording fake): where printf's bytes go. */
 void	cons_putc(int c);

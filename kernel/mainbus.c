@@ -46,7 +46,7 @@ cpu_attach(void)
 		family += (sig >> 20) & 0xff;
 	if (family == 0x6 || family >= 0xf)
 		model |= ((sig >> 16) & 0xf) << 4;
-	printf("cpu0 at mainbus0: %s \"%s\" family 0x%x model 0x%x "
+	printf("cpu0 at mainbus0: %pE \"%pE\" family 0x%x model 0x%x "
 	    "stepping %u\n", vendor, b, family, model, sig & 0xf);
 }
 
@@ -56,7 +56,7 @@ mainbus_attach(const struct bootinfo *bi)
 	uint64_t avail = 0;
 	int i;
 
-	printf("pvbus testbed: booted via %s%s%s%s\n", bi->bi_path,
+	printf("pvbus testbed: booted via %s%s%pE%s\n", bi->bi_path,
 	    bi->bi_loader[0] != '\0' ? " by \"" : "", bi->bi_loader,
 	    bi->bi_loader[0] != '\0' ? "\"" : "");
 	if (bi->bi_error[0] != '\0')

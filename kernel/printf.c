@@ -25,6 +25,7 @@ struct spec {
 	bool	sp_space;	/* ' ' */
 	bool	sp_alt;		/* '#' */
 	bool	sp_zero;	/* '0' */
+	bool	sp_has_width;	/* a width was written, perhaps 0 */
 	int	sp_width;	/* -1: none */
 	int	sp_prec;	/* -1: none */
 };
@@ -37,6 +38,13 @@ sink_putc(struct sink *sk, char c)
 	else if (sk->sk_len + 1 < sk->sk_size)
 		sk->sk_buf[sk->sk_len] = c;
 	sk->sk_len++;
+}
+
+static void
+sink_putn(struct sink *sk, const char *s, size_t n)
+{
+	while (n-- > 0)
+		sink_putc(sk, *s++);
 }
 
 static void
@@ -68,16 +76,89 @@ emit_field(struct sink *sk, const struct spec *sp, const char *prefix,
 		sink_pad(sk, ' ', pad);
 }
 
+/*
+ * One byte as "%pE" writes it: printable ASCII as itself, except the
+ * three that quoting and KTAP give a meaning ('\\', '"' and '#'); NUL as
+ * \0, as in "KVMKVMKVM\0\0\0"; anything else as \xNN.
+ */
+size_t
+esc_byte(char out[4], unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (c == '\\' || c == '"') {
+		out[0] = '\\', out[1] = (char)c;
+		return 2;
+	}
+	if (c == '\0') {
+		out[0] = '\\', out[1] = '0';
+		return 2;
+	}
+	if (c >= 0x20 && c <= 0x7e && c != '#') {
+		out[0] = (char)c;
+		return 1;
+	}
+	out[0] = '\\', out[1] = 'x', out[2] = hex[c >> 4], out[3] = hex[c & 15];
+	return 4;
+}
+
+static bool
+is_control(unsigned char c)
+{
+	return c < 0x20 || c > 0x7e;
+}
+
+/*
+ * "%s".  On the console a control byte in the argument is written as
+ * \xNN, so no string, wherever it came from, can end the line or send
+ * an escape sequence; into a buffer the bytes go as they are.
+ */
 static void
 format_string(struct sink *sk, const struct spec *sp, const char *s)
 {
-	int len;
+	char e[4];
+	int len, i, shown = 0;
 
 	if (s == NULL)
 		s = "(null)";
 	len = (int)(sp->sp_prec >= 0 ? strnlen(s, (size_t)sp->sp_prec) :
 	    strlen(s));
-	emit_field(sk, sp, "", 0, s, len);
+	if (sk->sk_buf != NULL) {
+		emit_field(sk, sp, "", 0, s, len);
+		return;
+	}
+	for (i = 0; i < len; i++)
+		shown += is_control((unsigned char)s[i]) ? 4 : 1;
+	if (!sp->sp_left)
+		sink_pad(sk, ' ', sp->sp_width - shown);
+	for (i = 0; i < len; i++) {
+		if (is_control((unsigned char)s[i]))
+			sink_putn(sk, e, esc_byte(e, (unsigned char)s[i]));
+		else
+			sink_putc(sk, s[i]);
+	}
+	if (sp->sp_left)
+		sink_pad(sk, ' ', sp->sp_width - shown);
+}
+
+/*
+ * "%pE" and "%*pE": s escaped byte by byte (esc_byte()).  With a width,
+ * exactly that many bytes; without, up to the NUL.  No padding: the
+ * width is the length, as in Linux's "%*pE".
+ */
+static void
+format_escaped(struct sink *sk, const struct spec *sp, const char *s)
+{
+	char e[4];
+	size_t i, len;
+
+	if (s == NULL) {
+		sink_putn(sk, "(null)", 6);
+		return;
+	}
+	len = sp->sp_has_width ? (size_t)sp->sp_width : strlen(s);
+	for (i = 0; i < len; i++)
+		sink_putn(sk, e, esc_byte(e, (unsigned char)s[i]));
 }
 
 /* An integer of up to 64 bits in base 8, 10 or 16. */
@@ -142,6 +223,7 @@ parse_spec(const char *fmt, struct spec *sp, va_list *ap)
 		else
 			break;
 	}
+	sp->sp_has_width = *fmt == '*' || (*fmt >= '0' && *fmt <= '9');
 	if (*fmt == '*') {
 		sp->sp_width = va_arg(*ap, int);
 		if (sp->sp_width < 0) {		/* C11: a '-' flag */
@@ -255,6 +337,10 @@ format_one(struct sink *sk, const char *fmt, va_list *ap)
 		    c == 'X', c);
 		break;
 	case 'p':
+		if (fmt[1] == 'E') {
+			format_escaped(sk, &sp, va_arg(*ap, const char *));
+			return fmt + 2;
+		}
 		sp.sp_alt = true;
 		format_number(sk, &sp, (uintptr_t)va_arg(*ap, void *), false,
 		    16, false, c);

@@ -55,15 +55,15 @@ selftest_bootinfo(void)
 
 	if (bi->bi_error[0] != '\0')
 		return ktap_fail("%s", bi->bi_error);
-	ktap_diag("%s boot information, %u tags, loader \"%s\"", bi->bi_path,
+	ktap_diag("%s boot information, %u tags, loader \"%pE\"", bi->bi_path,
 	    bi->bi_ntags, bi->bi_loader);
 	for (i = 0; i < bi->bi_nmodules; i++)
-		ktap_diag("module %d: 0x%lx-0x%lx \"%s\"", i,
+		ktap_diag("module %d: 0x%lx-0x%lx \"%pE\"", i,
 		    bi->bi_modules[i].mod_start, bi->bi_modules[i].mod_end,
 		    bi->bi_modules[i].mod_string);
 	if (bi->bi_rsdp_len != 0)
-		ktap_diag("ACPI RSDP revision %u, OEM \"%.6s\"",
-		    bi->bi_rsdp[15], (const char *)bi->bi_rsdp + 9);
+		ktap_diag("ACPI RSDP revision %u, OEM \"%*pE\"",
+		    bi->bi_rsdp[15], 6, (const char *)bi->bi_rsdp + 9);
 	if (bi->bi_has_fb)
 		ktap_diag("framebuffer: %s %ux%u at 0x%lx",
 		    bi->bi_fb.fb_type == MB2_FB_TYPE_EGA_TEXT ? "EGA text" :
@@ -135,19 +135,19 @@ selftest_cmdline(void)
 	const struct cmdline_word *w;
 	int i, unknown = 0;
 
-	ktap_diag("command line \"%s\"", bootinfo.bi_cmdline);
+	ktap_diag("command line \"%pE\"", bootinfo.bi_cmdline);
 	if (cmdline.cl_error[0] != '\0')
 		return ktap_fail("%s", cmdline.cl_error);
 	for (i = 0; i < cmdline.cl_nwords; i++) {
 		w = &cmdline.cl_words[i];
 		if (!w->cw_has_value && w->cw_key[0] == '/') {
-			ktap_diag("image %s", w->cw_key);
+			ktap_diag("image %pE", w->cw_key);
 			continue;
 		}
-		ktap_diag("%s%s%s%s", w->cw_key, w->cw_has_value ? "=\"" : "",
+		ktap_diag("%pE%s%pE%s", w->cw_key, w->cw_has_value ? "=\"" : "",
 		    w->cw_value, w->cw_has_value ? "\"" : "");
 		if (!cmdline_key_known(w->cw_key)) {
-			ktap_diag("unknown key \"%s\"", w->cw_key);
+			ktap_diag("unknown key \"%pE\"", w->cw_key);
 			unknown++;
 		}
 	}
@@ -457,12 +457,12 @@ selftest_fault(void)
 		if (strcmp(f, faults[i].f_name) == 0)
 			break;
 	if (i == nitems(faults))
-		return ktap_fail("fault=%s: want ud, gp, pf, de, exec-data, "
+		return ktap_fail("fault=%pE: want ud, gp, pf, de, exec-data, "
 		    "write-code, stack, stack-smash, hang or triple", f);
 	if (faults[i].f_kind == FAULT_EXEC_DATA && !pmap_has_nx())
 		return ktap_skip("fault=exec-data: NX not available on this "
 		    "CPU, so data can be executed");
-	ktap_diag("raising %s on purpose (fault=%s)", faults[i].f_what, f);
+	ktap_diag("raising %s on purpose (fault=%pE)", faults[i].f_what, f);
 	raise_fault(faults[i].f_kind);
-	return ktap_fail("fault=%s did not happen", f);
+	return ktap_fail("fault=%pE did not happen", f);
 }

@@ -200,8 +200,8 @@ cpuid_dump_fields_of(struct cpuid_dump *d, const char *s, size_t n,
 			continue;
 		cpuid_dump_show(show, sizeof(show), s + start, i - start);
 		return cpuid_dump_fail(d, lineno, EINVAL, error == ERANGE ?
-		    "field %d (%s) \"%s\" does not fit in 32 bits" :
-		    "field %d (%s) \"%s\" is not a 0x-prefixed hex number",
+		    "field %d (%s) \"%pE\" does not fit in 32 bits" :
+		    "field %d (%s) \"%pE\" is not a 0x-prefixed hex number",
 		    f + 1, cpuid_dump_fields[f], show);
 	}
 	while (i < n && cpuid_dump_blank(s[i]))
@@ -210,7 +210,7 @@ cpuid_dump_fields_of(struct cpuid_dump *d, const char *s, size_t n,
 		for (start = i; i < n && !cpuid_dump_blank(s[i]); i++)
 			continue;
 		cpuid_dump_show(show, sizeof(show), s + start, i - start);
-		return cpuid_dump_fail(d, lineno, EINVAL, "\"%s\" follows "
+		return cpuid_dump_fail(d, lineno, EINVAL, "\"%pE\" follows "
 		    "field 6 (EDX); only a '#' comment may", show);
 	}
 	return 0;

@@ -27,7 +27,7 @@ replay_report(void)
 {
 	const struct cpuid_dump *d = &replay_dump;
 
-	printf("pvbus: replay profile=\"%s\" rows=%d vendor=%s "
+	printf("pvbus: replay profile=\"%pE\" rows=%d vendor=%pE "
 	    "synthesised=%d rule=%s\n", replay_name, d->cd_nrows,
 	    d->cd_vendor[0] != '\0' ? d->cd_vendor : "none", d->cd_nsynth,
 	    strcmp(d->cd_vendor, "GenuineIntel") == 0 ? "highest-basic-leaf" :
@@ -83,7 +83,7 @@ hvio_replay_open(const char *text, size_t len, const char *name, char *err,
 	if (replay_name[0] == '\0')
 		replay_name_from_header(text, len);
 	if (cpuid_dump_parse(text, len, &replay_dump) != 0) {
-		snprintf(err, errlen, "replay %s: %s", replay_name,
+		snprintf(err, errlen, "replay %pE: %s", replay_name,
 		    replay_dump.cd_error);
 		return NULL;
 	}

@@ -22,7 +22,7 @@ hvio_module_ok(const struct bi_module *m, char *err, size_t errlen)
 {
 	if (m->mod_end <= m->mod_start || m->mod_end > HVIO_MAPPED_TOP ||
 	    m->mod_end - m->mod_start > HVIO_PROFILE_MAX) {
-		snprintf(err, errlen, "module \"%s\" at 0x%lx-0x%lx is empty, "
+		snprintf(err, errlen, "module \"%pE\" at 0x%lx-0x%lx is empty, "
 		    "above 4 GiB or over %d bytes", m->mod_string,
 		    m->mod_start, m->mod_end, HVIO_PROFILE_MAX);
 		return false;
@@ -71,13 +71,14 @@ hvio_select_profile(const char *name, const struct bootinfo *bi, char *err,
 			return NULL;
 		if (cpuid_dump_parse((const char *)(uintptr_t)m->mod_start,
 		    (size_t)(m->mod_end - m->mod_start), &profile) != 0) {
-			snprintf(err, errlen, "profile %s: %s", name,
+			snprintf(err, errlen, "profile \"%pE\": %s", name,
 			    profile.cd_error);
 			return NULL;
 		}
 		return &profile;
 	}
-	snprintf(err, errlen, "profile=%s: no boot module by that name", name);
+	snprintf(err, errlen, "profile=%pE: no boot module by that name",
+	    name);
 	return NULL;
 }
 
@@ -121,7 +122,8 @@ hvio_select(const struct cmdline *cl, const struct bootinfo *bi, char *err,
 		return hvio_select_replay(bi, err, errlen);
 	if (strncmp(hv, "sim:", 4) == 0)
 		return hvio_select_sim(hv + 4, cl, bi, err, errlen);
-	snprintf(err, errlen, "hv=%s: want native, replay or sim:<model>", hv);
+	snprintf(err, errlen, "hv=%pE: want native, replay or sim:<model>",
+	    hv);
 	return NULL;
 }
 

@@ -131,32 +131,11 @@ pvbus_base_valid(uint32_t base, const struct cpuid_regs *r,
 	return pt != NULL || sig_printable(sig);
 }
 
-/* "KVMKVMKVM\0\0\0": printable bytes as they are, the rest escaped. */
+/* "KVMKVMKVM\0\0\0": the signature as "%pE" escapes it, cut as snprintf. */
 int
 pvbus_sig_escape(const char sig[CPUID_HV_SIG_LEN], char *buf, size_t size)
 {
-	char esc[8];
-	size_t n = 0, j;
-	int i;
-	unsigned char c;
-
-	for (i = 0; i < CPUID_HV_SIG_LEN; i++) {
-		c = (unsigned char)sig[i];
-		if (c == '\0')
-			snprintf(esc, sizeof(esc), "\\0");
-		else if (c == '"' || c == '\\')
-			snprintf(esc, sizeof(esc), "\\%c", c);
-		else if (c < 0x20 || c > 0x7e)
-			snprintf(esc, sizeof(esc), "\\x%02x", c);
-		else
-			snprintf(esc, sizeof(esc), "%c", c);
-		for (j = 0; esc[j] != '\0'; j++, n++)	/* as snprintf cuts */
-			if (n + 1 < size)
-				buf[n] = esc[j];
-	}
-	if (size > 0)
-		buf[n < size ? n : size - 1] = '\0';
-	return (int)n;
+	return snprintf(buf, size, "%*pE", CPUID_HV_SIG_LEN, sig);
 }
 
 /* The decoding every interface gets, then what its vendor adds. */

@@ -57,7 +57,7 @@ sim_parse_faults(const char *s, uint32_t *faults, char *err, size_t errlen)
 			    strncmp(s, sim_fault_names[i].fn_name, len) == 0)
 				break;
 		if (i == nitems(sim_fault_names)) {
-			snprintf(err, errlen, "sim.fault: \"%.*s\" is not a "
+			snprintf(err, errlen, "sim.fault: \"%*pE\" is not a "
 			    "fault the simulators know (README: Simulated "
 			    "hypervisors)", (int)len, s);
 			return EINVAL;
@@ -96,7 +96,7 @@ sim_setup(const char *name, uint32_t faults, char *err, size_t errlen)
 		sim_xen_init(&si[1], 0x40000100, XEN_MSR_VIRIDIAN);
 		sim.sm_niface = 2;
 	} else {
-		snprintf(err, errlen, "hv=sim:%s: want sim:hyperv, sim:xen, "
+		snprintf(err, errlen, "hv=sim:%pE: want sim:hyperv, sim:xen, "
 		    "sim:kvm, sim:kvm+hyperv, sim:xen+viridian or sim:vmware",
 		    name);
 		return EINVAL;

@@ -329,20 +329,8 @@ sim_vmware_cpuid(struct sim_iface *si, uint32_t leaf,
 static void
 sim_vmw_print_quoted(const char *s, uint32_t n, uint32_t shown)
 {
-	uint32_t i;
-	int c;
-
-	printf("\"");
-	for (i = 0; i < n && i < shown; i++) {
-		c = (uint8_t)s[i];
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c >= 0x20 && c < 0x7f)
-			printf("%c", c);
-		else
-			printf("\\x%02x", c);
-	}
-	printf("%s\"", i < n ? "..." : "");
+	printf("\"%*pE%s\"", (int)(n < shown ? n : shown), s,
+	    n > shown ? "..." : "");
 }
 
 static void

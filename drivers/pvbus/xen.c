@@ -356,7 +356,7 @@ xen_step_extraversion(struct xen_softc *sc)
 		printf("%s: Xen %u.%u%s\n", sc->sc_name, sc->sc_major,
 		    sc->sc_minor, sc->sc_extra);
 	else
-		printf("%s: extraversion \"%s\"\n", sc->sc_name, sc->sc_extra);
+		printf("%s: extraversion \"%pE\"\n", sc->sc_name, sc->sc_extra);
 	return KTAP_PASS;
 }
 
@@ -402,7 +402,7 @@ xen_print_facts(const struct xen_softc *sc)
 	else
 		printf(" version=-");
 	if (sc->sc_has_extra)
-		printf(" extraversion=\"%s\"", sc->sc_extra);
+		printf(" extraversion=\"%pE\"", sc->sc_extra);
 	else
 		printf(" extraversion=-");
 	if (sc->sc_has_features)

@@ -231,23 +231,6 @@ vmt_strlcpy_n(char *dst, size_t dstlen, const char *src, size_t srclen)
 	return srclen;
 }
 
-/* One source byte as it goes into the log: 1, 2 or 4 characters. */
-static size_t
-vmt_escape(char out[4], unsigned char c)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	if (c == '"' || c == '\\') {
-		out[0] = '\\', out[1] = (char)c;
-		return 2;
-	}
-	if (c >= ' ' && c <= '~') {
-		out[0] = (char)c;
-		return 1;
-	}
-	out[0] = '\\', out[1] = 'x', out[2] = hex[c >> 4], out[3] = hex[c & 15];
-	return 4;
-}
 
 size_t
 vmt_printable(char *dst, size_t dstlen, const char *src, size_t srclen)
@@ -258,12 +241,12 @@ vmt_printable(char *dst, size_t dstlen, const char *src, size_t srclen)
 	if (dstlen == 0)
 		return 0;
 	for (i = 0; i < srclen; i++)
-		total += vmt_escape(e, (unsigned char)src[i]);
+		total += esc_byte(e, (unsigned char)src[i]);
 	room = dstlen - 1;
 	/* Cut: keep room for "..." if there is room for it at all. */
 	dots = total > room && room >= 3 ? 3 : 0;
 	for (i = 0; i < srclen; i++) {
-		n = vmt_escape(e, (unsigned char)src[i]);
+		n = esc_byte(e, (unsigned char)src[i]);
 		if (len + n + dots > room)
 			break;
 		memcpy(dst + len, e, n);

@@ -200,6 +200,44 @@ test_ok_not_ok_and_skip_lines(void)
 	    "1 passed, 3 failed, 3 skipped\n");
 }
 
+/*
+ * A reason that quotes a directive, raw or through "%s", still reads as
+ * the failure it is: prove takes "# skip" and "#TODO" in any case and
+ * spacing, kunit.py "# SKIP" anywhere on the line.
+ */
+static int
+t_reason_quotes_skip(void)
+{
+	return ktap_fail("fault=%s: unknown", "x # SKIP y #todo z");
+}
+
+static int
+t_reason_has_vector(void)
+{
+	return ktap_fail("#GP at 0x1000; #\tSkip\n");
+}
+
+static const struct ktest forged[] = {
+	{ "quotes_skip",	t_reason_quotes_skip },
+	{ "has_vector",		t_reason_has_vector },
+};
+
+static void
+test_reason_cannot_become_a_directive(void)
+{
+	ktap_begin(forged, nitems(forged));
+	ktap_run_all();
+	CHECK_EQ_INT(ktap_end(), KEXIT_FAIL);
+	CHECK_STR(fake_cons_buf,
+	    "\nKTAP version 1\n"
+	    "1..2\n"
+	    "# running quotes_skip\n"
+	    "not ok 1 quotes_skip # fault=x \\x23 SKIP y \\x23todo z: unknown\n"
+	    "# running has_vector\n"
+	    "not ok 2 has_vector # #GP at 0x1000; \\x23\\x09Skip\\x0a\n"
+	    "0 passed, 2 failed, 0 skipped\n");
+}
+
 /* Skips are not failures; one failure is. */
 static void
 test_end_pass_and_fail(void)
@@ -904,6 +942,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_crash_before_plan),	/* first: needs no plan yet */
 	CHECK_TEST(test_header_and_plan),
 	CHECK_TEST(test_ok_not_ok_and_skip_lines),
+	CHECK_TEST(test_reason_cannot_become_a_directive),
 	CHECK_TEST(test_end_pass_and_fail),
 	CHECK_TEST(test_end_with_plan_not_run_fails),
 	CHECK_TEST(test_diag_follows_depth),

@@ -486,6 +486,57 @@ test_printf_goes_to_console(void)
 }
 
 /*
+ * "%pE": outside text escaped so that it cannot end a line, close a
+ * quote or put a '#' where a KTAP reader looks for a directive.
+ */
+static void
+test_escaped_string(void)
+{
+	char buf[128];
+
+	CHECK_EQ_INT(kern_snprintf(buf, sizeof(buf), "[%pE]", "plain text"),
+	    12);
+	CHECK_STR(buf, "[plain text]");
+	kern_snprintf(buf, sizeof(buf), "%pE", "a\nok 4 fake\r\x1b[2J");
+	CHECK_STR(buf, "a\\x0aok 4 fake\\x0d\\x1b[2J");
+	kern_snprintf(buf, sizeof(buf), "%pE", "x\" vendor=xen \\ # SKIP y");
+	CHECK_STR(buf, "x\\\" vendor=xen \\\\ \\x23 SKIP y");
+	kern_snprintf(buf, sizeof(buf), "%pE", "\x7f\x80\xff~ ");
+	CHECK_STR(buf, "\\x7f\\x80\\xff~ ");
+	/* A width is the byte count, NULs included, as in Linux. */
+	kern_snprintf(buf, sizeof(buf), "%*pE|", 12, "KVMKVMKVM\0\0\0");
+	CHECK_STR(buf, "KVMKVMKVM\\0\\0\\0|");
+	kern_snprintf(buf, sizeof(buf), "%*pE|", 0, "unseen");
+	CHECK_STR(buf, "|");
+	kern_snprintf(buf, sizeof(buf), "%pE", (const char *)NULL);
+	CHECK_STR(buf, "(null)");
+	/* The E is part of the conversion; a plain %p is unchanged. */
+	kern_snprintf(buf, sizeof(buf), "%p", (void *)0x10);
+	CHECK_STR(buf, "0x10");
+	CHECK_EQ_INT(kern_snprintf(buf, 4, "%pE", "\n\n"), 8);
+	CHECK_STR(buf, "\\x0");
+}
+
+/*
+ * On the console "%s" never sends a control byte, whatever the string
+ * holds; into a buffer it copies bytes as they are (snprintf builds
+ * protocol messages too).
+ */
+static void
+test_console_string_has_no_control_bytes(void)
+{
+	char buf[32];
+
+	kern_printf("[%s]\n", "fault=gp\nok 4 fake\x1b\a");
+	CHECK_STR(fake_cons_buf, "[fault=gp\\x0aok 4 fake\\x1b\\x07]\n");
+	fake_cons_reset();
+	kern_printf("[%-6s|%3s|%.2s]", "\t", "\x80", "\r\r\r");
+	CHECK_STR(fake_cons_buf, "[\\x09  |\\x80|\\x0d\\x0d]");
+	kern_snprintf(buf, sizeof(buf), "%s", "a\nb");
+	CHECK_STR(buf, "a\nb");
+}
+
+/*
  * The fakes other tests lean on: panic() prints its message and leaves
  * through kexit(KEXIT_PANIC), which returns to the test that armed it.
  */
@@ -519,6 +570,8 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_truncation_and_return_value),
 	CHECK_TEST(test_vsnprintf_long_output),
 	CHECK_TEST(test_printf_goes_to_console),
+	CHECK_TEST(test_escaped_string),
+	CHECK_TEST(test_console_string_has_no_control_bytes),
 	CHECK_TEST(test_fake_panic_returns_through_kexit),
 };
 
