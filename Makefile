@@ -69,9 +69,11 @@ ISO	= $(BUILD)/pvbus.iso
 all: $(KERNEL)
 
 # Each group of tools is checked (and installed as root on Debian) once
-# per make run; see tools/deps.sh for the package names.
+# per make run; tools/deps.sh holds the one list of packages.  Under
+# make -j these rules run side by side: deps.sh lets one apt-get run at
+# a time, and the next finds what the first installed.
 deps-build deps-iso deps-run deps-test:
-	@tools/deps.sh $(patsubst deps-%,%,$@)
+	@sh tools/deps.sh $(patsubst deps-%,%,$@)
 
 $(BUILD)/%.o: %.c | deps-build
 	@mkdir -p $(dir $@)
