@@ -34,6 +34,7 @@ base	sed	sed	tools/mkiso.sh, tests/*/run.sh
 base	grep	grep	tests/run.sh
 base	awk	mawk	tools/deps.sh
 base	cmp	diffutils	tests/mkiso/check.sh
+base	find	findutils	tools/deps.sh: are the package lists fresh?
 base	flock	util-linux	tools/deps.sh: one apt-get at a time
 base	apt-get	apt	tools/deps.sh, .ci/run
 base	make	make	the README's commands, tests/run.sh
