@@ -2,11 +2,12 @@
 # tests/run.sh [-j N]: the whole test suite, as `make test` and CI run it.
 #
 #   1. the package list covers every program the project runs  tests/deps/check.py
-#   2. host unit tests (tests/unit, under ASan and UBSan)      make check
-#   3. recorded CPUID dumps through the host replay tool       tests/replay/check.py
-#   4. the boot-matrix harness's own tests                    tests/boot/test_matrix.py
-#   5. the QEMU boot matrix                                    tests/boot/matrix.py
-#   6. the CPUID dump parser under libFuzzer, FUZZ_SECONDS=10   make fuzz
+#   2. the ISO builder refuses what GRUB cannot carry          tests/mkiso/check.sh
+#   3. host unit tests (tests/unit, under ASan and UBSan)      make check
+#   4. recorded CPUID dumps through the host replay tool       tests/replay/check.py
+#   5. the boot-matrix harness's own tests                    tests/boot/test_matrix.py
+#   6. the QEMU boot matrix                                    tests/boot/matrix.py
+#   7. the CPUID dump parser under libFuzzer, FUZZ_SECONDS=10   make fuzz
 #
 # Every stage runs even if an earlier one failed; each ends with its own
 # "N passed, N failed" line, and the last line here adds them up.  The
@@ -60,6 +61,7 @@ stage() {
 }
 
 stage deps "$python" tests/deps/check.py
+stage mkiso sh tests/mkiso/check.sh
 stage unit make --no-print-directory check
 stage replay $python tests/replay/check.py
 stage harness $python tests/boot/test_matrix.py --summary

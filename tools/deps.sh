@@ -30,10 +30,10 @@ table() {
 base	sh	dash	every script (#!/bin/sh), make's recipes
 base	bash	bash	tests/boot/matrix.py runs mkiso.sh with it if not executable
 base	mktemp	coreutils	tools/, tests/ (also mkdir cp mv rm cat tee timeout nproc ...)
-base	sed	sed	tools/mkiso.sh, tests/*/run.sh
+base	sed	sed	tests/run.sh, tests/*/run.sh
 base	grep	grep	tests/run.sh
-base	awk	mawk	tools/deps.sh
-base	cmp	diffutils	tests/mkiso/check.sh
+base	awk	mawk	tools/deps.sh; tools/mkiso.sh splits the command line
+base	cmp	diffutils	tests/mkiso/check.sh (also diff)
 base	find	findutils	tools/deps.sh: are the package lists fresh?
 base	flock	util-linux	tools/deps.sh: one apt-get at a time
 base	apt-get	apt	tools/deps.sh, .ci/run
@@ -42,7 +42,7 @@ build	gcc	gcc	the kernel, Makefile
 build	ld	binutils	the kernel's link
 build	objcopy	binutils	tools/mkiso.sh: the kernel without debug sections
 build	nasm	nasm	boot/*.asm, drivers/pvbus/*.asm
-iso	grub-mkrescue	grub-common	tools/mkiso.sh
+iso	grub-mkrescue	grub-common	tools/mkiso.sh; grub-script-check: tests/mkiso/check.sh
 iso	xorriso	xorriso	grub-mkrescue writes the ISO with it
 iso	mformat	mtools	grub-mkrescue: the EFI system partition (also mcopy)
 iso	xz	xz-utils	grub-mkrescue --compress=xz: each GRUB module
