@@ -1,12 +1,12 @@
 #!/bin/sh
-# tools/fresh-debian.sh [-j N] [--mirror URL] [--keep]
+# tools/fresh-debian.sh [-j N] [--rev REV] [--mirror URL] [--keep]
 #
 # Prove the README's promise on a machine nobody prepared: debootstrap a
 # minimal Debian 12 (bookworm, --variant=minbase) into
 # build/fresh-debian/root, put a clean clone of this repository's HEAD
-# in it (/root/pvbus; uncommitted changes are not in it), install only
-# git, make and gcc (without their Recommends, the least a user may
-# have), then run, as root in a chroot with /proc, /sys and /dev mounted
+# (or of REV) in it (/root/pvbus; uncommitted changes are not in it),
+# install only git, make and gcc (without their Recommends, the least a
+# user may have), then run, as root in a chroot with /proc, /sys and /dev mounted
 # (QEMU needs /dev/kvm), the README's two commands:
 #
 #	make -j N run		(N = 2; -j 1 is plain `make run`)
@@ -22,15 +22,17 @@
 # and is not part of `make test`.  The debootstrap .debs are kept in
 # build/fresh-debian/cache for the next run; --keep keeps the root too.
 set -u
-jobs=2 keep=no mirror=http://deb.debian.org/debian
+jobs=2 keep=no rev=HEAD mirror=http://deb.debian.org/debian
 while [ $# -gt 0 ]; do
 	case $1 in
 	-j) jobs=${2:?}; shift 2 ;;
 	-j*) jobs=${1#-j}; shift ;;
+	--rev) rev=${2:?}; shift 2 ;;
+	--rev=*) rev=${1#--rev=}; shift ;;
 	--mirror) mirror=${2:?}; shift 2 ;;
 	--mirror=*) mirror=${1#--mirror=}; shift ;;
 	--keep) keep=yes; shift ;;
-	*) echo "usage: tools/fresh-debian.sh [-j N] [--mirror URL] [--keep]" >&2
+	*) echo "usage: tools/fresh-debian.sh [-j N] [--rev REV] [--mirror URL] [--keep]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -97,9 +99,10 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 t_all=$(now)
-head=$(git -C "$repo" rev-parse HEAD) || exit 1
-say "HEAD $(git -C "$repo" log -1 --format='%h %s' HEAD)"
-[ -z "$(git -C "$repo" status --porcelain --untracked-files=no)" ] ||
+head=$(git -C "$repo" rev-parse --verify "$rev^{commit}") || exit 2
+say "$rev = $(git -C "$repo" log -1 --format='%h %s' "$head")"
+[ "$rev" != HEAD ] ||
+    [ -z "$(git -C "$repo" status --porcelain --untracked-files=no)" ] ||
     say "note: the worktree has uncommitted changes; they are not tested"
 
 t=$(now)
