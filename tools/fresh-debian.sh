@@ -6,8 +6,8 @@
 # build/fresh-debian/root, put a clean clone of this repository's HEAD
 # (or of REV) in it (/root/pvbus; uncommitted changes are not in it),
 # install only git, make and gcc (without their Recommends, the least a
-# user may have), then run, as root in a chroot with /proc, /sys and /dev mounted
-# (QEMU needs /dev/kvm), the README's two commands:
+# user may have), then run, as root in a chroot with /proc, /sys and
+# /dev mounted (QEMU needs /dev/kvm), the README's two commands:
 #
 #	make -j N run		(N = 2; -j 1 is plain `make run`)
 #	make -j N test
