@@ -68,14 +68,18 @@ KERNEL	= $(BUILD)/kernel.elf
 ISO	= $(BUILD)/pvbus.iso
 
 .PHONY: all iso run test check bench clean deps-build deps-iso deps-run \
-	deps-test
+	deps-test deps-fuzz
 
 all: $(KERNEL)
 
 # Each group of tools is checked (and installed as root on Debian) once
-# per make run; see tools/deps.sh for the package names.
-deps-build deps-iso deps-run deps-test:
-	@tools/deps.sh $(patsubst deps-%,%,$@)
+# per make run; tools/deps.sh holds the one list of packages.  Under
+# make -j these rules run side by side: deps.sh lets one apt-get run at
+# a time, and the next finds what the first installed.  `make test`
+# installs the fuzz group up front too: its deps stage checks the list
+# against what is installed.
+deps-build deps-iso deps-run deps-test deps-fuzz:
+	@sh tools/deps.sh $(patsubst deps-%,%,$@)
 
 $(BUILD)/%.o: %.c | deps-build
 	@mkdir -p $(dir $@)
@@ -127,7 +131,7 @@ run: $(KERNEL) | deps-iso deps-run
 
 # The whole test suite: host unit tests, the harness's own tests, then
 # the QEMU boot matrix.  Ends with "N passed, N failed".
-test: $(KERNEL) | deps-iso deps-run deps-test
+test: $(KERNEL) | deps-iso deps-run deps-test deps-fuzz
 	@tests/run.sh -j $(JOBS)
 
 bench: $(KERNEL) | deps-iso deps-run deps-test

@@ -1,25 +1,29 @@
 /*
  * The kernel services of sim_host.h, on the host: heap pages, a TSC the
- * test controls, a CPU for the stubs of a simulated hypercall page, and
- * the hvio backend on the model.
+ * test controls (for the guest's RDTSC too), a CPU for the stubs of a
+ * simulated hypercall page, and the hvio backend on the model.
  */
+
+#define _GNU_SOURCE		/* REG_RIP and friends in <ucontext.h> */
+#include <signal.h>
+#include <sys/prctl.h>
+#include <ucontext.h>
 
 #include "check.h"
 #include "kern.h"
 #include "pmem.h"
 #include "simvar.h"
-#include "x86.h"
 #include "xenreg.h"
 #include "sim_host.h"
 
 int		sim_host_npages_alloc;
-bool		sim_host_tsc_real;
 uint64_t	sim_host_tsc_offset;
 uint64_t	sim_host_tsc_now;
 uint64_t	sim_host_tsc_step;
 enum sim_host_stub sim_host_stub;
 int		sim_host_ncalls;
 int		sim_host_nmsr;
+long		sim_host_nrdtsc;
 
 static void	*pages[SIM_HOST_PAGES_MAX];
 static bool	 pages_exec[SIM_HOST_PAGES_MAX];	/* page_exec()'d */
@@ -116,9 +120,65 @@ sim_host_pages_release(void)
 uint64_t
 sim_rdtsc(void)
 {
-	if (sim_host_tsc_real)
-		return rdtsc() - sim_host_tsc_offset;
 	return sim_host_tsc_now += sim_host_tsc_step;
+}
+
+/*
+ * The guest's RDTSC.  The drivers execute the instruction itself
+ * (kernel/x86.h), so it is trapped: Linux's prctl(PR_SET_TSC,
+ * PR_TSC_SIGSEGV) sets CR4.TSD while this process runs, RDTSC at CPL 3
+ * then raises #GP (Intel SDM vol. 2B, RDTSC), which the kernel delivers
+ * as SIGSEGV with si_code SI_KERNEL.  The handler answers EDX:EAX from
+ * the test's TSC and steps over the two bytes 0F 31, as a hypervisor
+ * with RDTSC exiting does.  Any other SIGSEGV goes back to the handler
+ * that was there before (the sanitizer's), which sees it happen again.
+ */
+static struct sigaction rdtsc_old;
+
+static void
+rdtsc_trap(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+	greg_t *r = uc->uc_mcontext.gregs;
+	const uint8_t *ip = (const uint8_t *)r[REG_RIP];
+	uint64_t tsc;
+
+	if (sig != SIGSEGV || si->si_code != SI_KERNEL || ip[0] != 0x0f ||
+	    ip[1] != 0x31) {
+		sigaction(SIGSEGV, &rdtsc_old, NULL);
+		return;
+	}
+	tsc = sim_rdtsc() + sim_host_tsc_offset;
+	r[REG_RAX] = (uint32_t)tsc;
+	r[REG_RDX] = tsc >> 32;
+	r[REG_RIP] += 2;
+	sim_host_nrdtsc++;
+}
+
+bool
+sim_host_trap_rdtsc(bool on)
+{
+	struct sigaction sa;
+
+	if (!on) {
+		if (prctl(PR_SET_TSC, PR_TSC_ENABLE, 0, 0, 0) != 0)
+			return false;
+		return sigaction(SIGSEGV, &rdtsc_old, NULL) == 0;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = rdtsc_trap;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSEGV, &sa, &rdtsc_old) != 0)
+		return false;
+	if (prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) != 0) {
+		printf("# sim_host: prctl(PR_SET_TSC, PR_TSC_SIGSEGV) failed: "
+		    "the guest's RDTSC cannot be given the test's TSC\n");
+		sigaction(SIGSEGV, &rdtsc_old, NULL);
+		return false;
+	}
+	sim_host_nrdtsc = 0;
+	return true;
 }
 
 /* The host's NVRAM, which survives a guest reset (CMOS in the kernel). */

@@ -89,7 +89,6 @@ boot(uint32_t faults, const char *script)
 	char err[160];
 
 	sim_host_reset(SIM_HOST_STUB_HYPERV);
-	sim_host_tsc_real = false;
 	sim_host_tsc_now = 1000;
 	sim_host_tsc_step = 0;
 	CHECK_EQ_INT(sim_setup("vmware", faults, err, sizeof(err)), 0);
