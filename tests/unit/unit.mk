@@ -129,27 +129,27 @@ $(UNIT_DIR)/test_vmt_reply: $(UNIT_VMT)/vmt_reply.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_vm_rpc: $(UNIT_VMT)/vm_rpc.o $(UNIT_VMT)/vm_rpci.o \
     $(UNIT_VMT)/vmt_reply.o $(UNIT_K)/printf.o
 
-$(UNIT_K)/%.o: kernel/%.c
+$(UNIT_K)/%.o: kernel/%.c | deps-build deps-test
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
 
-$(UNIT_PV)/%.o: drivers/pvbus/%.c
+$(UNIT_PV)/%.o: drivers/pvbus/%.c | deps-build deps-test
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
 
-$(UNIT_PV)/%.o: drivers/pvbus/%.asm
+$(UNIT_PV)/%.o: drivers/pvbus/%.asm | deps-build deps-test
 	@mkdir -p $(@D)
 	$(NASM) -f elf64 -MD $(@:.o=.d) -o $@ $<
 
-$(UNIT_VMT)/%.o: drivers/vmt/%.c
+$(UNIT_VMT)/%.o: drivers/vmt/%.c | deps-build deps-test
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
 
-$(UNIT_DIR)/tools/%.o: tools/%.c
+$(UNIT_DIR)/tools/%.o: tools/%.c | deps-build deps-test
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) -c -o $@ $<
 
-$(UNIT_DIR)/tests/unit/%.o: tests/unit/%.c
+$(UNIT_DIR)/tests/unit/%.o: tests/unit/%.c | deps-build deps-test
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) -c -o $@ $<
 
