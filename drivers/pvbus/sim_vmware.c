@@ -391,10 +391,12 @@ sim_vmware_finish(struct sim_iface *si)
 	else {
 		printf("vmware-sim: boot %d of a %d-command TCLO script from ",
 		    sv->sv_boot, sv->sv_ncmds);
-		if (sv->sv_script_from != NULL)
-			printf("%pE", sv->sv_script_from);
-		else
+		if (sv->sv_script_from == NULL)
 			printf("the command line");
+		else if (sv->sv_script_from[0] == '\0')
+			printf("module %d (no name)", sv->sv_script_module);
+		else
+			printf("%pE", sv->sv_script_from);
 		printf(": started at command %d, played %d, %d left\n",
 		    sv->sv_first + 1, sv->sv_next - sv->sv_first,
 		    sv->sv_ncmds - sv->sv_next);

@@ -376,6 +376,7 @@ sim_vmw_script_load(struct sim_vmware *sv)
 		sv->sv_script = (const char *)(uintptr_t)m->mod_start;
 		sv->sv_script_len = (size_t)(m->mod_end - m->mod_start);
 		sv->sv_script_from = m->mod_string;
+		sv->sv_script_module = (int)(m - bootinfo.bi_modules);
 	} else {
 		sv->sv_script = s;
 		sv->sv_script_len = strlen(s);

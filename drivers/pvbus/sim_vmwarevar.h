@@ -93,7 +93,8 @@ struct sim_vmware {
 	 */
 	const char	*sv_script;	/* NULL: nothing to say */
 	size_t		sv_script_len;
-	const char	*sv_script_from;	/* "the command line", module */
+	const char	*sv_script_from;	/* its module's string, or NULL */
+	int		sv_script_module;	/* and index */
 	int		sv_ncmds;
 	int		sv_next;	/* the next command to play */
 	size_t		sv_next_at;	/* the byte its scan starts at */

@@ -914,6 +914,13 @@ test_tclo_script_from_module(void)
 	CHECK_CONTAINS(record(), "vmware-sim: boot 1 of a 1-command TCLO "
 	    "script from odd\\\"\\x01.tclo:");
 
+	setup(0, "@");				/* PVH: no module string */
+	module(0, "", "ping\n", 5);
+	CHECK(rpc_open(TCLO, &t));
+	CHECK_STR(tclo_poll(&t), "ping");
+	CHECK_CONTAINS(record(), "vmware-sim: boot 1 of a 1-command TCLO "
+	    "script from module 0 (no name): started at command 1");
+
 	setup(0, "@script.tclo");		/* only comments */
 	module(0, "script.tclo", "# one\n\n#two;three\n", 18);
 	CHECK(rpc_open(TCLO, &t));
