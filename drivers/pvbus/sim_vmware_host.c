@@ -271,7 +271,7 @@ sim_vmw_nv_put(int at, int n, uint32_t v)
  * ';' and line ends, blank ones skipped, a '\r' before a line end
  * dropped; a line that starts with '#' is a comment, ';' and all.
  * *at moves past the command and its separator.  Returns false past
- * the last.  Each byte is read once, and sv_scanned counts it.
+ * the last.  Each byte is scanned once; sv_scanned counts them.
  */
 static bool
 sim_vmw_script_next(struct sim_vmware *sv, size_t *at, const char **cmd,
@@ -310,24 +310,24 @@ sim_vmw_script_next(struct sim_vmware *sv, size_t *at, const char **cmd,
 static const struct bi_module *
 sim_vmw_script_module(const char *name, char *err, size_t errlen)
 {
-	const struct bi_module *m = NULL;
+	const struct bi_module *m;
 	const char *base, *p;
 	int i;
 
-	for (i = 0; i < bootinfo.bi_nmodules && m == NULL; i++) {
+	for (i = 0; i < bootinfo.bi_nmodules; i++) {
 		for (base = p = bootinfo.bi_modules[i].mod_string; *p != '\0';
 		    p++)
 			if (*p == '/')
 				base = p + 1;
 		if (strcmp(base, name) == 0)
-			m = &bootinfo.bi_modules[i];
+			break;
 	}
-	i--;
-	if (m == NULL) {
+	if (i == bootinfo.bi_nmodules) {
 		snprintf(err, errlen, "vmt.script=@%pE: no boot module by that "
 		    "name", name);
 		return NULL;
 	}
+	m = &bootinfo.bi_modules[i];
 	if (m->mod_end <= m->mod_start)
 		snprintf(err, errlen, "vmt.script=@%pE: module %d is empty",
 		    name, i);
