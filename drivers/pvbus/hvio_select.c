@@ -11,6 +11,7 @@
 #include "pvbusvar.h"
 #include "cpuid_dump.h"
 #include "simvar.h"
+#include "sim_vmwarevar.h"	/* sim_vmw_script_check() */
 
 /* A replay profile is a text file of a few KiB; this is generous. */
 #define HVIO_PROFILE_MAX	(1024 * 1024)
@@ -99,6 +100,8 @@ hvio_select_sim(const char *model, const struct cmdline *cl,
 	    err, errlen)) == NULL)
 		return NULL;
 	sim.sm_script = cmdline_get(cl, "vmt.script");
+	if (sim_vmw_script_check(sim.sm_script, err, errlen) != 0)
+		return NULL;
 	sim.sm_failbyte = 8;		/* sim.failbyte=N, else byte 8 */
 	if (failbyte != NULL) {
 		sim.sm_failbyte = 0;
