@@ -13,10 +13,10 @@
  * guest; GETHZ and GETMEMSIZE answers that are impossible, or that
  * QEMU gives (its byte count cut to 32 bits).
  *
- * The guest reads the real TSC (rdtsc()), so the model's clock does too
- * (sim_host_tsc_real).  Nothing checked depends on how fast it runs:
- * the time bound is tested at 0, which has run out before the first
- * poll whatever the TSC does.  The console keeps FAKE_CONS_MAX bytes,
+ * The guest's RDTSC is trapped and reads the model's clock, a counter
+ * that moves 1000 ticks (1 us) a read (sim_host_trap_rdtsc()), so no
+ * result depends on the host's TSC, uptime or load.  The time bound is
+ * tested at 0, which has run out before the first poll.  The console keeps FAKE_CONS_MAX bytes,
  * so every backdoor call trims it to its last lines (cons_trim()).
  */
 
@@ -139,8 +139,10 @@ boot_with(const char *script, uint64_t ram)
 
 	memory_map(ram);
 	sim_host_reset(SIM_HOST_STUB_HYPERV);
-	sim_host_tsc_real = true;
+	sim_host_tsc_now = 1ULL << 20;	/* a TSC that booted a moment ago */
+	sim_host_tsc_step = 1000;	/* 1 us a read at 1 GHz */
 	sim_host_tsc_offset = 0;
+	CHECK(sim_host_trap_rdtsc(true));
 	CHECK_EQ_INT(sim_setup("vmware", 0, err, sizeof(err)), 0);
 	sim.sm_tsc_hz = model_hz;
 	sim.sm_script = script;
@@ -161,6 +163,7 @@ boot_with(const char *script, uint64_t ram)
 	} else
 		status = fake_kexit_status;
 	fake_kexit_jmp = NULL;
+	sim_host_trap_rdtsc(false);
 	return status;
 }
 
