@@ -1,21 +1,26 @@
 #!/usr/bin/env python3
 """
 The boot matrix: boot the testbed kernel under QEMU once per case file in
-tests/boot/cases/*.case, several at a time, and judge each run from two
-things only: the code QEMU exits with and the KTAP report on the serial
-log.  The case file format is in tests/boot/README.md; the KTAP dialect,
-the exit codes and the boot paths in ../shared/reference/testbeds.md
-sections 1, 2 and 5-7.
+tests/boot/cases/*.case (or another directory: --cases tests/hostile),
+several at a time, and judge each run from two things only: the code
+QEMU exits with and the KTAP report on the serial log.  The case file
+format, the KTAP dialect and the exit codes are in tests/boot/README.md
+and README.md.  A case may instead run tools/mkiso.sh or
+build/host/pvbus-replay ("tool:") and judge its exit status and output.
+Every report is also read by prove and kunit.py, which must agree.
 
     python3 tests/boot/matrix.py [-j N] [-k PATTERN] [--list] [-v]
+                                 [--cases DIR] [--no-prove] [--no-kunit]
 
-Per case it keeps build/test-logs/<case>.log (COM1) and <case>.stderr
-(QEMU's), prints one line when the case finishes and ends with
-"N passed, N failed".  Python 3 standard library only.
+Per case it keeps build/test-logs/<case>.log (COM1, or the tool's
+stdout) and <case>.stderr, prints one line when the case finishes and
+ends with "N passed, N failed".  Python 3 standard library only.
 
 Reading order: parse_case() (what a case says), parse_ktap() (what the
-kernel said), classify() (what happened), judge() (was that expected),
-then run_case() and main() (how QEMU is started).
+kernel said), reader_hazards() (what prove and kunit.py would read
+differently), classify() (what happened), judge() (was that expected),
+compare_readers() (do prove and kunit.py agree), then run_case() and
+main() (how QEMU and the tools are started).
 """
 
 import argparse
@@ -194,9 +199,17 @@ def _case_set(case, key, value, lineno):
     elif key == "module":
         case.modules.append(value)
     elif key == "input":
-        iname, _, spec = value.partition(" ")
-        if not INPUT_NAME_RE.match(iname):
-            raise ValueError("'NAME PIECES', a NAME of [A-Za-z0-9._-]")
+        m = re.match(r'"((?:[^"\\]|\\.)+)"(?:\s|$)', value)
+        if m:                   # a file name with spaces, quotes, escapes
+            iname, spec = m.group(1), value[m.end():]
+            fname = unescape(iname)
+            if b"/" in fname or b"\0" in fname or fname in (b".", b".."):
+                raise ValueError("a file name: no '/', no NUL")
+        else:
+            iname, _, spec = value.partition(" ")
+            if not INPUT_NAME_RE.match(iname):
+                raise ValueError("'NAME PIECES': a NAME of [A-Za-z0-9._-], "
+                                 "or any in double quotes")
         if any(iname == n for n, _ in case.inputs):
             raise ValueError("input %s given twice" % iname)
         gen_bytes(spec, check_only=True)
@@ -317,12 +330,21 @@ def _tool_check(case, seen):
     _inputs_check(case)
 
 
+def input_key(name):
+    """How @NAME finds its input: line: by the bytes of the file name,
+    escapes read (a name in quotes in input: may hold any byte)."""
+    try:
+        return unescape(name)
+    except ValueError:
+        return name.encode("utf-8", "surrogateescape")
+
+
 def _inputs_check(case):
     """Each @NAME in module: and args: names an input: line."""
-    names = {n for n, _ in case.inputs}
+    names = {input_key(n) for n, _ in case.inputs}
     refs = [m.split("=", 1)[0] for m in case.modules] + case.args
     for ref in refs:
-        if ref.startswith("@") and ref[1:] not in names:
+        if ref.startswith("@") and input_key(ref[1:]) not in names:
             raise CaseError("%s: no 'input: %s ...' line" % (ref, ref[1:]))
 
 
@@ -645,7 +667,9 @@ def _check_doc(doc, where, problems):
 # that ends in "KTAP version N" or "TAP version N", cuts from every later
 # line as many characters as stood before "KTAP version", stops at a line
 # containing "reboot: System halted" (or two other kernel messages), and
-# reads any result line containing " # SKIP" as a skip, "not ok" or not.
+# reads any result line containing " # SKIP" as a skip, "not ok" or not;
+# it reads the log as Python text, where a lone carriage return ends a
+# line too.
 TAP_TEST_RE = re.compile(r"(not )?ok\b")
 TAP_PLAN_RE = re.compile(r"1\.\.\d+")
 TAP_BAIL_RE = re.compile(r"\s*Bail out!")
@@ -679,6 +703,10 @@ def reader_hazards(lines, rep):
                         "reading here: %r" % (kstart + 1, lines[kstart]))
     for i, line in enumerate(lines):
         line = line.rstrip()
+        if "\r" in line and i > start:
+            problems.append("line %d: a carriage return inside the line: "
+                            "kunit.py reads it as two lines: %r"
+                            % (i + 1, line))
         if TAP_BAIL_RE.match(line):
             problems.append("line %d: 'Bail out!' stops prove: %r"
                             % (i + 1, line))
@@ -1690,18 +1718,21 @@ class Runner:
         return " in ".join(frames)
 
     def make_inputs(self, case):
-        """Write the case's input: files into BUILD/test-inputs/<case>/;
-        returns {NAME: path relative to the repository}."""
+        """Write the case's input: files into BUILD/test-inputs/<case>/
+        (emptied first); returns {input_key(NAME): path relative to the
+        repository}."""
         paths = {}
         if not case.inputs:
             return paths
         d = os.path.join(self.inputs, case.name)
-        os.makedirs(d, exist_ok=True)
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
         for name, spec in case.inputs:
-            path = os.path.join(d, name)
+            fname = unescape(name).decode("utf-8", "surrogateescape")
+            path = os.path.join(d, fname)
             with open(path, "wb") as f:
                 f.write(gen_bytes(spec))
-            paths[name] = os.path.relpath(path, REPO)
+            paths[input_key(name)] = os.path.relpath(path, REPO)
         return paths
 
     @staticmethod
@@ -1709,13 +1740,10 @@ class Runner:
         """The case with @NAME in module: and args: replaced by the path
         of that input (a module's string stays NAME unless given)."""
         def one(ref):
-            return paths[ref[1:]] if ref.startswith("@") else ref
+            return paths[input_key(ref[1:])] if ref.startswith("@") else ref
         mods = []
         for m in case.modules:
             file, eq, string = m.partition("=")
-            if file.startswith("@"):
-                string = string if eq else file[1:]
-                eq = "="
             mods.append(one(file) + eq + string)
         return dataclasses.replace(case, modules=mods,
                                    args=[one(a) for a in case.args])
