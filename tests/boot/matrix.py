@@ -663,13 +663,14 @@ def _check_doc(doc, where, problems):
 # "not ok" (the number may be missing), its directive is the first
 # unescaped '#' followed by SKIP or TODO, a plan is "1..N", and
 # "Bail out!" (after any spaces) stops the whole run.  Linux's kunit.py
-# (tools/testing/kunit/kunit_parser.py, 6.1) starts at the first line
-# that ends in "KTAP version N" or "TAP version N", cuts from every later
-# line as many characters as stood before "KTAP version", stops at a line
-# containing "reboot: System halted" (or two other kernel messages), and
-# reads any result line containing " # SKIP" as a skip, "not ok" or not;
-# it reads the log as Python text, where a lone carriage return ends a
-# line too.
+# (tools/testing/kunit/kunit_parser.py, 6.1) reads the log as Python
+# text, where a lone carriage return ends a line too.  It starts at the
+# first line that ends in "KTAP version N" or "TAP version N" and cuts
+# from every later line as many characters as stood before "KTAP
+# version"; it stops at a line containing "reboot: System halted" (or
+# two other kernel messages); it reads any result line containing
+# " # SKIP" as a skip, "not ok" or not; and any line "# Subtest: NAME"
+# starts a nested test for it.
 TAP_TEST_RE = re.compile(r"(not )?ok\b")
 TAP_PLAN_RE = re.compile(r"1\.\.\d+")
 TAP_BAIL_RE = re.compile(r"\s*Bail out!")
@@ -681,6 +682,7 @@ KUNIT_END_RE = re.compile(r"\s*(List of all partitions:|Kernel panic - "
 KUNIT_RESULT_RE = re.compile(r"^\s*(ok|not ok) ([0-9]+) (- )?([^#]*)"
                              r"( # .*)?$")
 KUNIT_SKIP_RE = re.compile(r"^\s*(ok|not ok) ([0-9]+) (- )?(.*) # SKIP(.*)$")
+KUNIT_HEADER_RE = re.compile(r"^\s*# Subtest: (.*)$")
 
 
 def reader_hazards(lines, rep):
@@ -718,6 +720,11 @@ def reader_hazards(lines, rep):
             continue
         if i > start and KUNIT_END_RE.search(line):
             problems.append("line %d: kunit.py stops reading here: %r"
+                            % (i + 1, line))
+        if KUNIT_HEADER_RE.match(line) and \
+                lines[i - 1].strip() != "KTAP version 1":
+            problems.append("line %d: kunit.py reads a subtest header "
+                            "where no nested document starts: %r"
                             % (i + 1, line))
         body = line.lstrip(" ")
         m = RESULT_RE.match(body)
@@ -1269,6 +1276,7 @@ class Reading:
     passed: bool            # the reader's verdict: exit status 0
     counts: tuple = None    # (passed, failed, skipped), top level
     notes: list = dataclasses.field(default_factory=list)
+    error: str = ""         # the reader itself failed: it read nothing
 
 
 # Counts with the module prove runs; "cat" as prove --exec cat does.
@@ -1371,7 +1379,7 @@ class Readers:
                                errors="replace", timeout=60,
                                stdin=subprocess.DEVNULL)
         except (OSError, subprocess.TimeoutExpired) as e:
-            return Reading("prove", False, None, ["could not run: %s" % e])
+            return Reading("prove", False, error="could not run: %s" % e)
         rd = Reading("prove", p.returncode == 0)
         for line in c.stdout.splitlines():
             if line.startswith("counts "):
@@ -1385,8 +1393,8 @@ class Readers:
             elif line.startswith("error "):
                 rd.notes.append(line[len("error "):])
         if rd.counts is None:
-            rd.notes.append("TAP::Parser gave no counts: %s" % (
-                c.stderr.strip().splitlines() or ["?"])[-1])
+            rd.error = "TAP::Parser gave no counts: %s" % (
+                c.stderr.strip().splitlines() or ["?"])[-1]
         return rd
 
     def read_kunit(self, path):
@@ -1396,16 +1404,16 @@ class Readers:
                                errors="replace", timeout=60,
                                stdin=subprocess.DEVNULL)
         except (OSError, subprocess.TimeoutExpired) as e:
-            return Reading("kunit.py", False, None,
-                           ["could not run: %s" % e])
+            return Reading("kunit.py", False,
+                           error="could not run: %s" % e)
         top, errors = kunit_top_level(p.stdout)
         rd = Reading("kunit.py", p.returncode == 0, (
             sum(s == "PASSED" for s, _ in top),
             sum(s in KUNIT_FAILED for s, _ in top),
             sum(s == "SKIPPED" for s, _ in top)), errors)
-        if p.returncode not in (0, 1):
-            rd.notes.append("exit %d: %s" % (p.returncode, (
-                p.stderr.strip().splitlines() or ["?"])[-1]))
+        if p.returncode not in (0, 1) or "Traceback" in p.stderr:
+            rd.error = "exit %d: %s" % (p.returncode, (
+                p.stderr.strip().splitlines() or ["?"])[-1])
         return rd
 
 
@@ -1428,6 +1436,10 @@ def compare_readers(lines, readings, where=""):
     msgs = []
     for rd in readings:
         said = "; ".join(rd.notes[:3])
+        if rd.error:
+            msgs.append("%s%s could not read the report: %s" % (
+                where, rd.reader, rd.error))
+            continue
         if rd.passed != ours:
             msgs.append("%s%s %s the report, the harness %s it%s" % (
                 where, rd.reader, "passes" if rd.passed else "fails",

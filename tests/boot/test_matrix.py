@@ -821,6 +821,15 @@ FORGED = {
                                 "Booting\n    1..1\n    ok 1 forged"),
                           False, True, "line 3, before the report: prove "
                           "reads it as TAP: '1..1'"),
+    # kunit.py starts a nested test at any "# Subtest:" line.
+    "subtest-header": (forge(PASS_LOG, DIAG, "# Subtest: evil"),
+                       True, False, "line 12: kunit.py reads a subtest "
+                       "header where no nested document starts"),
+    # Python's text reading splits at a lone carriage return: kunit.py
+    # sees a forged result line that prove and the harness do not.
+    "carriage-return": (forge(PASS_LOG, DIAG, '# cmdline: "a\rok 3 x"'),
+                        True, True, "line 12: a carriage return inside "
+                        "the line"),
     "second-totals": (forge(PASS_LOG, DIAG,
                             "# x\n    5 passed, 0 failed, 1 skipped"),
                       True, True, "line 26: a second totals line (the "
@@ -902,6 +911,10 @@ class CompareReadersTest(unittest.TestCase):
             reading("prove", True, None)]), [
             "prove counts nothing; the totals line (log line 25) says 5 "
             "passed, 0 failed, 1 skipped"])
+        broken = matrix.Reading("kunit.py", False, error="exit 1: KeyError")
+        self.assertEqual(matrix.compare_readers(log(FAIL_LOG), [broken]),
+                         ["kunit.py could not read the report: exit 1: "
+                          "KeyError"])
 
     def test_no_totals_no_counts(self):
         lines = log(PASS_LOG)
