@@ -336,6 +336,14 @@ class CaseTest(unittest.TestCase):
         for c in cases:
             self.assertEqual(c.error, "", c.name)
 
+    def test_hostile_cases_parse(self):
+        cases = matrix.load_cases(os.path.join(matrix.REPO, "tests",
+                                               "hostile"))
+        self.assertGreaterEqual(len(cases), 60)
+        for c in cases:
+            self.assertEqual(c.error, "", c.name)
+        self.assertTrue({"mkiso", "replay"} <= {c.tool for c in cases})
+
 
 class JudgeTest(unittest.TestCase):
 
