@@ -2074,4 +2074,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # matrix.py ... | head
     sys.exit(main())
