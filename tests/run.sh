@@ -7,7 +7,12 @@
 #   4. recorded CPUID dumps through the host replay tool       tests/replay/check.py
 #   5. the boot-matrix harness's own tests                    tests/boot/test_matrix.py
 #   6. the QEMU boot matrix                                    tests/boot/matrix.py
-#   7. the CPUID dump parser under libFuzzer, FUZZ_SECONDS=10   make fuzz
+#   7. hostile inputs: command lines, modules, dumps, machine  tests/boot/matrix.py
+#      settings, the ISO builder, the host replay tool           --cases tests/hostile
+#   8. the parsers under libFuzzer                             make fuzz
+#
+# Stages 5-7 read every KTAP report also with prove and kunit.py
+# (tests/boot/README.md); kunit.py comes from Debian's linux-source-6.1.
 #
 # Every stage runs even if an earlier one failed; each ends with its own
 # "N passed, N failed" line, and the last line here adds them up.  The
@@ -66,6 +71,7 @@ stage unit make --no-print-directory check
 stage replay $python tests/replay/check.py
 stage harness $python tests/boot/test_matrix.py --summary
 stage boot $python tests/boot/matrix.py -j "$jobs"
+stage hostile $python tests/boot/matrix.py --cases tests/hostile -j "$jobs"
 stage fuzz make --no-print-directory fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
 
 echo
