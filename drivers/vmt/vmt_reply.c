@@ -282,12 +282,12 @@ vmt_printable(char *dst, size_t dstlen, const char *src, size_t srclen)
 	if (dstlen == 0)
 		return 0;
 	for (i = 0; i < srclen; i++)
-		total += esc_byte(e, (unsigned char)src[i]);
+		total += esc_at(e, src + i, srclen - i);
 	room = dstlen - 1;
 	/* Cut: keep room for "..." if there is room for it at all. */
 	dots = total > room && room >= 3 ? 3 : 0;
 	for (i = 0; i < srclen; i++) {
-		n = esc_byte(e, (unsigned char)src[i]);
+		n = esc_at(e, src + i, srclen - i);
 		if (len + n + dots > room)
 			break;
 		memcpy(dst + len, e, n);
