@@ -17,8 +17,12 @@ JOBS	?= $(shell nproc 2>/dev/null || echo 2)
 # saves no FPU state; the small code model, since we are linked at 1 MiB
 # and run 1:1; a frame-size limit for the one small boot stack.  Added:
 # frame pointers, so a crash can print a backtrace, and no CET notes.
+# The stack protector guards every function with a local array or a
+# local whose address is taken; its canary is the global
+# __stack_chk_guard (kernel/ssp.c), since there is no TLS for %fs:0x28.
 CFLAGS	= -std=c11 -O2 -g -ffreestanding -fno-pic -fno-pie
-CFLAGS += -fno-stack-protector -fno-asynchronous-unwind-tables
+CFLAGS += -fstack-protector-strong -mstack-protector-guard=global
+CFLAGS += -fno-asynchronous-unwind-tables
 CFLAGS += -mno-red-zone -mno-sse -mno-mmx -mno-80387 -mcmodel=small
 CFLAGS += -fno-omit-frame-pointer -fcf-protection=none
 CFLAGS += -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes
@@ -34,7 +38,7 @@ KERNEL_OBJS	= kernel/main.o kernel/trapasm.o kernel/trap.o \
 		  kernel/string.o kernel/ktap.o kernel/exit.o \
 		  kernel/bootinfo.o kernel/multiboot2.o kernel/pvh.o \
 		  kernel/cmdline.o kernel/memmap.o kernel/mainbus.o kernel/pmap.o \
-		  kernel/pmem.o \
+		  kernel/pmem.o kernel/ksyms.o kernel/ssp.o \
 		  kernel/selftest.o
 PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_tree.o \
 		  drivers/pvbus/pvbus_test.o drivers/pvbus/pvconf.o \
@@ -64,14 +68,18 @@ KERNEL	= $(BUILD)/kernel.elf
 ISO	= $(BUILD)/pvbus.iso
 
 .PHONY: all iso run test check bench clean deps-build deps-iso deps-run \
-	deps-test
+	deps-test deps-fuzz
 
 all: $(KERNEL)
 
 # Each group of tools is checked (and installed as root on Debian) once
-# per make run; see tools/deps.sh for the package names.
-deps-build deps-iso deps-run deps-test:
-	@tools/deps.sh $(patsubst deps-%,%,$@)
+# per make run; tools/deps.sh holds the one list of packages.  Under
+# make -j these rules run side by side: deps.sh lets one apt-get run at
+# a time, and the next finds what the first installed.  `make test`
+# installs the fuzz group up front too: its deps stage checks the list
+# against what is installed.
+deps-build deps-iso deps-run deps-test deps-fuzz:
+	@sh tools/deps.sh $(patsubst deps-%,%,$@)
 
 $(BUILD)/%.o: %.c | deps-build
 	@mkdir -p $(dir $@)
@@ -81,8 +89,30 @@ $(BUILD)/%.o: %.asm | deps-build
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
-$(KERNEL): $(OBJS) linker.ld | deps-build
-	$(LD) $(LDFLAGS) -o $@ $(OBJS)
+$(BUILD)/%.o: $(BUILD)/%.asm | deps-build
+	$(NASM) $(NASMFLAGS) $< -o $@
+
+# Two links, for the symbol table in the kernel (kernel/ksyms.c): the
+# first with an empty table, whose symbols tools/ksyms.sh turns into the
+# table of the second.  The table is placed last (linker.ld), so no
+# address may move between the two; the table made again from the
+# second link must be the same, or the build fails.
+$(BUILD)/ksyms0.asm: tools/ksyms.sh | deps-build
+	@mkdir -p $(dir $@)
+	tools/ksyms.sh > $@
+
+$(BUILD)/kernel.pass1.elf: $(OBJS) $(BUILD)/ksyms0.o linker.ld | deps-build
+	$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms0.o
+
+$(BUILD)/ksyms.asm: $(BUILD)/kernel.pass1.elf tools/ksyms.sh
+	tools/ksyms.sh $< > $@
+
+$(KERNEL): $(OBJS) $(BUILD)/ksyms.o linker.ld | deps-build
+	$(LD) $(LDFLAGS) -o $@.tmp $(OBJS) $(BUILD)/ksyms.o
+	tools/ksyms.sh $@.tmp | cmp -s - $(BUILD)/ksyms.asm || { \
+	    echo "ksyms: addresses moved between the two links" >&2; \
+	    rm -f $@.tmp; exit 1; }
+	mv $@.tmp $@
 
 iso: $(ISO)
 
@@ -101,7 +131,7 @@ run: $(KERNEL) | deps-iso deps-run
 
 # The whole test suite: host unit tests, the harness's own tests, then
 # the QEMU boot matrix.  Ends with "N passed, N failed".
-test: $(KERNEL) | deps-iso deps-run deps-test
+test: $(KERNEL) | deps-iso deps-run deps-test deps-fuzz
 	@tests/run.sh -j $(JOBS)
 
 bench: $(KERNEL) | deps-iso deps-run deps-test

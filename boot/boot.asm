@@ -8,12 +8,21 @@
 ;    with EBX = the hvm_start_info (Xen docs/misc/pvh.pandoc).
 ; Both arrive in 32-bit protected mode with paging off and no usable
 ; stack.  We zero .bss, check that the CPU has long mode, build page
-; tables that map the first 4 GiB 1:1 (except the stack guard page, so
-; a stack overflow is a #PF, not silent corruption), enable long mode (Intel SDM Vol. 3A, 10.8.5 "Initializing
-; IA-32e Mode") and call kmain(magic, info).  (Page 0 is mapped at
-; first, because QEMU's PVH option ROM leaves part of the start info
-; there; kmain unmaps it once the boot information is copied.)  kmain tells the two paths
-; apart by the magic.
+; tables that map the first 4 GiB 1:1, enable long mode (Intel SDM Vol.
+; 3A, 10.8.5 "Initializing IA-32e Mode") and call kmain(magic, info).
+; kmain tells the two paths apart by the magic.
+;
+; The page tables give each page the rights of what it holds, from the
+; first 64-bit instruction on (SDM Vol. 3A 4.6): the kernel's code is
+; read-only and executable; everything else is not executable (where the
+; CPU has the NX bit): its read-only data and symbol table read-only,
+; its data, .bss and stacks writable, and all other memory (RAM, MMIO)
+; writable.  Nothing is both writable and executable.  Below each stack
+; is a guard page that is never mapped, so an overflow is a #PF, not
+; silent corruption.  (Page 0 is mapped at first, because QEMU's PVH
+; option ROM leaves part of the start info there; kmain unmaps it once
+; the boot information is copied.  kernel/pmap.c changes single pages
+; later: hypercall pages become executable and read-only.)
 
 %define MB2_HEADER_MAGIC	0xe85250d6	; Multiboot2 spec 3.1.1
 %define MB2_ARCH_I386		0		; 32-bit protected mode entry
@@ -44,12 +53,14 @@
 %define PG_P			(1 << 0)
 %define PG_RW			(1 << 1)
 %define PG_PS			(1 << 7)	; a 2 MiB page in a PD entry
+%define PG_NX_HI		(1 << 31)	; bit 63, in the high dword
 
 %define SEL_KCODE		0x08		; boot_gdt below
 %define SEL_KDATA		0x10
 
 extern kmain
-extern __bss_start, __bss_end
+extern __bss_start, __bss_end			; linker.ld
+extern __kernel_start, __text_end, __rodata_end, __data_end, __kernel_end
 
 ; ----------------------------------------------------------------------
 ; The multiboot2 header: first in the image (linker.ld), 8-byte aligned,
@@ -164,17 +175,20 @@ check_long_mode:
 	cpuid
 	test	edx, CPUID_EXT_LM
 	jz	.no_long_mode
-	and	edx, CPUID_EXT_NX
-	mov	[boot_has_nx], edx
-	ret
+	test	edx, CPUID_EXT_NX	; without NX, bit 63 of an entry is
+	jz	.no_nx			; reserved: it must stay 0 (4.5)
+	mov	dword [boot_nx_hi], PG_NX_HI
+.no_nx:	ret
 .no_long_mode:
 	mov	esi, msg_no_long_mode
 	jmp	boot_fail32
 
 ; PML4[0] -> PDPT; PDPT[0..3] -> four page directories of 2 MiB pages
-; covering 0..4 GiB, except the first 2 MiB, which go through a page
-; table of 4 KiB pages so the guard page under the boot stack (and later
-; page 0) can be left out.
+; covering 0..4 GiB, writable and not executable, except the first
+; 2 MiB, which go through a page table of 4 KiB pages: the kernel lies
+; there (linker.ld asserts it), and its pages need rights of their own.
+; NX is only set where the CPU has it (boot_nx_hi is 0 otherwise).
+; Upper-level entries grant everything; the leaf entries decide.
 build_page_tables:
 	mov	eax, boot_pdpt
 	or	eax, PG_P | PG_RW
@@ -191,28 +205,61 @@ build_page_tables:
 
 	mov	edi, boot_pd		; 2048 entries, 8 bytes each
 	mov	eax, PG_P | PG_RW | PG_PS
-	xor	edx, edx		; high half of the physical address
-	mov	ecx, 2048
+	mov	edx, [boot_nx_hi]	; the high half: NX, no address bits
+	mov	ecx, 2048		; below 4 GiB
 .pd:	mov	[edi], eax
 	mov	[edi + 4], edx
 	add	edi, 8
 	add	eax, 0x200000
-	adc	edx, 0
 	loop	.pd
 
 	mov	eax, boot_pt
 	or	eax, PG_P | PG_RW
 	mov	[boot_pd], eax		; the first 2 MiB: 4 KiB pages
-	mov	edi, boot_pt		; page 0 too, for now: QEMU's PVH ROM
-	mov	eax, PG_P | PG_RW	; keeps the start info's memory map
-	mov	ecx, 512		; there; pmap_init() unmaps it later
-.pt:	mov	[edi], eax
+	mov	dword [boot_pd + 4], 0	; (NX here would cover all 512)
+	mov	edi, boot_pt
+	xor	ebx, ebx		; the page's address
+.pt:	call	page_rights
+	or	eax, ebx
+	mov	[edi], eax
+	mov	[edi + 4], edx
 	add	edi, 8
-	add	eax, 0x1000
-	loop	.pt
-	mov	eax, boot_stack_guard	; linker.ld asserts it is below 2 MiB
+	add	ebx, 0x1000
+	cmp	ebx, 0x200000
+	jb	.pt
+
+	mov	eax, boot_stack_guard	; the guard pages: never mapped
+	call	page_unmap
+	mov	eax, df_stack_guard
+	call	page_unmap
+	ret
+
+; The rights of the 4 KiB page at EBX, as a page-table entry's flags:
+; EAX the low half, EDX the high half (NX).  Page 0 and the low memory
+; below the kernel stay writable: QEMU's PVH start info is there.
+page_rights:
+	mov	eax, PG_P
+	mov	edx, [boot_nx_hi]
+	cmp	ebx, __kernel_start
+	jb	.rw
+	cmp	ebx, __text_end
+	jb	.code
+	cmp	ebx, __rodata_end
+	jb	.ro			; .note.Xen, .rodata, .extable
+	cmp	ebx, __data_end
+	jb	.rw			; .data, .bss, stacks, page tables
+	cmp	ebx, __kernel_end
+	jb	.ro			; .ksyms
+.rw:	or	eax, PG_RW
+.ro:	ret
+.code:	xor	edx, edx		; executable, read-only
+	ret
+
+; Clear the entry of boot_pt for the page at EAX (below 2 MiB).
+page_unmap:
 	shr	eax, 12
 	mov	dword [boot_pt + eax * 8], 0
+	mov	dword [boot_pt + eax * 8 + 4], 0
 	ret
 
 ; CR4.PAE, CR3, EFER.LME (and NXE where the CPU has it), then CR0.PG:
@@ -227,7 +274,7 @@ enable_long_mode:
 	mov	ecx, MSR_EFER
 	rdmsr
 	or	eax, EFER_LME
-	cmp	dword [boot_has_nx], 0
+	cmp	dword [boot_nx_hi], 0
 	je	.no_nx
 	or	eax, EFER_NXE
 .no_nx:	wrmsr
@@ -286,12 +333,17 @@ msg_no_long_mode:
 	db	"pvbus needs an x86_64 CPU", 13, 10, 0
 
 ; The boot GDT: what the far jump to 64-bit code needs.  trap_init()
-; replaces it with one that also holds a TSS.
+; replaces it with one that also holds a TSS.  It is read-only from the
+; moment paging is on, so each descriptor has its accessed bit set
+; already: loading a descriptor whose bit is clear makes the CPU write
+; it (SDM Vol. 3A 3.4.5.1), and that write to a read-only page would be
+; a #PF with no IDT yet, so a triple fault (QEMU TCG does not check it;
+; KVM on real hardware does).
 align 8
 boot_gdt:
 	dq	0
-	dq	0x00af9a000000ffff	; SEL_KCODE: 64-bit code, present, DPL 0
-	dq	0x00cf92000000ffff	; SEL_KDATA: flat data, writable
+	dq	0x00af9b000000ffff	; SEL_KCODE: 64-bit code, DPL 0
+	dq	0x00cf93000000ffff	; SEL_KDATA: flat data, writable
 boot_gdt_end:
 boot_gdt_desc:
 	dw	boot_gdt_end - boot_gdt - 1
@@ -300,10 +352,16 @@ boot_gdt_desc:
 section .data
 boot_magic:	dd	0		; .data, not .bss: written before
 boot_info:	dd	0		; .bss is cleared
-boot_has_nx:	dd	0
+boot_nx_hi:	dd	0		; PG_NX_HI if the CPU has NX
 
+; Page tables and stacks: .bss, so writable and never executable.  Each
+; stack has an unmapped guard page below it.  The #DF stack is IST1's
+; (kernel/trap.c), so a double fault from a full boot stack has a stack
+; of its own to be reported on.
 section .bss nobits alloc noexec write align=4096
-global boot_pml4, boot_pt, boot_stack_guard, boot_stack, boot_stack_top
+global boot_pml4, boot_pd, boot_pt
+global boot_stack_guard, boot_stack, boot_stack_top
+global df_stack_guard, df_stack, df_stack_top
 boot_pml4:	resb	4096
 boot_pdpt:	resb	4096
 boot_pd:	resb	4 * 4096
@@ -311,6 +369,9 @@ boot_pt:	resb	4096
 boot_stack_guard: resb	4096		; never mapped: overflow is a #PF
 boot_stack:	resb	16384
 boot_stack_top:
+df_stack_guard:	resb	4096		; never mapped
+df_stack:	resb	8192
+df_stack_top:
 
 ; No executable stack (GNU ld warns about objects without this note).
 section .note.GNU-stack noalloc noexec nowrite progbits

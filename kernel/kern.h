@@ -42,8 +42,13 @@ int	snprintf(char *buf, size_t size, const char *fmt, ...)
 	    __printflike(3, 4);
 int	vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 void	panic(const char *fmt, ...) __printflike(1, 2) __noreturn;
-/* One byte as "%pE" prints it (1, 2 or 4 characters, no NUL). */
+/*
+ * One byte as "%pE" prints it (1, 2 or 4 characters, no NUL): alone,
+ * or at s with left bytes from s on, which also breaks the phrases that
+ * stop Linux's kunit.py.
+ */
 size_t	esc_byte(char out[4], unsigned char c);
+size_t	esc_at(char out[4], const char *s, size_t left);
 
 /* console.c (or a test's recording fake): where printf's bytes go. */
 void	cons_putc(int c);

@@ -315,30 +315,40 @@ ktap_crash(const char *what)
 
 /*
  * The host asked to halt or reboot in the middle of the plan: every
- * running test and every test not run is skipped with that reason (none
- * failed), and the totals are printed, so the report stays complete.
+ * running test and every test not run is skipped with that reason, and
+ * the totals are printed, so the report stays complete.  But a running
+ * test one of whose subtests had already failed is failed, not skipped:
+ * the failure came before the host's request and must not vanish with
+ * it.  Returns the number of top-level tests failed.
  */
-void
+int
 ktap_stop(const char *why)
 {
-	char reason[160];
+	struct ktap_level *kl;
+	char reason[160], failed[200];
+	bool below_failed = false;
 	int level, i;
 
 	if (ktap_depth < 0)
-		return;
+		return 0;
 	snprintf(reason, sizeof(reason), "stopped: %s", why);
+	snprintf(failed, sizeof(failed), "a subtest failed, then it was %s",
+	    reason);
 	for (level = ktap_depth; level >= 0; level--) {
-		if (ktap_levels[level].kl_running != NULL)
-			ktap_print_result(level, KTAP_SKIP,
-			    ktap_levels[level].kl_running, reason);
-		for (i = ktap_levels[level].kl_done;
-		    level > 0 && i < ktap_levels[level].kl_plan; i++)
+		kl = &ktap_levels[level];
+		if (kl->kl_running != NULL)
+			ktap_print_result(level, below_failed ? KTAP_FAIL :
+			    KTAP_SKIP, kl->kl_running, below_failed ? failed :
+			    reason);
+		for (i = kl->kl_done; level > 0 && i < kl->kl_plan; i++)
 			ktap_print_result(level, KTAP_SKIP, "not_run", reason);
+		below_failed = kl->kl_nfail > 0;
 	}
 	ktap_depth = 0;
 	for (i = ktap_levels[0].kl_done; i < ktap_ntests; i++)
 		ktap_print_result(0, KTAP_SKIP, ktap_tests[i].kt_name, reason);
 	ktap_totals();
+	return ktap_levels[0].kl_nfail;
 }
 
 int

@@ -75,10 +75,11 @@ void	ktap_crash(const char *what);
 
 /*
  * The host asked to halt or reboot: close every open level with the
- * running test and the rest of each plan skipped "stopped: <why>", and
- * print the totals.
+ * running test and the rest of each plan skipped "stopped: <why>" (a
+ * running test whose subtests already failed is failed), and print the
+ * totals.  Returns the number of top-level tests failed.
  */
-void	ktap_stop(const char *why);
+int	ktap_stop(const char *why);
 
 /* Print the totals line; returns KEXIT_PASS or KEXIT_FAIL. */
 int	ktap_end(void);

@@ -18,6 +18,7 @@
 #include "pmap.h"
 #include "pvbusvar.h"
 #include "selftest.h"
+#include "ssp.h"
 #include "trap.h"
 
 void	kmain(uint32_t magic, uint32_t info_pa);
@@ -46,8 +47,9 @@ kmain(uint32_t magic, uint32_t info_pa)
 {
 	cons_init();		/* COM1 first, so every later step can talk */
 	trap_init();		/* a fault prints registers, not a reboot */
+	ssp_init();		/* a secret canary: RDRAND or the TSC */
 	bootinfo_init(magic, info_pa, &bootinfo);	/* one struct, two paths */
-	pmap_init();		/* no page 0, read-only code: faults, not harm */
+	pmap_init();		/* no page 0 (W^X since boot.asm): faults */
 	vga_init(&bootinfo);	/* the screen too, if GRUB left text mode */
 	cmdline_parse(bootinfo.bi_cmdline, &cmdline);	/* key=value words */
 	mainbus_attach(&bootinfo);	/* dmesg: loader, memory, cpu0 */

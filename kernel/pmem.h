@@ -43,8 +43,16 @@ int	pmem_nranges(void);
 /*
  * pmap.c (kernel) or the unit test: a zeroed page, as a pointer that is
  * also its physical address (the kernel maps memory 1:1); NULL if none.
+ * It is writable and never executable, unless it is given to
+ * page_exec(): a hypercall page, which the hypervisor has filled with
+ * code, becomes executable and read-only (what names it in crash
+ * reports: "Xen hypercall page").  0, or EINVAL for a page page_alloc()
+ * did not give, ENOSPC when too many pages are executable already,
+ * ENOMEM when no page is left for the page table it needs.
+ * page_free() makes the page writable and not executable again.
  */
 void	*page_alloc(void);
 void	page_free(void *page);
+int	page_exec(void *page, const char *what);
 
 #endif

@@ -142,7 +142,48 @@ format_string(struct sink *sk, const struct spec *sp, const char *s)
 }
 
 /*
- * "%pE" and "%*pE": s escaped byte by byte (esc_byte()).  With a width,
+ * Linux's kunit.py stops reading a report at the first line holding one
+ * of these, wherever it is in the line (tools/testing/kunit/
+ * kunit_parser.py, KTAP_END), so outside text must never spell one.
+ */
+static const char *const ktap_end_phrases[] = {
+	"List of all partitions:",
+	"Kernel panic - not syncing: VFS:",
+	"reboot: System halted",
+};
+
+static bool
+starts_end_phrase(const char *s, size_t left)
+{
+	size_t i, n;
+
+	for (i = 0; i < nitems(ktap_end_phrases); i++) {
+		n = strlen(ktap_end_phrases[i]);
+		if (n <= left && memcmp(s, ktap_end_phrases[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The byte at s (left > 0 bytes from s on) as "%pE" writes it: as
+ * esc_byte() does, but the first letter of a phrase that would stop
+ * kunit.py is written \xNN too.
+ */
+size_t
+esc_at(char out[4], const char *s, size_t left)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char c = (unsigned char)s[0];
+
+	if (!starts_end_phrase(s, left))
+		return esc_byte(out, c);
+	out[0] = '\\', out[1] = 'x', out[2] = hex[c >> 4], out[3] = hex[c & 15];
+	return 4;
+}
+
+/*
+ * "%pE" and "%*pE": s escaped byte by byte (esc_at()).  With a width,
  * exactly that many bytes; without, up to the NUL.  No padding: the
  * width is the length, as in Linux's "%*pE".
  */
@@ -158,7 +199,7 @@ format_escaped(struct sink *sk, const struct spec *sp, const char *s)
 	}
 	len = sp->sp_has_width ? (size_t)sp->sp_width : strlen(s);
 	for (i = 0; i < len; i++)
-		sink_putn(sk, e, esc_byte(e, (unsigned char)s[i]));
+		sink_putn(sk, e, esc_at(e, s + i, len - i));
 }
 
 /* An integer of up to 64 bits in base 8, 10 or 16. */

@@ -1,11 +1,11 @@
 /*
  * The kernel's first KTAP tests are about itself: was the boot
  * information well-formed, is the memory map believable, was the command
- * line understood, can an exception be caught and survived.  The last
- * test, deliberate_fault, crashes on purpose when the command line asks
- * (fault=ud|gp|pf|de), so a harness can prove that a crash is reported
- * with registers and the test's name and never turns into a silent
- * reboot or a hang.
+ * line understood, can an exception be caught and survived, do the page
+ * rights hold.  The last test, deliberate_fault, crashes on purpose when
+ * the command line asks (fault=ud|gp|pf|de|...), so a harness can prove
+ * that a crash is reported with registers and the test's name and never
+ * turns into a silent reboot or a hang.
  */
 
 #include "kern.h"
@@ -14,11 +14,13 @@
 #include "ktap.h"
 #include "memmap.h"
 #include "multiboot2.h"
+#include "pmap.h"
 #include "pmem.h"
 #include "pvbusvar.h"
 #include "selftest.h"
 #include "simvar.h"
 #include "specialreg.h"
+#include "ssp.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -26,6 +28,14 @@ extern char __kernel_start[], __kernel_end[];	/* linker.ld */
 
 /* Reading this address raises #GP: bits 63:47 are not all equal. */
 #define NONCANONICAL_ADDR	0x8000000000000000ULL
+
+#define INSN_RET		0xc3
+
+/*
+ * One RET in .data, for the checks that data is not executable: if it
+ * ran, it would only return.  Not const, or it would be in .rodata.
+ */
+static uint8_t	data_ret[16] = { INSN_RET };
 
 _Static_assert(BI_CMDLINE_MAX == CMDLINE_MAX, "one command-line limit");
 
@@ -229,13 +239,129 @@ selftest_cmdline(void)
 static bool
 expect_caught(int got, int want, const char *how)
 {
+	if (got == want && want == TRAP_NONE) {
+		ktap_diag("%s: no exception, as it should be", how);
+		return true;
+	}
 	if (got == want) {
 		ktap_diag("%s: %s caught, resumed", how, trap_name(want));
 		return true;
 	}
-	ktap_diag("%s: wanted %s, got %s", how, trap_name(want),
+	ktap_diag("%s: wanted %s, got %s", how,
+	    want == TRAP_NONE ? "no exception" : trap_name(want),
 	    got == TRAP_NONE ? "no exception" : trap_name(got));
 	return false;
+}
+
+/*
+ * A #PF caught through a fixup, with the error code bits it must carry:
+ * a present page that refused (PGEX_P) this kind of access.
+ */
+static bool
+expect_pf(int got, uint64_t bits, const char *how)
+{
+	if (!expect_caught(got, T_PF, how))
+		return false;
+	if ((trap_fixup_err & (PGEX_P | bits)) == (PGEX_P | bits))
+		return true;
+	ktap_diag("%s: #PF error 0x%lx, wanted bits 0x%lx: not a page that "
+	    "refused the access", how, (unsigned long)trap_fixup_err,
+	    (unsigned long)(PGEX_P | bits));
+	return false;
+}
+
+/*
+ * A heap page at or above min, or NULL.  The pages below it are chained
+ * through their first word while we look, then given back.
+ */
+static void *
+page_alloc_above(uintptr_t min)
+{
+	void *p, *below = NULL, *next;
+
+	while ((p = page_alloc()) != NULL && (uintptr_t)p < min) {
+		*(void **)p = below;
+		below = p;
+	}
+	for (; below != NULL; below = next) {
+		next = *(void **)below;
+		page_free(below);
+	}
+	return p;
+}
+
+/*
+ * page_exec(), the way the hypercall pages use it, on a page above
+ * 2 MiB, where boot.asm mapped 2 MiB pages, so that pmap.c must split
+ * one first: the page runs its RET and refuses a write; once freed it
+ * refuses a fetch again.
+ */
+static bool
+selftest_page_exec(void)
+{
+	uint8_t *p;
+	int error;
+	bool ok = true;
+
+	if ((p = page_alloc_above(0x200000)) == NULL) {
+		ktap_diag("page_exec not checked: no heap page above 2 MiB");
+		return true;
+	}
+	p[0] = INSN_RET;
+	if ((error = page_exec(p, "test page")) != 0) {
+		ktap_diag("page_exec(0x%lx) failed: error %d",
+		    (unsigned long)(uintptr_t)p, error);
+		page_free(p);
+		return false;
+	}
+	ok &= expect_caught(call_safe((uintptr_t)p), TRAP_NONE,
+	    "call into a page given to page_exec");
+	ok &= expect_pf(store_safe((uintptr_t)p, INSN_RET), PGEX_W,
+	    "write to a page given to page_exec");
+	page_free(p);
+	ok &= expect_pf(call_safe((uintptr_t)p), PGEX_I,
+	    "call into that page once freed");
+	return ok;
+}
+
+/*
+ * W^X, on every boot: a call into .data, the stack and a heap page must
+ * fault as an instruction fetch (where the CPU has NX), and a write to
+ * the kernel's code and read-only data as a write to a read-only page.
+ * Each write stores the bytes that are already there, so a page that
+ * wrongly took it is left as it was.
+ */
+static bool
+selftest_wx(void)
+{
+	static const uint64_t rodata_word = 0x726f64617461ULL;
+	uint8_t stack_ret[16] = { INSN_RET };
+	uintptr_t text = (uintptr_t)selftest_exceptions;
+	uint8_t *heap;
+	bool ok = true;
+
+	ok &= expect_pf(store_safe(text, load(text)), PGEX_W,
+	    "write to the kernel's code");
+	ok &= expect_pf(store_safe((uintptr_t)&rodata_word, rodata_word),
+	    PGEX_W, "write to the kernel's read-only data");
+	if (!pmap_has_nx()) {
+		ktap_diag("NX not available (CPUID 0x80000001 EDX[20] = 0): "
+		    "data, stacks and heap can be executed on this CPU");
+		return ok;
+	}
+	ok &= expect_pf(call_safe((uintptr_t)data_ret), PGEX_I,
+	    "call into .data");
+	ok &= expect_pf(call_safe((uintptr_t)stack_ret), PGEX_I,
+	    "call into the stack");
+	if ((heap = page_alloc()) == NULL) {
+		ktap_diag("no heap page to check (pmem has none)");
+		return ok;
+	}
+	heap[0] = INSN_RET;
+	ok &= expect_pf(call_safe((uintptr_t)heap), PGEX_I,
+	    "call into a heap page");
+	page_free(heap);
+	return ok & selftest_page_exec();
 }
 
 int
@@ -248,6 +374,12 @@ selftest_exceptions(void)
 	ok &= expect_caught(load_safe(NONCANONICAL_ADDR, &v), T_GP,
 	    "load from a non-canonical address");
 	ok &= expect_caught(load_safe(0, &v), T_PF, "load from page 0");
+	if (!selftest_wx())
+		return ktap_fail("a page allowed what its rights forbid");
+	ktap_diag("W^X %s: code r-x, read-only data r--, data, stacks and "
+	    "heap rw%s", pmap_has_nx() ? "in force" : "not in force (no NX)",
+	    pmap_has_nx() ? "-" : "x");
+	ktap_diag("stack canary from %s", ssp_source());
 	return ok ? KTAP_PASS : ktap_fail("an exception was not caught");
 }
 
@@ -277,14 +409,18 @@ selftest_msr(void)
 
 /*
  * What fault= may ask for.  The first four are the CPU exceptions a
- * crash report must name.  The rest prove that the harness tells apart
- * the other ways a boot can go wrong: a stack overflow (a #PF the CPU
- * cannot deliver on the same stack becomes a #DF, taken on its own IST
- * stack), a hang (only the host's timeout ends it) and a triple fault
+ * crash report must name.  The next four break the kernel's protections
+ * and must be caught by them: a call into a data page (NX), a write into
+ * the kernel's code (read-only), a stack overflow (the guard page: a #PF
+ * the CPU cannot deliver on the same stack becomes a #DF, taken on its
+ * own IST stack) and a local buffer overrun (the stack protector).  The
+ * last two prove that the harness tells apart the other ways a boot can
+ * go wrong: a hang (only the host's timeout ends it) and a triple fault
  * (QEMU resets, or exits 0 under -no-reboot, with no report).
  */
-enum fault_kind { FAULT_UD, FAULT_GP, FAULT_PF, FAULT_DE, FAULT_STACK,
-    FAULT_HANG, FAULT_TRIPLE };
+enum fault_kind { FAULT_UD, FAULT_GP, FAULT_PF, FAULT_DE, FAULT_EXEC_DATA,
+    FAULT_WRITE_CODE, FAULT_STACK, FAULT_STACK_SMASH, FAULT_HANG,
+    FAULT_TRIPLE };
 
 static const struct {
 	const char	*f_name;
@@ -295,7 +431,12 @@ static const struct {
 	{ "gp",		FAULT_GP,	"#GP (load from a non-canonical address)" },
 	{ "pf",		FAULT_PF,	"#PF (load from page 0)" },
 	{ "de",		FAULT_DE,	"#DE (DIV by zero)" },
+	{ "exec-data",	FAULT_EXEC_DATA, "#PF (call into a data page)" },
+	{ "write-code",	FAULT_WRITE_CODE,
+	    "#PF (write into the kernel's code)" },
 	{ "stack",	FAULT_STACK,	"#DF (unbounded recursion into the guard page)" },
+	{ "stack-smash", FAULT_STACK_SMASH, "SSP (a local buffer overrun "
+	    "in smash_victim)" },
 	{ "hang",	FAULT_HANG,	"a hang (spin with interrupts off)" },
 	{ "triple",	FAULT_TRIPLE,	"a triple fault (#UD with an empty IDT)" },
 };
@@ -317,11 +458,31 @@ recurse(int depth)
 	return frame[0];
 }
 
+/*
+ * Writes smash_len bytes into a 16-byte buffer: past its end lie the
+ * canary, the saved frame pointer and the return address.  The length
+ * is volatile, so the compiler cannot see the overrun coming and must
+ * leave it to the canary check on the way out.
+ */
+static volatile size_t smash_len = 64;
+
+static int __attribute__((noinline))
+smash_victim(void)
+{
+	volatile char buf[16];
+	size_t i;
+
+	for (i = 0; i < smash_len; i++)
+		buf[i] = 'A';
+	return buf[0];
+}
+
 static void
 raise_fault(enum fault_kind kind)
 {
 	static const struct region_descriptor empty_idt = { 0, 0 };
 	volatile uint32_t zero = 0;
+	uintptr_t text = (uintptr_t)raise_fault;
 
 	switch (kind) {
 	case FAULT_UD:
@@ -336,8 +497,17 @@ raise_fault(enum fault_kind kind)
 	case FAULT_DE:
 		(void)divl(1, zero);
 		break;
+	case FAULT_EXEC_DATA:
+		((void (*)(void))(uintptr_t)data_ret)();
+		break;
+	case FAULT_WRITE_CODE:
+		store(text, load(text));	/* the same bytes, if it works */
+		break;
 	case FAULT_STACK:
 		(void)recurse(0);
+		break;
+	case FAULT_STACK_SMASH:
+		(void)smash_victim();
 		break;
 	case FAULT_HANG:
 		for (;;)
@@ -395,6 +565,9 @@ selftest_fault(void)
 		(void)fault_check(f, &cmdline, &bootinfo, err, sizeof(err));
 		return ktap_fail("%s", err);
 	}
+	if (faults[i].f_kind == FAULT_EXEC_DATA && !pmap_has_nx())
+		return ktap_skip("fault=exec-data: NX not available on this "
+		    "CPU, so data can be executed");
 	ktap_diag("raising %s on purpose (fault=%pE)", faults[i].f_what, f);
 	raise_fault(faults[i].f_kind);
 	return ktap_fail("fault=%pE did not happen", f);

@@ -11,11 +11,19 @@
 #define CR0_PG		0x80000000	/* paging */
 #define CR4_PAE		0x00000020
 
+/* Page-table entry bits (SDM Vol. 3A Tables 4-15 to 4-20). */
+#define PG_P		0x001ULL	/* present */
+#define PG_RW		0x002ULL	/* writable */
+#define PG_PS		0x080ULL	/* a 2 MiB page, in a PD entry */
+#define PG_NX		0x8000000000000000ULL	/* no fetch */
+#define PG_FRAME	0x000ffffffffff000ULL	/* next table or page */
+
 #define MSR_EFER	0xc0000080
 #define  EFER_LME	0x00000100	/* long mode enable */
 #define  EFER_NXE	0x00000800	/* no-execute pages */
 
 /* CPUID leaf 1 */
+#define CPUID_1_ECX_RDRAND	0x40000000	/* bit 30: RDRAND */
 #define CPUID_1_ECX_HYPERVISOR	0x80000000	/* bit 31: running in a VM */
 
 /* CPUID leaf 0x80000001 EDX */

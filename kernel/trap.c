@@ -7,17 +7,23 @@
  * instruction has an .extable entry (kernel/x86.h), so trap() records the
  * vector and resumes at the fixup.  A crash: trap() prints the vector,
  * error code, control and general registers, the top of the stack and a
- * frame-pointer backtrace as KTAP diagnostics, reports the running test
- * "not ok ... # crashed: #GP at <rip>", and exits with KEXIT_CRASH.  It
- * never returns to the code that crashed and never reboots.
+ * frame-pointer backtrace as KTAP diagnostics, each code address with
+ * its function from the kernel's symbol table (ksyms.c), and for a #PF
+ * the cause and what the faulting address is (pmap.c); it reports the
+ * running test "not ok ... # crashed: #GP at <rip>", and exits with
+ * KEXIT_CRASH.  It never returns to the code that crashed and never
+ * reboots.  The stack protector's UD2 (ssp.c) is always a crash.
  *
  * Source: Intel SDM Vol. 3A chapter 6 (vectors, gates, 64-bit stack
  * frame, IST), 7.7 (64-bit TSS), 3.4.5 (segment descriptors).
  */
 
 #include "kern.h"
+#include "ksyms.h"
 #include "ktap.h"
+#include "pmap.h"
 #include "specialreg.h"
+#include "ssp.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -49,16 +55,16 @@ struct gate {
 
 extern const uint64_t trap_stubs[T_NVECTORS];		/* trapasm.asm */
 extern const uint8_t trap_stub_simexit[];		/* trapasm.asm */
-extern const uint8_t boot_stack_guard[4096];		/* boot.asm */
+extern uint8_t	df_stack_top[];	/* boot.asm, above a guard */
 extern const struct extable_entry __extable_start[], __extable_end[];
 
 volatile int	trap_fixup_vector = TRAP_NONE;
+volatile uint64_t trap_fixup_err;
 
 static uint64_t	gdt[5];		/* null, code, data, TSS (two slots) */
 static struct tss tss;
 static struct gate idt[256];
 static bool	(*trap_simexit)(struct trapframe *);
-static uint8_t	df_stack[4096] __attribute__((aligned(16)));
 static int	trap_depth;
 
 /* SDM Vol. 3A Table 6-1. */
@@ -87,6 +93,8 @@ trap_name(int vector)
 {
 	if (vector == T_SIMEXIT)
 		return "SIMEXIT";
+	if (vector == T_SSP)
+		return "SSP";
 	return vector >= 0 && vector < T_NVECTORS ? trap_names[vector][0] :
 	    "#??";
 }
@@ -96,6 +104,8 @@ trap_description(int vector)
 {
 	if (vector == T_SIMEXIT)
 		return "a simulated VM exit no simulator claimed";
+	if (vector == T_SSP)
+		return "stack smashing detected";
 	return vector >= 0 && vector < T_NVECTORS ? trap_names[vector][1] :
 	    "not an exception vector";
 }
@@ -114,7 +124,7 @@ gdt_init(void)
 	    ((base >> 24) & 0xff) << 56;
 	gdt[(SEL_TSS >> 3) + 1] = base >> 32;
 
-	tss.tss_ist[IST_DF - 1] = (uintptr_t)(df_stack + sizeof(df_stack));
+	tss.tss_ist[IST_DF - 1] = (uintptr_t)df_stack_top;
 	tss.tss_iomap = sizeof(tss);	/* no I/O permission bitmap */
 
 	rd.rd_limit = sizeof(gdt) - 1;
@@ -176,23 +186,102 @@ extable_find(uint64_t rip)
 	return NULL;
 }
 
-static void
-print_pf_detail(const struct trapframe *tf)
+/*
+ * The #PF error code in words (SDM Vol. 3A 4.7): what the access was and
+ * why the page refused it.  In ring 0, with no user pages, a present
+ * page refuses a fetch only for NX and a write only for being
+ * read-only.
+ */
+static const char *
+pf_cause(uint64_t e)
 {
-	uint64_t e = tf->tf_err;
+	if (e & PGEX_RSVD)
+		return "a reserved bit is set in a paging entry";
+	if ((e & PGEX_P) == 0)
+		return e & PGEX_I ?
+		    "instruction fetch from a not-present page" :
+		    e & PGEX_W ? "write to a not-present page" :
+		    "read from a not-present page";
+	return e & PGEX_I ? "instruction fetch from a non-executable page" :
+	    e & PGEX_W ? "write to a read-only page" :
+	    "read refused on a present page";
+}
 
-	printf("# page fault: %s %s at cr2 0x%016lx%s%s\n",
-	    e & PGEX_P ? "protection violation on" : "not-present page on",
-	    e & PGEX_I ? "instruction fetch" : e & PGEX_W ? "write" : "read",
-	    rcr2(), e & PGEX_RSVD ? ", reserved bit set" : "",
-	    rcr2() < 0x1000 ? " (NULL pointer?)" : "");
+/* CR2, and what lies there; for a guard page, which stack overflowed. */
+static void
+print_cr2(void)
+{
+	uint64_t cr2 = rcr2();
+	const char *stack;
+	char where[160];
+
+	pmap_describe(cr2, where, sizeof(where));
+	printf("# cr2 0x%016lx: %s\n", cr2, where);
+	if ((stack = pmap_guard(cr2)) != NULL)
+		printf("# the %s overflowed into its guard page\n", stack);
+}
+
+/*
+ * A canary check failed: the return address of its call to
+ * __stack_chk_fail() is in the function whose frame was overwritten.
+ * One byte back is still in that function even when the call is its
+ * last instruction.
+ */
+static void
+print_ssp_detail(const char *fn)
+{
+	char sym[80];
+
+	printf("# stack protector: the canary of %s was overwritten, "
+	    "checked at 0x%lx%s\n", fn != NULL ? fn : "a function the "
+	    "symbol table does not know", (unsigned long)ssp_smashed_at,
+	    ksym_format_ret(ssp_smashed_at, sym, sizeof(sym)));
+}
+
+/*
+ * The function ret returns into, without GCC's suffixes for its clones
+ * and split-off parts (smash_victim.isra.0, hyperv_attach.cold), into
+ * buf; NULL if the symbol table does not know it.
+ */
+static const char *
+ret_function(uintptr_t ret, char *buf, size_t len)
+{
+	const char *name;
+	uintptr_t off;
+	size_t n;
+
+	if ((name = ksym_lookup(ret - 1, &off)) == NULL)
+		return NULL;
+	for (n = 0; name[n] != '\0' && name[n] != '.'; n++)
+		;
+	snprintf(buf, len, "%.*s", (int)n, name);
+	return buf;
+}
+
+/*
+ * " <function+0xoff>" for a code address, or " <Xen hypercall page+0x25>"
+ * for one in a page the kernel made executable for a hypervisor.
+ */
+static char *
+code_name(uintptr_t addr, char *buf, size_t len)
+{
+	const char *page;
+	uintptr_t off;
+
+	if (*ksym_format(addr, buf, len) == '\0' &&
+	    (page = pmap_exec_name(addr, &off)) != NULL)
+		snprintf(buf, len, " <%s+0x%lx>", page, (unsigned long)off);
+	return buf;
 }
 
 static void
 print_registers(const struct trapframe *tf)
 {
-	printf("# rip 0x%016lx cs 0x%02lx rflags 0x%08lx\n",
-	    tf->tf_rip, tf->tf_cs, tf->tf_rflags);
+	char sym[80];
+
+	printf("# rip 0x%016lx%s cs 0x%02lx rflags 0x%08lx\n", tf->tf_rip,
+	    code_name(tf->tf_rip, sym, sizeof(sym)), tf->tf_cs,
+	    tf->tf_rflags);
 	printf("# rsp 0x%016lx ss 0x%02lx\n", tf->tf_rsp, tf->tf_ss);
 	printf("# cr0 0x%08lx cr2 0x%016lx cr3 0x%08lx cr4 0x%08lx\n",
 	    rcr0(), rcr2(), rcr3(), rcr4());
@@ -218,6 +307,7 @@ static void
 print_stack(const struct trapframe *tf)
 {
 	uint64_t w[2], fp = tf->tf_rbp;
+	char sym[80];
 	int i;
 
 	printf("# stack at 0x%016lx:", tf->tf_rsp);
@@ -228,38 +318,79 @@ print_stack(const struct trapframe *tf)
 		}
 		printf(" 0x%lx", w[0]);
 	}
-	printf("\n# backtrace: 0x%lx", tf->tf_rip);
+	printf("\n# backtrace: 0x%lx%s\n", tf->tf_rip,
+	    code_name(tf->tf_rip, sym, sizeof(sym)));
+	/*
+	 * A fetch that faults at a CALL's target has no frame of its own
+	 * yet: the caller is the return address on top of the stack.
+	 */
+	if (tf->tf_vector == T_PF && (tf->tf_err & PGEX_I) != 0 &&
+	    load_safe(tf->tf_rsp, &w[0]) == TRAP_NONE)
+		printf("#   from 0x%lx%s (the return address at rsp)\n",
+		    w[0], ksym_format_ret(w[0], sym, sizeof(sym)));
 	for (i = 0; i < BACKTRACE_MAX && fp != 0 && (fp & 7) == 0; i++) {
 		if (load_safe(fp, &w[0]) != TRAP_NONE ||
 		    load_safe(fp + 8, &w[1]) != TRAP_NONE)
 			break;
-		printf(" 0x%lx", w[1]);
+		printf("#   from 0x%lx%s\n", w[1],
+		    ksym_format_ret(w[1], sym, sizeof(sym)));
 		if (w[0] <= fp)		/* the chain must climb the stack */
 			break;
 		fp = w[0];
 	}
-	printf("\n");
 }
 
 static void __noreturn
 trap_crash(const struct trapframe *tf)
 {
 	int v = (int)tf->tf_vector;
-	const char *test = ktap_running();
-	char what[64];
+	const char *test = ktap_running(), *fn = NULL;
+	char what[112], fnbuf[64];
 
 	printf("# CRASH %s (%s), error 0x%lx, in %s\n", trap_name(v),
 	    trap_description(v), tf->tf_err, test != NULL ? test : "no test");
 	if (v == T_PF)
-		print_pf_detail(tf);
-	if ((v == T_PF || v == T_DF) && rcr2() - (uintptr_t)boot_stack_guard <
-	    sizeof(boot_stack_guard))
-		printf("# the boot stack overflowed into its guard page\n");
+		printf("# page fault: %s\n", pf_cause(tf->tf_err));
+	if (v == T_DF)
+		printf("# double fault: most likely a #PF whose frame the CPU "
+		    "could not push; cr2 is that #PF's address\n");
+	if (v == T_PF || v == T_DF)
+		print_cr2();
+	if (v == T_SSP)
+		print_ssp_detail(fn = ret_function(ssp_smashed_at, fnbuf,
+		    sizeof(fnbuf)));
 	print_registers(tf);
 	print_stack(tf);
-	snprintf(what, sizeof(what), "%s at 0x%lx", trap_name(v), tf->tf_rip);
+	if (v == T_SSP && fn != NULL)
+		snprintf(what, sizeof(what), "SSP in %s at 0x%lx", fn,
+		    (unsigned long)ssp_smashed_at);
+	else if (v == T_SSP)
+		snprintf(what, sizeof(what), "SSP at 0x%lx",
+		    (unsigned long)ssp_smashed_at);
+	else
+		snprintf(what, sizeof(what), "%s at 0x%lx", trap_name(v),
+		    tf->tf_rip);
 	ktap_crash(what);
 	kexit(KEXIT_CRASH);
+}
+
+/*
+ * A #PF for a fetch, just after a CALL whose return address has an
+ * .extable entry: call_safe() (kernel/x86.h) called a page it may not
+ * execute.  Pop the return address, as the RET there would have.
+ */
+static const struct extable_entry *
+extable_find_call(struct trapframe *tf)
+{
+	const struct extable_entry *ex;
+	uint64_t ret;
+
+	if (tf->tf_vector != T_PF || (tf->tf_err & PGEX_I) == 0 ||
+	    load_safe(tf->tf_rsp, &ret) != TRAP_NONE ||
+	    (ex = extable_find(ret)) == NULL)
+		return NULL;
+	tf->tf_rsp += 8;
+	return ex;
 }
 
 void
@@ -270,8 +401,13 @@ trap(struct trapframe *tf)
 	if (tf->tf_vector == T_SIMEXIT && trap_simexit != NULL &&
 	    trap_simexit(tf))
 		return;
-	if ((ex = extable_find(tf->tf_rip)) != NULL) {
+	if (tf->tf_vector == T_UD && ssp_smashed_at != 0)
+		tf->tf_vector = T_SSP;	/* __stack_chk_fail()'s UD2 */
+	if (tf->tf_vector != T_SSP &&
+	    ((ex = extable_find(tf->tf_rip)) != NULL ||
+	    (ex = extable_find_call(tf)) != NULL)) {
 		trap_fixup_vector = (int)tf->tf_vector;
+		trap_fixup_err = tf->tf_err;
 		tf->tf_rip = ex->ex_resume;
 		return;
 	}

@@ -37,6 +37,15 @@ struct extable_entry {
  */
 #define T_SIMEXIT	0xf0
 
+/*
+ * Not a vector of its own: the #UD of __stack_chk_fail()'s UD2, which
+ * trap() reports as the stack protector's (kernel/ssp.c) under this
+ * number.  A UD2 rather than an INT n: a software interrupt is what
+ * nested KVM has been seen to fail to emulate, and an exception it
+ * delivers like any other.  Always a crash.
+ */
+#define T_SSP		0xf1
+
 void	trap_init(void);
 void	trap_set_simexit(bool (*handler)(struct trapframe *));
 void	trap(struct trapframe *tf);		/* from trapasm.asm */

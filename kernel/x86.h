@@ -10,19 +10,25 @@
  * .extable section; when the CPU raises an exception there, trap()
  * finds the entry, records the vector in trap_fixup_vector and resumes
  * at the second address (like Linux's _ASM_EXTABLE).  An MSR that does
- * not exist is then an EFAULT return, not a crash.
+ * not exist is then an EFAULT return, not a crash.  call_safe() is the
+ * one fixup keyed differently: see there.
  */
 #ifndef _KERNEL_X86_H_
 #define _KERNEL_X86_H_
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cpuid.h"
 #include "errno.h"
 
-/* The vector the last *_safe instruction raised, or TRAP_NONE. */
+/*
+ * The vector the last *_safe instruction raised, or TRAP_NONE, and the
+ * error code the CPU pushed with it (0 for vectors without one).
+ */
 #define TRAP_NONE	(-1)
 extern volatile int trap_fixup_vector;
+extern volatile uint64_t trap_fixup_err;
 
 #define EXTABLE_ENTRY(insn, resume)				\
 	".pushsection .extable, \"a\"\n"			\
@@ -97,6 +103,39 @@ load_safe(uintptr_t addr, uint64_t *val)
 	return trap_fixup_vector;
 }
 
+/*
+ * Write 8 bytes at addr, or return the vector the CPU raised (#PF for a
+ * read-only page); TRAP_NONE if the write happened.
+ */
+static inline int
+store_safe(uintptr_t addr, uint64_t val)
+{
+	trap_fixup_vector = TRAP_NONE;
+	__asm volatile("1: movq %1, (%0)\n2:\n" EXTABLE_ENTRY("1b", "2b")
+	    : : "r" (addr), "r" (val) : "memory");
+	return trap_fixup_vector;
+}
+
+/*
+ * CALL target, which must hold a RET (0xc3) and nothing else that runs,
+ * or return the vector the CPU raised (#PF for a page it may not
+ * execute); TRAP_NONE if the RET ran.  When a fetch faults, RIP is the
+ * target, which no .extable entry can name in advance; so the entry
+ * names the return address instead, and trap() knows it: on a #PF for
+ * an instruction fetch whose return address on the stack has an entry,
+ * it pops that address, as the RET would have, and resumes at the
+ * entry's second address.  Both ways end at the same place with the
+ * same stack (there is no red zone to spoil: -mno-red-zone).
+ */
+static inline int
+call_safe(uintptr_t target)
+{
+	trap_fixup_vector = TRAP_NONE;
+	__asm volatile("call *%0\n1:\n" EXTABLE_ENTRY("1b", "1b")
+	    : : "r" (target) : "memory");
+	return trap_fixup_vector;
+}
+
 /* UD2: always #UD.  Returns the vector that was caught (T_UD). */
 static inline int
 ud2_safe(void)
@@ -120,6 +159,12 @@ load(uintptr_t addr)
 
 	__asm volatile("movq (%1), %0" : "=r" (v) : "r" (addr) : "memory");
 	return v;
+}
+
+static inline void
+store(uintptr_t addr, uint64_t val)
+{
+	__asm volatile("movq %1, (%0)" : : "r" (addr), "r" (val) : "memory");
 }
 
 /* DIV: EDX:EAX / divisor; #DE when the divisor is 0. */
@@ -186,6 +231,27 @@ static inline void
 invlpg(uintptr_t va)
 {
 	__asm volatile("invlpg (%0)" : : "r" (va) : "memory");
+}
+
+/* Write CR3 again: every non-global TLB entry goes (SDM Vol. 3A 4.10.4.1). */
+static inline void
+lcr3(uint64_t cr3)
+{
+	__asm volatile("mov %0, %%cr3" : : "r" (cr3) : "memory");
+}
+
+/*
+ * RDRAND: a 64-bit random number, and whether there was one (CF = 1);
+ * CF = 0 means the generator had none ready, and the caller may retry.
+ * #UD where CPUID.1:ECX[30] is 0.
+ */
+static inline bool
+rdrand(uint64_t *v)
+{
+	uint8_t ok;
+
+	__asm volatile("rdrand %0; setc %1" : "=r" (*v), "=qm" (ok) : : "cc");
+	return ok != 0;
 }
 
 static inline uint64_t

@@ -1,11 +1,18 @@
 #!/bin/sh
 # tests/run.sh [-j N]: the whole test suite, as `make test` and CI run it.
 #
-#   1. host unit tests (tests/unit, under ASan and UBSan)      make check
-#   2. recorded CPUID dumps through the host replay tool       tests/replay/check.py
-#   3. the boot-matrix harness's own tests                    tests/boot/test_matrix.py
-#   4. the QEMU boot matrix                                    tests/boot/matrix.py
-#   5. the four libFuzzer targets, 100,000 runs each          make fuzz
+#   1. the package list covers every program the project runs  tests/deps/check.py
+#   2. the ISO builder refuses what GRUB cannot carry          tests/mkiso/check.sh
+#   3. host unit tests (tests/unit, under ASan and UBSan)      make check
+#   4. recorded CPUID dumps through the host replay tool       tests/replay/check.py
+#   5. the boot-matrix harness's own tests                    tests/boot/test_matrix.py
+#   6. the QEMU boot matrix                                    tests/boot/matrix.py
+#   7. hostile inputs: command lines, modules, dumps, machine  tests/boot/matrix.py
+#      settings, the ISO builder, the host replay tool           --cases tests/hostile
+#   8. the four libFuzzer targets, 100,000 runs each          make fuzz
+#
+# Stages 5-7 read every KTAP report also with prove and kunit.py
+# (tests/boot/README.md); kunit.py comes from Debian's linux-source-6.1.
 #
 # Every stage runs even if an earlier one failed; each ends with its own
 # "N passed, N failed" line, and the last line here adds them up.  The
@@ -20,6 +27,11 @@ while [ $# -gt 0 ]; do
 	esac
 done
 python=${PYTHON:-python3}
+# Under `make -jN test` the sub-makes below inherit make's jobserver in
+# MAKEFLAGS, but not its descriptors (this script is no $(MAKE) recipe):
+# drop the jobserver, so they run with -jN of their own and no warning.
+MAKEFLAGS=$(printf '%s' "${MAKEFLAGS-}" | sed 's/--jobserver-[a-z]*=[^ ]*//g')
+export MAKEFLAGS
 log=$(mktemp "${TMPDIR:-/tmp}/pvbus-test.XXXXXX")
 trap 'rm -f "$log"' EXIT
 total_pass=0 total_fail=0 failed_stages=""
@@ -53,10 +65,13 @@ stage() {
 	[ "$f" -eq 0 ] || failed_stages="$failed_stages $name"
 }
 
+stage deps "$python" tests/deps/check.py
+stage mkiso sh tests/mkiso/check.sh
 stage unit make --no-print-directory check
 stage replay $python tests/replay/check.py
 stage harness $python tests/boot/test_matrix.py --summary
 stage boot $python tests/boot/matrix.py -j "$jobs"
+stage hostile $python tests/boot/matrix.py --cases tests/hostile -j "$jobs"
 stage fuzz make --no-print-directory fuzz FUZZ_RUNS="${FUZZ_RUNS:-100000}"
 
 echo

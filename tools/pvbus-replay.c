@@ -1,22 +1,33 @@
 /*
- * pvbus-replay DUMP: run the detection pass and the device tree on a
- * recorded CPUID dump, on the host, with the same C files the kernel
- * uses.  It prints exactly what the kernel prints for the tests
- * pvbus_identify and pvbus_attach when booted with the dump as module 0
- * and hv=replay (tests/boot cases compare the two).
+ * pvbus-replay [--name STRING] DUMP: run the detection pass and the
+ * device tree on a recorded CPUID dump, on the host, with the same C
+ * files the kernel uses.  It prints exactly what the kernel prints for
+ * the tests pvbus_identify and pvbus_attach when booted with the dump
+ * as module 0 and hv=replay (tests/boot cases compare the two).
+ *
+ * The kernel names the dump after the module's string; this tool after
+ * the file, or after STRING, the module string to play the kernel
+ * with: --name '' is a PVH -initrd, which has none, so the dump's own
+ * "# file:" header names it.
  *
  * Exit status: 0 if both tests passed or skipped, 1 if one failed, 2 if
- * the dump could not be read or parsed (the reason goes to stderr and,
- * as the kernel prints it, to stdout).
+ * the dump could not be read or parsed.  The reason, naming the real
+ * cause (a directory, no such file, a read error, an empty file, one
+ * over the 1 MiB limit, then the parser's line and problem), goes to
+ * stderr and, as the kernel prints a backend error, to stdout.
  *
  * Built by tests/unit/unit.mk into build/host/pvbus-replay, with the
  * kernel's printf renamed (kern_printf), so this file's own output uses
  * the C library's stdio.
  */
 
+#include <sys/stat.h>
+
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bootinfo.h"
 #include "hvio.h"
@@ -30,9 +41,12 @@
 /*
  * The kernel objects are built with printf renamed (tests/unit/unit.mk);
  * this file is not, so <stdio.h> keeps its own.  No <errno.h> either:
- * kernel/errno.h numbers some codes differently.
+ * kernel/errno.h numbers some codes differently, so the C library's
+ * error text comes from its "%m" (glibc, the host this tool is built
+ * on).  kern_snprintf() is the kernel's, for "%pE".
  */
 int	kern_printf(const char *fmt, ...);
+int	kern_snprintf(char *buf, size_t size, const char *fmt, ...);
 
 struct bootinfo bootinfo;		/* empty: no memory map on the host */
 
@@ -93,30 +107,80 @@ page_free(void *page __unused)
 	panic("page_free: a child attached under replay");
 }
 
+int
+page_exec(void *page __unused, const char *what __unused)
+{
+	panic("page_exec: a child attached under replay");
+}
+
 static const struct ktest replay_tests[] = {
 	{ "pvbus_identify",	pvbus_test_identify },
 	{ "pvbus_attach",	pvbus_test_attach },
 };
 
+/*
+ * The dump could not be had: say why, on stderr and, as the kernel's
+ * hv_backend prints it, on stdout.  The file's name is outside text.
+ */
+static int
+dump_error(const char *path, const char *why)
+{
+	char line[512];
+
+	kern_snprintf(line, sizeof(line), "replay %pE: %s", path, why);
+	kern_printf("pvbus: backend error: %s\n", line);
+	fflush(stdout);
+	fprintf(stderr, "pvbus-replay: %s\n", line);
+	return 2;
+}
+
+/*
+ * The whole file, or NULL with the cause said: not a directory, a file
+ * that opens and reads, not empty, not over DUMP_MAX.  Anything that
+ * reads (a pipe, /dev/stdin) is taken; only its bytes are judged.
+ */
 static char *
 read_dump(const char *path, size_t *lenp)
 {
-	FILE *f;
-	char *buf;
-	size_t len;
+	struct stat st;
+	char why[160], *buf;
+	size_t len = 0;
+	ssize_t n;
+	int fd;
 
-	if ((f = fopen(path, "rb")) == NULL) {
-		fprintf(stderr, "pvbus-replay: ");
-		perror(path);
+	if ((fd = open(path, O_RDONLY)) < 0) {
+		snprintf(why, sizeof(why), "cannot open it: %m");
+		dump_error(path, why);
 		return NULL;
 	}
-	buf = malloc(DUMP_MAX + 1);
-	len = buf != NULL ? fread(buf, 1, DUMP_MAX + 1, f) : 0;
-	fclose(f);
-	if (buf == NULL || len > DUMP_MAX) {
-		fprintf(stderr, "pvbus-replay: %s: %s\n", path, buf == NULL ?
-		    "out of memory" : "larger than 1 MiB");
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		dump_error(path, "is a directory, not a CPUID dump");
+		return NULL;
+	}
+	if ((buf = malloc(DUMP_MAX + 1)) == NULL) {
+		close(fd);
+		dump_error(path, "out of memory");
+		return NULL;
+	}
+	while (len <= DUMP_MAX && (n = read(fd, buf + len,
+	    DUMP_MAX + 1 - len)) != 0) {
+		if (n < 0) {
+			snprintf(why, sizeof(why), "read failed after %zu "
+			    "bytes: %m", len);
+			close(fd);
+			free(buf);
+			dump_error(path, why);
+			return NULL;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
+	if (len == 0 || len > DUMP_MAX) {
 		free(buf);
+		dump_error(path, len == 0 ? "the file is empty (0 bytes)" :
+		    "the file is over the 1 MiB (1048576-byte) limit of a "
+		    "dump");
 		return NULL;
 	}
 	*lenp = len;
@@ -126,19 +190,25 @@ read_dump(const char *path, size_t *lenp)
 int
 main(int argc, char **argv)
 {
+	const char *path, *name;
 	char err[160];
 	char *text;
 	size_t len;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: pvbus-replay DUMP\n");
+	if (argc == 4 && strcmp(argv[1], "--name") == 0)
+		name = argv[2], path = argv[3];
+	else if (argc == 2 && argv[1][0] != '-')
+		name = path = argv[1];
+	else {
+		fprintf(stderr, "usage: pvbus-replay [--name STRING] DUMP\n");
 		return 2;
 	}
-	if ((text = read_dump(argv[1], &len)) == NULL)
+	if ((text = read_dump(path, &len)) == NULL)
 		return 2;
-	pvbus_io = hvio_replay_open(text, len, argv[1], err, sizeof(err));
+	pvbus_io = hvio_replay_open(text, len, name, err, sizeof(err));
 	if (pvbus_io == NULL) {
 		kern_printf("pvbus: backend error: %s\n", err);
+		fflush(stdout);
 		fprintf(stderr, "pvbus-replay: %s\n", err);
 		free(text);
 		return 2;

@@ -13,7 +13,7 @@
 #include "hvio.h"
 
 static struct cpuid_dump replay_dump;
-static char	replay_name[64];
+static char	replay_name[64];	/* escaped: see replay_name_set() */
 
 static void
 replay_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
@@ -27,7 +27,7 @@ replay_report(void)
 {
 	const struct cpuid_dump *d = &replay_dump;
 
-	printf("pvbus: replay profile=\"%pE\" rows=%d vendor=%pE "
+	printf("pvbus: replay profile=\"%s\" rows=%d vendor=%pE "
 	    "synthesised=%d rule=%s\n", replay_name, d->cd_nrows,
 	    d->cd_vendor[0] != '\0' ? d->cd_vendor : "none", d->cd_nsynth,
 	    strcmp(d->cd_vendor, "GenuineIntel") == 0 ? "highest-basic-leaf" :
@@ -48,9 +48,41 @@ static struct hvio hvio_replay = {
 };
 
 /*
+ * The name of what is replayed, from outside the kernel (a module's
+ * string, a file name, or the dump's own header), is escaped here, once,
+ * for every place that prints it: the facts line's profile="...", the
+ * pvbus0 attach line's [replay: ...], the hv_backend diagnostic and the
+ * backend's errors all print replay_name as it is.  A byte is kept as
+ * "%pE" keeps it (esc_byte(): \" \\ \x23 for '#', \xNN outside
+ * 0x20-0x7e), and a space becomes \x20 too, so the facts line's value
+ * never holds a space or an unescaped quote, whatever the name.  Only
+ * whole escapes are kept when the name is cut at 63 characters.
+ */
+static void
+replay_name_set(const char *s, size_t len)
+{
+	char e[4];
+	size_t i, n, at = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == ' ') {
+			n = 4;
+			memcpy(e, "\\x20", n);
+		} else
+			n = esc_byte(e, (unsigned char)s[i]);
+		if (at + n > sizeof(replay_name) - 1)
+			break;
+		memcpy(replay_name + at, e, n);
+		at += n;
+	}
+	replay_name[at] = '\0';
+}
+
+/*
  * A dump without a module string (QEMU's PVH loader gives -initrd none)
  * is named by its own header, "# file: NAME" on the first line, as the
- * dumps in tests/cpuid-dumps begin.
+ * dumps in tests/cpuid-dumps begin: the rest of that line, whatever it
+ * holds.
  */
 static void
 replay_name_from_header(const char *text, size_t len)
@@ -60,16 +92,16 @@ replay_name_from_header(const char *text, size_t len)
 
 	if (len <= n || memcmp(text, tag, n) != 0)
 		return;
-	for (i = n; i < len && i - n < sizeof(replay_name) - 1; i++) {
-		if (text[i] == '\n' || text[i] == '\r' || text[i] < 0x20 ||
-		    text[i] > 0x7e)
-			break;
-		replay_name[i - n] = text[i];
-	}
-	replay_name[i - n] = '\0';
+	for (i = n; i < len && text[i] != '\n' && text[i] != '\r'; i++)
+		;
+	replay_name_set(text + n, i - n);
 }
 
-/* The name is the module's string or the file's, without directories. */
+/*
+ * The name is the module's string or the file's, without directories;
+ * with none, the header's; with neither, the error says "module 0 (no
+ * name)", the one module hv=replay reads.
+ */
 const struct hvio *
 hvio_replay_open(const char *text, size_t len, const char *name, char *err,
     size_t errlen)
@@ -79,12 +111,12 @@ hvio_replay_open(const char *text, size_t len, const char *name, char *err,
 	for (p = name; *p != '\0'; p++)
 		if (*p == '/')
 			base = p + 1;
-	snprintf(replay_name, sizeof(replay_name), "%s", base);
+	replay_name_set(base, strlen(base));
 	if (replay_name[0] == '\0')
 		replay_name_from_header(text, len);
 	if (cpuid_dump_parse(text, len, &replay_dump) != 0) {
-		snprintf(err, errlen, "replay %pE: %s", replay_name,
-		    replay_dump.cd_error);
+		snprintf(err, errlen, "replay %s: %s", replay_name[0] != '\0' ?
+		    replay_name : "module 0 (no name)", replay_dump.cd_error);
 		return NULL;
 	}
 	return &hvio_replay;

@@ -11,6 +11,7 @@
 #include "pvbusvar.h"
 #include "cpuid_dump.h"
 #include "simvar.h"
+#include "sim_vmwarevar.h"	/* sim_vmw_script_check() */
 
 /* A replay profile is a text file of a few KiB; this is generous. */
 #define HVIO_PROFILE_MAX	(1024 * 1024)
@@ -95,6 +96,8 @@ hvio_select_sim(const char *model, const struct cmdline *cl,
 	    err, errlen)) == NULL)
 		return NULL;
 	sim.sm_script = cmdline_get(cl, "vmt.script");
+	if (sim_vmw_script_check(sim.sm_script, err, errlen) != 0)
+		return NULL;
 	sim.sm_failbyte = at;
 	return io;
 }
@@ -159,10 +162,13 @@ hvio_check_profile(const char *value, const struct cmdline *cl,
 	return 0;
 }
 
-/* vmt.script="cmd;cmd" or @NAME, played by sim_vmware_host.c. */
+/*
+ * vmt.script="cmd;cmd" or @NAME, played by sim_vmware_host.c, which
+ * also judges the module (sim_vmw_script_check()).
+ */
 int
 hvio_check_script(const char *value, const struct cmdline *cl,
-    const struct bootinfo *bi, char *err, size_t errlen)
+    const struct bootinfo *bi __unused, char *err, size_t errlen)
 {
 	const char *hv = cmdline_get(cl, "hv");
 
@@ -175,12 +181,7 @@ hvio_check_script(const char *value, const struct cmdline *cl,
 		snprintf(err, errlen, "vmt.script= is empty");
 		return EINVAL;
 	}
-	if (value[0] == '@' && bootinfo_module(bi, value + 1) == NULL) {
-		snprintf(err, errlen, "vmt.script=%pE: no boot module by that "
-		    "name", value);
-		return EINVAL;
-	}
-	return 0;
+	return sim_vmw_script_check(value, err, errlen);	/* @NAME */
 }
 
 int

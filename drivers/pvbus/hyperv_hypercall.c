@@ -166,6 +166,7 @@ hyperv_hypercall_page(struct hyperv_softc *sc)
 {
 	uint64_t back;
 	uint8_t *p;
+	int error;
 
 	if (!hyperv_priv(sc, HV_PRIV_HYPERCALL))
 		return ktap_skip("no HYPERCALL privilege (base+3 EAX bit 5)");
@@ -192,6 +193,13 @@ hyperv_hypercall_page(struct hyperv_softc *sc)
 		    HYPERV_POISON_CODE);
 	printf("%s: hypercall page starts %02x %02x %02x %02x: %s\n",
 	    sc->sc_name, p[0], p[1], p[2], p[3], hyperv_stub_name(p));
+	/*
+	 * The one page outside the kernel's code it may execute: made
+	 * executable, and read-only, as the guest never writes it.
+	 */
+	if ((error = page_exec(p, "Hyper-V hypercall page")) != 0)
+		return ktap_fail("the hypercall page could not be made "
+		    "executable (error %d)", error);
 	sc->sc_hc_usable = true;
 	return KTAP_PASS;
 }

@@ -14,7 +14,9 @@ void
 pvbus_shutdown(const char *dev)
 {
 	printf("Shutting down in response to request from %s host\n", dev);
-	ktap_stop("the host asked the guest to power off");
+	/* A failure before the request outranks it: the verdict is fail. */
+	if (ktap_stop("the host asked the guest to power off") > 0)
+		kexit(KEXIT_FAIL);
 	kexit(KEXIT_HALT);
 }
 
@@ -22,7 +24,7 @@ void
 pvbus_reboot(const char *dev)
 {
 	printf("Rebooting in response to request from %s host\n", dev);
-	ktap_stop("the host asked the guest to reboot");
+	(void)ktap_stop("the host asked the guest to reboot");
 	kreboot();
 }
 

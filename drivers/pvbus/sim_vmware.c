@@ -386,14 +386,21 @@ sim_vmware_finish(struct sim_iface *si)
 	int i;
 
 	sim_vmw_start(sv);
-	if (sv->sv_ncmds == 0)
+	if (sv->sv_script == NULL)
 		printf("vmware-sim: no TCLO script\n");
-	else
-		printf("vmware-sim: boot %d of a %d-command TCLO script from "
-		    "%s: started at command %d, played %d, %d left\n",
-		    sv->sv_boot, sv->sv_ncmds, sv->sv_script_from,
+	else {
+		printf("vmware-sim: boot %d of a %d-command TCLO script from ",
+		    sv->sv_boot, sv->sv_ncmds);
+		if (sv->sv_script_from == NULL)
+			printf("the command line");
+		else if (sv->sv_script_from[0] == '\0')
+			printf("module %d (no name)", sv->sv_script_module);
+		else
+			printf("%pE", sv->sv_script_from);
+		printf(": started at command %d, played %d, %d left\n",
 		    sv->sv_first + 1, sv->sv_next - sv->sv_first,
 		    sv->sv_ncmds - sv->sv_next);
+	}
 	for (i = 0; i < sv->sv_nevents; i++)
 		sim_vmw_print_event(&sv->sv_events[i]);
 	if (sv->sv_nlost > 0)

@@ -27,6 +27,14 @@
  * A real host also sends "reset" first on a new TCLO channel (as the
  * unmerged 2015 QEMU vmport-rpc patch, which mimics it, does); the
  * model sends only the script, so a script that wants it says "reset".
+ *
+ * Limits: a script module may be up to SIM_VMW_SCRIPT_MAX bytes (1 MiB),
+ * read in place, and the model plays every command in it: it keeps no
+ * per-command state, and the NVRAM's 3-byte count covers any script
+ * that size (a 1 MiB script holds at most 512 Ki commands).  A module
+ * that is missing, empty, over the limit or above 4 GiB is refused by
+ * sim_vmw_script_check(), which the backend's set-up calls, so the boot
+ * fails at hv_backend naming the cause instead of playing nothing.
  */
 
 #include "kern.h"
@@ -36,13 +44,24 @@
 
 #define SIM_VMW_LONG_REPLY	65536	/* rpc-reply-too-long */
 #define SIM_VMW_ENDLESS		0xffffffffU	/* rpc-endless-reply */
-#define SIM_VMW_SCRIPT_MAX	(1024 * 1024)	/* a module's bytes */
+#define SIM_VMW_MAPPED_TOP	0x100000000ULL	/* boot.asm maps 4 GiB */
 
-/* NVRAM: magic, boot count, next command (2 bytes), script hash (4). */
-#define SIM_VMW_NV_MAGIC	0xa7
+/*
+ * NVRAM (8 bytes, simvar.h): a magic, the boot count, the next command
+ * (3 bytes) and the low 24 bits of the script's hash (3 bytes).  Three
+ * bytes count any script: one of SIM_VMW_SCRIPT_MAX bytes holds at most
+ * one command in two bytes (the command line's is shorter still).
+ */
+#define SIM_VMW_NV_MAGIC_AT	0
+#define SIM_VMW_NV_MAGIC	0xa8	/* 0xa7: the old 2+4-byte layout */
 #define SIM_VMW_NV_BOOT		1
 #define SIM_VMW_NV_NEXT		2
-#define SIM_VMW_NV_HASH		4
+#define SIM_VMW_NV_HASH		5
+#define SIM_VMW_NV_MASK		0xffffffU
+_Static_assert(SIM_VMW_SCRIPT_MAX / 2 + 1 <= SIM_VMW_NV_MASK,
+    "the NVRAM's 3 bytes count every command a script can hold");
+_Static_assert(SIM_VMW_NV_HASH + 3 <= SIM_NVRAM_SIZE,
+    "the script's place fits the NVRAM");
 
 /* ------------------------------------------------------------------ */
 /* RPCI: what the host answers (6.9; the failure texts: see below). */
@@ -226,114 +245,168 @@ sim_vmw_hash(const char *p, size_t len)
 	return h;
 }
 
+/* n little-endian bytes of NVRAM from byte at. */
+static uint32_t
+sim_vmw_nv_get(int at, int n)
+{
+	uint32_t v = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint32_t)sim_nvram_read(at + i) << 8 * i;
+	return v;
+}
+
+static void
+sim_vmw_nv_put(int at, int n, uint32_t v)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		sim_nvram_write(at + i, (uint8_t)(v >> 8 * i));
+}
+
 /*
- * Command k of the script: items between ';' and line ends, blank ones
- * skipped, a '\r' before a line end dropped; a line that starts with
- * '#' is a comment, ';' and all.  Returns false past the last.
+ * The next command of the script at or after byte *at: items between
+ * ';' and line ends, blank ones skipped, a '\r' before a line end
+ * dropped; a line that starts with '#' is a comment, ';' and all.
+ * *at moves past the command and its separator.  Returns false past
+ * the last.  Each byte is scanned once; sv_scanned counts them.
  */
 static bool
-sim_vmw_script_cmd(const struct sim_vmware *sv, int k, const char **cmd,
+sim_vmw_script_next(struct sim_vmware *sv, size_t *at, const char **cmd,
     size_t *len)
 {
-	const char *start = sv->sv_script, *end = start + sv->sv_script_len;
-	const char *p, *q;
-	size_t n;
+	const char *s = sv->sv_script;
+	size_t p = *at, q, end = sv->sv_script_len, n;
+	bool comment;
 
-	for (p = start; p < end; p = q + 1) {
-		if ((p == start || p[-1] == '\n') && *p == '#') {
-			for (q = p; q < end && *q != '\n'; q++)
-				;
-			continue;
-		}
-		for (q = p; q < end && *q != ';' && *q != '\n'; q++)
+	for (; p < end; p = q < end ? q + 1 : end) {
+		comment = (p == 0 || s[p - 1] == '\n') && s[p] == '#';
+		for (q = p; q < end && s[q] != '\n' && (comment ||
+		    s[q] != ';'); q++)
 			;
-		n = (size_t)(q - p);
-		if (n > 0 && p[n - 1] == '\r')
+		sv->sv_scanned += q - p + (q < end);
+		n = q - p;
+		if (n > 0 && s[q - 1] == '\r')
 			n--;
-		if (n == 0)
+		if (comment || n == 0)
 			continue;
-		if (k-- == 0) {
-			*cmd = p;
-			*len = n;
-			return true;
-		}
+		*cmd = s + p;
+		*len = n;
+		*at = q < end ? q + 1 : end;
+		return true;
 	}
+	*at = end;
 	return false;
 }
 
-/* vmt.script=@NAME: the module whose string (without directories) is NAME. */
-static bool
-sim_vmw_script_module(struct sim_vmware *sv, const char *name)
+/*
+ * vmt.script=@NAME: the module whose string (without directories) is
+ * NAME, if the kernel can read it as a script: mapped (below 4 GiB, as
+ * boot.asm maps), not empty, and at most SIM_VMW_SCRIPT_MAX bytes.
+ * NULL with the cause in err otherwise.
+ */
+static const struct bi_module *
+sim_vmw_script_module(const char *name, char *err, size_t errlen)
 {
 	const struct bi_module *m;
 	const char *base, *p;
 	int i;
 
 	for (i = 0; i < bootinfo.bi_nmodules; i++) {
-		m = &bootinfo.bi_modules[i];
-		for (base = p = m->mod_string; *p != '\0'; p++)
+		for (base = p = bootinfo.bi_modules[i].mod_string; *p != '\0';
+		    p++)
 			if (*p == '/')
 				base = p + 1;
-		if (strcmp(base, name) != 0)
-			continue;
-		if (m->mod_end <= m->mod_start ||
-		    m->mod_end - m->mod_start > SIM_VMW_SCRIPT_MAX) {
-			sim_vmw_note(sv, EV_NOTE, "vmt.script=@%s: the "
-			    "module is empty or over %d bytes: no script",
-			    name, SIM_VMW_SCRIPT_MAX);
-			return false;
-		}
-		sv->sv_script = (const char *)(uintptr_t)m->mod_start;
-		sv->sv_script_len = (size_t)(m->mod_end - m->mod_start);
-		sv->sv_script_from = m->mod_string;
-		return true;
+		if (strcmp(base, name) == 0)
+			break;
 	}
-	sim_vmw_note(sv, EV_NOTE, "vmt.script=@%s: no boot module by that "
-	    "name: no script", name);
-	return false;
+	if (i == bootinfo.bi_nmodules) {
+		snprintf(err, errlen, "vmt.script=@%pE: no boot module by that "
+		    "name", name);
+		return NULL;
+	}
+	m = &bootinfo.bi_modules[i];
+	if (m->mod_end <= m->mod_start)
+		snprintf(err, errlen, "vmt.script=@%pE: module %d is empty",
+		    name, i);
+	else if (m->mod_end > SIM_VMW_MAPPED_TOP)
+		snprintf(err, errlen, "vmt.script=@%pE: module %d at "
+		    "0x%lx-0x%lx ends above 4 GiB, which the kernel does not "
+		    "map", name, i, (unsigned long)m->mod_start,
+		    (unsigned long)m->mod_end);
+	else if (m->mod_end - m->mod_start > SIM_VMW_SCRIPT_MAX)
+		snprintf(err, errlen, "vmt.script=@%pE: module %d is %lu "
+		    "bytes, over the %d-byte limit of a TCLO script", name, i,
+		    (unsigned long)(m->mod_end - m->mod_start),
+		    SIM_VMW_SCRIPT_MAX);
+	else
+		return m;
+	return NULL;
+}
+
+int
+sim_vmw_script_check(const char *script, char *err, size_t errlen)
+{
+	if (script == NULL || script[0] != '@')
+		return 0;		/* none, or on the command line */
+	return sim_vmw_script_module(script + 1, err, errlen) != NULL ? 0 :
+	    EINVAL;
 }
 
 /* Where the script stands: continued from the NVRAM, or from the start. */
 void
 sim_vmw_script_load(struct sim_vmware *sv)
 {
+	const struct bi_module *m;
 	const char *s = sim.sm_script, *cmd;
-	uint32_t hash;
-	size_t len;
-	int i;
+	char err[SIM_VMW_TEXT_MAX];
+	size_t at, len;
+	int n, want = 0;
 
 	if (s == NULL || *s == '\0')
 		return;
 	if (*s == '@') {
-		if (!sim_vmw_script_module(sv, s + 1))
+		if ((m = sim_vmw_script_module(s + 1, err, sizeof(err))) ==
+		    NULL) {
+			sim_vmw_note(sv, EV_NOTE, "%s: no script", err);
 			return;
+		}
+		sv->sv_script = (const char *)(uintptr_t)m->mod_start;
+		sv->sv_script_len = (size_t)(m->mod_end - m->mod_start);
+		sv->sv_script_from = m->mod_string;
+		sv->sv_script_module = (int)(m - bootinfo.bi_modules);
 	} else {
 		sv->sv_script = s;
 		sv->sv_script_len = strlen(s);
-		sv->sv_script_from = "the command line";
+		sv->sv_script_from = NULL;	/* the command line */
 	}
-	while (sim_vmw_script_cmd(sv, sv->sv_ncmds, &cmd, &len))
-		sv->sv_ncmds++;
-	sv->sv_hash = sim_vmw_hash(sv->sv_script, sv->sv_script_len);
-	for (hash = 0, i = 0; i < 4; i++)
-		hash |= (uint32_t)sim_nvram_read(SIM_VMW_NV_HASH + i) << 8 * i;
+	sv->sv_hash = sim_vmw_hash(sv->sv_script, sv->sv_script_len) &
+	    SIM_VMW_NV_MASK;
 	sv->sv_boot = 1;
-	if (sim_nvram_read(0) == SIM_VMW_NV_MAGIC && hash == sv->sv_hash) {
-		sv->sv_next = sim_nvram_read(SIM_VMW_NV_NEXT) |
-		    sim_nvram_read(SIM_VMW_NV_NEXT + 1) << 8;
-		if (sv->sv_next > sv->sv_ncmds)
-			sv->sv_next = sv->sv_ncmds;
+	if (sim_nvram_read(SIM_VMW_NV_MAGIC_AT) == SIM_VMW_NV_MAGIC &&
+	    sim_vmw_nv_get(SIM_VMW_NV_HASH, 3) == sv->sv_hash) {
+		want = (int)sim_vmw_nv_get(SIM_VMW_NV_NEXT, 3);
 		sv->sv_boot = sim_nvram_read(SIM_VMW_NV_BOOT) + 1;
 	}
+	/* One pass: count the commands, find where command "want" starts. */
+	for (at = 0, n = 0;; n++) {
+		if (n == want)
+			sv->sv_next_at = at;
+		if (!sim_vmw_script_next(sv, &at, &cmd, &len))
+			break;
+	}
+	sv->sv_ncmds = n;
+	sv->sv_next = want <= n ? want : n;
+	if (want > n)
+		sv->sv_next_at = at;
 	sv->sv_first = sv->sv_next;
-	sim_nvram_write(0, SIM_VMW_NV_MAGIC);
+	sim_nvram_write(SIM_VMW_NV_MAGIC_AT, SIM_VMW_NV_MAGIC);
 	sim_nvram_write(SIM_VMW_NV_BOOT, (uint8_t)(sv->sv_boot > 255 ? 255 :
 	    sv->sv_boot));
-	for (i = 0; i < 4; i++)
-		sim_nvram_write(SIM_VMW_NV_HASH + i, (uint8_t)(sv->sv_hash >>
-		    8 * i));
-	sim_nvram_write(SIM_VMW_NV_NEXT, (uint8_t)sv->sv_next);
-	sim_nvram_write(SIM_VMW_NV_NEXT + 1, (uint8_t)(sv->sv_next >> 8));
+	sim_vmw_nv_put(SIM_VMW_NV_HASH, 3, sv->sv_hash);
+	sim_vmw_nv_put(SIM_VMW_NV_NEXT, 3, (uint32_t)sv->sv_next);
 }
 
 /* ------------------------------------------------------------------ */
@@ -343,8 +416,9 @@ sim_vmw_script_load(struct sim_vmware *sv)
 void
 sim_vmw_tclo_give_up(struct sim_vmware *sv)
 {
-	if (sv->sv_awaiting >= 0)
+	if (sv->sv_await && sv->sv_awaiting >= 0)
 		sv->sv_events[sv->sv_awaiting].ev_state = ST_NOREPLY;
+	sv->sv_await = false;
 	sv->sv_awaiting = -1;
 }
 
@@ -353,16 +427,21 @@ void
 sim_vmw_tclo_poll(struct sim_vmware *sv, struct sim_vmw_chan *ch)
 {
 	const char *cmd;
-	size_t len;
+	size_t at, len;
 	int e;
 
 	if (ch - sv->sv_chan != sv->sv_tclo_chan || ch->ch_out_ready)
 		return;			/* an old channel, or told already */
 	sim_vmw_tclo_give_up(sv);
 	if (sv->sv_offered < 0) {
-		if (!sim_vmw_script_cmd(sv, sv->sv_next, &cmd, &len))
+		at = sv->sv_next_at;
+		if (sv->sv_next >= sv->sv_ncmds ||
+		    !sim_vmw_script_next(sv, &at, &cmd, &len))
 			return;
 		sv->sv_offered = sv->sv_next;
+		sv->sv_offer = cmd;
+		sv->sv_offer_len = len;
+		sv->sv_offer_end = at;
 		sv->sv_ntclo++;
 		e = sv->sv_tclo_event = sim_vmw_event(sv, EV_TCLO,
 		    sv->sv_next + 1);
@@ -370,8 +449,8 @@ sim_vmw_tclo_poll(struct sim_vmware *sv, struct sim_vmw_chan *ch)
 		if (e >= 0)
 			sv->sv_events[e].ev_state = ST_OFFERED;
 	}
-	(void)sim_vmw_script_cmd(sv, sv->sv_offered, &cmd, &len);
-	sim_vmw_put(ch, cmd, (uint32_t)len, (uint32_t)len, sv->sv_tclo_event);
+	sim_vmw_put(ch, sv->sv_offer, (uint32_t)sv->sv_offer_len,
+	    (uint32_t)sv->sv_offer_len, sv->sv_tclo_event);
 }
 
 /* RECVSTATUS for a command: taken (played, saved) or rejected. */
@@ -383,13 +462,13 @@ sim_vmw_tclo_ack(struct sim_vmware *sv, bool ok)
 	if (sv->sv_offered < 0)
 		return;
 	sv->sv_next = sv->sv_offered + 1;
+	sv->sv_next_at = sv->sv_offer_end;
 	sv->sv_offered = sv->sv_tclo_event = -1;
-	sim_nvram_write(SIM_VMW_NV_NEXT, (uint8_t)sv->sv_next);
-	sim_nvram_write(SIM_VMW_NV_NEXT + 1, (uint8_t)(sv->sv_next >> 8));
+	sim_vmw_nv_put(SIM_VMW_NV_NEXT, 3, (uint32_t)sv->sv_next);
 	if (e >= 0)
 		sv->sv_events[e].ev_state = ok ? ST_AWAITING : ST_REJECTED;
-	if (ok)
-		sv->sv_awaiting = e;
+	sv->sv_await = ok;		/* recorded or not */
+	sv->sv_awaiting = ok ? e : -1;
 }
 
 /* A whole message on the TCLO channel: the reply, a ping, or unasked. */
@@ -402,10 +481,11 @@ sim_vmw_tclo_reply(struct sim_vmware *sv, struct sim_vmw_chan *ch)
 
 	if (ch->ch_in_len == 0)
 		return;			/* "I am here": nothing to record */
-	if (e >= 0)
+	if (sv->sv_await)
 		sv->sv_nanswered++;
-	else if ((e = sim_vmw_event(sv, EV_UNSOLICITED, 0)) < 0)
-		return;
+	else
+		e = sim_vmw_event(sv, EV_UNSOLICITED, 0);
 	sim_vmw_event_reply(sv, e, ch->ch_in, kept, ch->ch_in_len, ST_DONE);
+	sv->sv_await = false;
 	sv->sv_awaiting = -1;
 }

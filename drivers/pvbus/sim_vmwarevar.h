@@ -84,19 +84,32 @@ struct sim_vmware {
 	struct sim_vmw_key sv_keys[SIM_VMW_NKEYS];
 	int		sv_nkeys;
 
-	/* TCLO: the script and the host's side of the conversation. */
+	/*
+	 * TCLO: the script and the host's side of the conversation.  The
+	 * script is read in place and scanned once from the start to count
+	 * its commands, then onwards from where the last one ended: every
+	 * byte is looked at a bounded number of times, however long the
+	 * script (sv_scanned counts them, for the unit test).
+	 */
 	const char	*sv_script;	/* NULL: nothing to say */
 	size_t		sv_script_len;
-	const char	*sv_script_from;	/* "command line", module */
+	const char	*sv_script_from;	/* its module's string, or NULL */
+	int		sv_script_module;	/* and index */
 	int		sv_ncmds;
 	int		sv_next;	/* the next command to play */
+	size_t		sv_next_at;	/* the byte its scan starts at */
 	int		sv_first;	/* the first this boot */
 	int		sv_boot;	/* boots with this script, 1.. */
-	uint32_t	sv_hash;
+	uint32_t	sv_hash;	/* 24 bits, as the NVRAM keeps it */
+	uint64_t	sv_scanned;	/* script bytes the scanner read */
 	int		sv_tclo_chan;	/* the newest TCLO channel, or -1 */
 	int		sv_offered;	/* command told, not acknowledged */
+	const char	*sv_offer;	/* its text, */
+	size_t		sv_offer_len;	/* its length, */
+	size_t		sv_offer_end;	/* and where the next scan starts */
 	int		sv_tclo_event;	/* its record entry, or -1 */
-	int		sv_awaiting;	/* entry awaiting a reply, or -1 */
+	bool		sv_await;	/* a command awaits the guest's reply */
+	int		sv_awaiting;	/* its record entry, or -1 */
 	int		sv_nanswered;	/* commands the guest answered */
 
 	struct sim_vmw_event sv_events[SIM_VMW_NEVENTS];
@@ -124,7 +137,14 @@ void	sim_vmw_put(struct sim_vmw_chan *ch, const char *p, uint32_t have,
 	    uint32_t len, int event);
 uint8_t	sim_vmw_out_byte(const struct sim_vmw_chan *ch, uint32_t i);
 
-/* sim_vmware_host.c: what the host says; the script and its NVRAM. */
+/*
+ * sim_vmware_host.c: what the host says; the script and its NVRAM.
+ * sim_vmw_script_check(): can vmt.script=VALUE be played (a module
+ * that exists, is mapped, not empty and not over SIM_VMW_SCRIPT_MAX)?
+ * 0, or EINVAL with a sentence naming the cause in err.
+ */
+#define SIM_VMW_SCRIPT_MAX	(1024 * 1024)	/* a script module's bytes */
+int	sim_vmw_script_check(const char *script, char *err, size_t errlen);
 void	sim_vmw_script_load(struct sim_vmware *sv);
 bool	sim_vmw_set_key(struct sim_vmware *sv, const char *key, size_t klen,
 	    const char *value, size_t vlen);

@@ -246,7 +246,7 @@ xen_step_page(struct xen_softc *sc)
 	uint32_t msr = sc->sc_hv->hv_xen.xe_hypercall_msr;
 	uint8_t *page;
 	uint64_t pa;
-	int n;
+	int n, error;
 
 	if (!sc->sc_leaf_ok)
 		return ktap_skip("no usable hypercall leaf "
@@ -276,6 +276,13 @@ xen_step_page(struct xen_softc *sc)
 		return ktap_fail("Xen changed the hypercall page but did not "
 		    "write its stubs: stub %d does not start with mov eax, %d",
 		    n, n);
+	}
+	/* The page the guest executes: executable, and read-only. */
+	if ((error = page_exec(page, "Xen hypercall page")) != 0) {
+		page_free(page);
+		sc->sc_page_state = "noexec";
+		return ktap_fail("the hypercall page could not be made "
+		    "executable (error %d)", error);
 	}
 	sc->sc_page = page;
 	sc->sc_page_state = "ok";

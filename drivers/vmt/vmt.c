@@ -70,44 +70,55 @@ vmt_uuid(struct vmt_softc *sc)
 }
 
 /*
- * GETMEMSIZE: VMware answers MB, QEMU 7.2 bytes (low 32 bits).  Either
- * way the answer must agree with the memory map: at least the RAM the
- * map lists, and not more than an eighth (or 64 MiB) beyond it, which
- * is what firmware and holes take.
+ * GETMEMSIZE: VMware answers MB, QEMU bytes in 32 bits, which wrap from
+ * 4 GiB up; either way the answer must agree with the memory map
+ * (vmt_memsize_judge() in vmt_reply.c has the rule and its sources).
  */
-static bool
-vmt_mem_agrees(uint64_t claimed, uint64_t avail)
-{
-	uint64_t slack = avail / 8 > 64 * MIB ? avail / 8 : 64 * MIB;
-
-	return claimed >= avail && claimed <= avail + slack;
-}
-
 static int
 vmt_memsize(struct vmt_softc *sc)
 {
+	static const char *const how[] = {
+		[VMT_MEM_MB] = "answered in MB, as VMware does",
+		[VMT_MEM_BYTES] = "answered in bytes, as QEMU does",
+		[VMT_MEM_BYTES_LOW32] = "answered in bytes, as QEMU does, "
+		    "modulo 4 GiB",
+	};
 	struct vm_regs r;
+	enum vmt_mem_unit unit;
+	uint64_t bytes;
 	uint32_t v;
 
 	if (vm_cmd(sc, VM_CMD_GET_MEMSIZE, 0, &r) != 0 ||
 	    (v = (uint32_t)r.vr_rax) == VM_UNSUPPORTED)
 		return ktap_skip("GETMEMSIZE unsupported");
-	if (vmt_mem_agrees(v * MIB, sc->sc_mem_avail)) {
-		printf("%s: memory %u MB (answered in MB, as VMware does); "
-		    "memory map %lu MB\n", sc->sc_name, v,
-		    (unsigned long)(sc->sc_mem_avail / MIB));
-		return KTAP_PASS;
-	}
-	if (vmt_mem_agrees(v, sc->sc_mem_avail)) {
-		printf("%s: memory %u MB (answered in bytes, as QEMU does); "
-		    "memory map %lu MB\n", sc->sc_name, (unsigned)(v / MIB),
+	if (sc->sc_mem_avail == 0)
+		return ktap_skip("no memory map to check GETMEMSIZE against");
+	if ((unit = vmt_memsize_judge(v, sc->sc_mem_avail, &bytes)) !=
+	    VMT_MEM_WRONG) {
+		printf("%s: memory %lu MB (%s", sc->sc_name,
+		    (unsigned long)(bytes / MIB), how[unit]);
+		if (unit == VMT_MEM_BYTES_LOW32)
+			printf(": EAX 0x%08x", v);
+		printf("); memory map %lu MB\n",
 		    (unsigned long)(sc->sc_mem_avail / MIB));
 		return KTAP_PASS;
 	}
 	printf("%s: memory size 0x%08x agrees with the memory map's %lu MB "
-	    "neither as MB nor as bytes\n", sc->sc_name, v,
-	    (unsigned long)(sc->sc_mem_avail / MIB));
+	    "neither as MB nor as bytes (nor as their low 32 bits)\n",
+	    sc->sc_name, v, (unsigned long)(sc->sc_mem_avail / MIB));
 	return ktap_fail("GETMEMSIZE disagrees with the memory map");
+}
+
+/*
+ * A TSC rate the guest clock can run on: the waits and the uptime
+ * divide by hz / 1000000 and hz / 100, and the clock multiplies what
+ * is left of a division by hz by 1000000 in 64 bits.  No x86 TSC has
+ * run below 1 MHz or above 1 THz; a host that says so is not believed.
+ */
+bool
+vmt_tsc_hz_plausible(uint64_t hz)
+{
+	return hz >= VMT_TSC_HZ_MIN && hz <= VMT_TSC_HZ_MAX;
 }
 
 /* GETHZ: EBX stays all ones when the host does not know the rate. */
@@ -124,6 +135,11 @@ vmt_gethz(struct vmt_softc *sc)
 	hz = (uint64_t)(uint32_t)r.vr_rbx << 32 | (uint32_t)r.vr_rax;
 	printf("%s: TSC %lu Hz, APIC bus %u Hz\n", sc->sc_name,
 	    (unsigned long)hz, (uint32_t)r.vr_rcx);
+	if (!vmt_tsc_hz_plausible(hz))
+		return ktap_fail("GETHZ says the TSC runs at %lu Hz, outside "
+		    "%lu Hz..%lu Hz: not used", (unsigned long)hz,
+		    (unsigned long)VMT_TSC_HZ_MIN,
+		    (unsigned long)VMT_TSC_HZ_MAX);
 	sc->sc_tsc_hz = hz;	/* the guest clock runs on it */
 	return KTAP_PASS;
 }
@@ -243,15 +259,24 @@ vmt_print_facts(const struct vmt_softc *sc)
 	printf("\n");
 }
 
-/* The TSC rate from CPUID's timing leaf, until GETHZ says better. */
+/*
+ * The TSC rate from CPUID's timing leaf, until GETHZ says better; 0 if
+ * there is none, or one the guest clock cannot run on (said once).
+ */
 static uint64_t
-vmt_leaf_tsc_hz(void)
+vmt_leaf_tsc_hz(const struct vmt_softc *sc)
 {
 	const struct pvbus_hv *hv = pvbus_find("vmware");
+	uint64_t hz;
 
 	if (hv == NULL || !hv->hv_freq.fq_valid)
 		return 0;
-	return (uint64_t)hv->hv_freq.fq_tsc_khz * 1000;
+	hz = (uint64_t)hv->hv_freq.fq_tsc_khz * 1000;
+	if (vmt_tsc_hz_plausible(hz))
+		return hz;
+	printf("%s: the CPUID timing leaf's TSC rate, %u kHz, is not "
+	    "plausible: not used\n", sc->sc_name, hv->hv_freq.fq_tsc_khz);
+	return 0;
 }
 
 int
@@ -266,11 +291,11 @@ vmt_attach(const struct pv_attach_args *pva)
 	sc->sc_io = pva->pva_io;
 	sc->sc_name = pva->pva_name;
 	sc->sc_mem_avail = pva->pva_mem_avail;
-	sc->sc_tsc_hz = vmt_leaf_tsc_hz();
 	sc->sc_tclo.rpc_io = sc->sc_io;
 	printf(": backdoor version %u%s\n", bd->bd_version,
 	    pvbus_find("vmware") != NULL ? "" :
 	    ", no VMware CPUID signature");
+	sc->sc_tsc_hz = vmt_leaf_tsc_hz(sc);
 	ktap_sub_begin((int)nitems(vmt_steps));
 	for (i = 0; i < nitems(vmt_steps); i++) {
 		ktap_sub_start(vmt_steps[i].name);

@@ -218,6 +218,47 @@ vmt_msg_statechange(char *buf, size_t buflen, bool ok, int state)
 	    VM_RPCI_STATECHANGE, ok ? 1 : 0, state));
 }
 
+/* Is claimed at least avail, and at most the slack beyond it? */
+static bool
+vmt_mem_fits(uint64_t claimed, uint64_t avail)
+{
+	uint64_t slack = avail / 8;
+
+	if (slack < VMT_MEM_SLACK_MIN)
+		slack = VMT_MEM_SLACK_MIN;
+	if (slack > VMT_MEM_SLACK_MAX)
+		slack = VMT_MEM_SLACK_MAX;
+	return claimed >= avail && claimed - avail <= slack;
+}
+
+enum vmt_mem_unit
+vmt_memsize_judge(uint32_t eax, uint64_t avail, uint64_t *bytes)
+{
+	const uint64_t wrap = 1ULL << 32;
+	uint64_t x;
+
+	*bytes = 0;
+	if (vmt_mem_fits((uint64_t)eax << 20, avail)) {
+		*bytes = (uint64_t)eax << 20;
+		return VMT_MEM_MB;
+	}
+	if (vmt_mem_fits(eax, avail)) {
+		*bytes = eax;
+		return VMT_MEM_BYTES;
+	}
+	/* The smallest byte count >= avail whose low 32 bits are EAX. */
+	x = (avail & ~(wrap - 1)) | eax;
+	if (x < avail) {
+		if (x > UINT64_MAX - wrap)
+			return VMT_MEM_WRONG;
+		x += wrap;
+	}
+	if (x == eax || eax % (1U << 20) != 0 || !vmt_mem_fits(x, avail))
+		return VMT_MEM_WRONG;
+	*bytes = x;
+	return VMT_MEM_BYTES_LOW32;
+}
+
 size_t
 vmt_strlcpy_n(char *dst, size_t dstlen, const char *src, size_t srclen)
 {
@@ -241,12 +282,12 @@ vmt_printable(char *dst, size_t dstlen, const char *src, size_t srclen)
 	if (dstlen == 0)
 		return 0;
 	for (i = 0; i < srclen; i++)
-		total += esc_byte(e, (unsigned char)src[i]);
+		total += esc_at(e, src + i, srclen - i);
 	room = dstlen - 1;
 	/* Cut: keep room for "..." if there is room for it at all. */
 	dots = total > room && room >= 3 ? 3 : 0;
 	for (i = 0; i < srclen; i++) {
-		n = esc_byte(e, (unsigned char)src[i]);
+		n = esc_at(e, src + i, srclen - i);
 		if (len + n + dots > room)
 			break;
 		memcpy(dst + len, e, n);

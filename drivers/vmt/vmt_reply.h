@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * An RPCI reply: "1 text" (0), "0 text" (EINVAL, the host refused), or
@@ -78,6 +79,36 @@ int	vmt_msg_statechange(char *buf, size_t buflen, bool ok, int state);
 #define VMT_KEY_MAX	255
 bool	vmt_key_valid(const char *key);
 bool	vmt_value_valid(const char *value);
+
+/*
+ * GETMEMSIZE's EAX against avail, the bytes of RAM the memory map
+ * lists.  VMware answers megabytes (open-vm-tools toolbox/
+ * toolboxcmd-stat.c, Stat_MemorySize(): "%u MB"); QEMU answers bytes
+ * through a 32-bit return value (hw/i386/vmport.c,
+ * vmport_cmd_ram_size() returns the machine's 64-bit ram_size as a
+ * uint32_t), so from 4 GiB up it says the size modulo 4 GiB.  The
+ * answer agrees if, read one of those ways, it is at least avail and at
+ * most VMT_MEM_SLACK beyond it (an eighth of avail, kept between 64 MiB
+ * and 512 MiB: what firmware keeps out of the map, 0.5 MiB under
+ * SeaBIOS and 6.4 MiB under OVMF as measured).  Read as the low 32
+ * bits of bytes, the size taken is the smallest byte count >= avail
+ * with those low bits, and they must be a whole number of MiB, as
+ * QEMU's -m is: without that, any small number (an answer in MB, say)
+ * would pass as "a few bytes over a multiple of 4 GiB".  The cap keeps
+ * the window under 4 GiB, so the check still refuses a wrong answer,
+ * unless it differs from the true size by a multiple of 4 GiB, which
+ * 32 bits cannot show.  *bytes is the size taken (0 for VMT_MEM_WRONG).
+ */
+enum vmt_mem_unit {
+	VMT_MEM_WRONG,		/* agrees no way */
+	VMT_MEM_MB,		/* VMware */
+	VMT_MEM_BYTES,		/* QEMU, under 4 GiB */
+	VMT_MEM_BYTES_LOW32,	/* QEMU, 4 GiB or more: the low 32 bits */
+};
+#define VMT_MEM_SLACK_MIN	(64ULL << 20)
+#define VMT_MEM_SLACK_MAX	(512ULL << 20)
+enum vmt_mem_unit vmt_memsize_judge(uint32_t eax, uint64_t avail,
+	    uint64_t *bytes);
 
 /*
  * Copy srclen bytes (stopping at dstlen - 1) and a NUL.  Returns

@@ -12,11 +12,18 @@
  * heartbeat: VMware shows the tools as running while the guest polls.
  *
  * This kernel has no timer interrupts, so the loop runs inside the
- * attach and must end by itself: after VMT_TCLO_IDLE_POLLS empty polls
- * in a row, VMT_TCLO_POLLS_MAX polls in all, or VMT_TCLO_TIME_MAX_US,
- * whichever comes first, with a short TSC-timed wait after an empty
- * poll.  OS_Halt and OS_Reboot end it too: their "OK " is sent at once,
- * then pvbus_shutdown() or pvbus_reboot() never return.
+ * attach and must end by itself.  It ends well when the host falls
+ * quiet (VMT_TCLO_IDLE_POLLS empty polls in a row, with a short
+ * TSC-timed wait after each), and OS_Halt and OS_Reboot end it too:
+ * their "OK " is sent at once, then pvbus_shutdown() or pvbus_reboot()
+ * never return.  Two bounds of ours keep a host that never stops
+ * talking from holding the boot for ever: vmt_tclo_polls_max polls
+ * (VMT_TCLO_POLLS_MAX, far more commands than any host sends at boot)
+ * and vmt_tclo_time_max_us of TSC time (VMT_TCLO_TIME_MAX_US).  Reaching
+ * either with the host not yet quiet fails the tclo step, naming the
+ * bound: vmt did not answer everything the host had to say, and a
+ * script cut short must never read as "ok".  They are variables so
+ * that a unit test can lower them.
  *
  * A channel that fails part way (a send refused, a status without
  * SUCCESS, a command over our limit) is closed with one line saying
@@ -38,18 +45,21 @@
 #include "vmtvar.h"
 #include "x86.h"		/* rdtsc(), pause() */
 
-#define VMT_TCLO_POLLS_MAX	256	/* polls per boot, whatever happens */
 #define VMT_TCLO_IDLE_POLLS	5	/* empty polls in a row that end it */
 #define VMT_TCLO_WAIT_US	10000	/* after an empty poll */
-#define VMT_TCLO_TIME_MAX_US	10000000	/* the whole loop */
 #define VMT_TSC_HZ_GUESS	1000000000ULL	/* for waits, if unknown */
 #define VMT_WAIT_SPINS		(1L << 22)	/* a TSC that stands still */
+
+int		vmt_tclo_polls_max = VMT_TCLO_POLLS_MAX;
+uint64_t	vmt_tclo_time_max_us = VMT_TCLO_TIME_MAX_US;
 
 enum vmt_poll {
 	VMT_POLL_IDLE,		/* nothing waited */
 	VMT_POLL_CMD,		/* a command, handled */
 	VMT_POLL_FAILED,	/* the channel failed: closed, reopen next */
 	VMT_POLL_DEAD,		/* closed, and no reopen left */
+	VMT_POLL_POLLS_MAX,	/* stopped: our poll bound, host not quiet */
+	VMT_POLL_TIME_MAX,	/* stopped: our time bound, host not quiet */
 };
 
 static char	vmt_tclo_in[VM_RPC_BUFLEN];
@@ -296,20 +306,26 @@ vmt_tclo_poll(struct vmt_softc *sc)
 	return VMT_POLL_CMD;
 }
 
-/* Poll until the host falls quiet, or a bound is reached. */
+/*
+ * Poll until the host falls quiet (VMT_POLL_IDLE), the channel is dead
+ * (VMT_POLL_DEAD), or one of our bounds stops it first
+ * (VMT_POLL_POLLS_MAX, VMT_POLL_TIME_MAX).
+ */
 static enum vmt_poll
 vmt_tclo_loop(struct vmt_softc *sc)
 {
 	uint64_t hz = sc->sc_tsc_hz != 0 ? sc->sc_tsc_hz : VMT_TSC_HZ_GUESS;
-	uint64_t t0 = rdtsc(), tmax = hz / 1000000 * VMT_TCLO_TIME_MAX_US;
+	uint64_t t0 = rdtsc(), tmax = hz / 1000000 * vmt_tclo_time_max_us;
 	enum vmt_poll p = VMT_POLL_IDLE;
 	int i, idle = 0;
 
-	for (i = 0; i < VMT_TCLO_POLLS_MAX && idle < VMT_TCLO_IDLE_POLLS;
-	    i++) {
-		if (rdtsc() - t0 > tmax) {
-			printf("%s: TCLO: %u s passed; polling stops\n",
-			    sc->sc_name, VMT_TCLO_TIME_MAX_US / 1000000);
+	for (i = 0; idle < VMT_TCLO_IDLE_POLLS; i++) {
+		if (i == vmt_tclo_polls_max) {
+			p = VMT_POLL_POLLS_MAX;
+			break;
+		}
+		if (rdtsc() - t0 >= tmax) {
+			p = VMT_POLL_TIME_MAX;
 			break;
 		}
 		vmt_tick(sc);
@@ -319,9 +335,10 @@ vmt_tclo_loop(struct vmt_softc *sc)
 		if (p != VMT_POLL_CMD)
 			vmt_wait_us(sc, VMT_TCLO_WAIT_US);
 	}
-	if (i == VMT_TCLO_POLLS_MAX && idle < VMT_TCLO_IDLE_POLLS)
-		printf("%s: TCLO: the host was still sending after %d polls; "
-		    "polling stops\n", sc->sc_name, VMT_TCLO_POLLS_MAX);
+	if (p == VMT_POLL_POLLS_MAX || p == VMT_POLL_TIME_MAX)
+		printf("%s: TCLO: the host was not quiet when vmt's %s limit "
+		    "was reached; polling stops\n", sc->sc_name,
+		    p == VMT_POLL_POLLS_MAX ? "poll" : "time");
 	if (sc->sc_tclo.rpc_open)
 		(void)vmt_tclo_flush(sc);
 	return p;
@@ -356,6 +373,14 @@ vmt_step_tclo(struct vmt_softc *sc)
 	if (p == VMT_POLL_DEAD)
 		return ktap_fail("the TCLO channel failed and no reopen was "
 		    "left (%d used)", sc->sc_nreopen);
+	if (p == VMT_POLL_POLLS_MAX)
+		return ktap_fail("the host was still sending after %d polls, "
+		    "vmt's limit per boot: the rest went unanswered",
+		    sc->sc_npolls);
+	if (p == VMT_POLL_TIME_MAX)
+		return ktap_fail("the host was not quiet after %lu ms, vmt's "
+		    "time limit for TCLO: the rest went unanswered",
+		    (unsigned long)(vmt_tclo_time_max_us / 1000));
 	if (sc->sc_nrpci_lost > lost)
 		return ktap_fail("%d RPCI messages of TCLO handlers did not "
 		    "get through", sc->sc_nrpci_lost - lost);

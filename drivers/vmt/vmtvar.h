@@ -73,6 +73,9 @@ int	vmt_match(const struct pv_attach_args *pva);
 int	vmt_attach(const struct pv_attach_args *pva);
 
 /* vmt.c */
+#define VMT_TSC_HZ_MIN	1000000ULL		/* 1 MHz */
+#define VMT_TSC_HZ_MAX	1000000000000ULL	/* 1 THz */
+bool	vmt_tsc_hz_plausible(uint64_t hz);
 int	vmt_gettimefull(struct vmt_softc *sc, uint64_t *us, uint64_t *tsc);
 void	vmt_print_facts(const struct vmt_softc *sc);
 
@@ -103,7 +106,14 @@ int	vmt_update_uptime(struct vmt_softc *sc);
 #define VMT_DONE	1
 #define VMT_NO_REPLY	2
 
-/* vmt_tclo.c */
+/*
+ * vmt_tclo.c.  The loop's bounds: polls per boot, and TSC time for the
+ * whole loop; a host still talking when one is reached fails the step.
+ */
+#define VMT_TCLO_POLLS_MAX	100000
+#define VMT_TCLO_TIME_MAX_US	10000000	/* 10 s */
+extern int	vmt_tclo_polls_max;
+extern uint64_t	vmt_tclo_time_max_us;
 int	vmt_step_tclo(struct vmt_softc *sc);
 
 /* vmt_time.c: the guest clock, its ticks, Time_Synchronize <arg>. */

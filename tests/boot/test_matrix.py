@@ -270,11 +270,16 @@ class ClassifyTest(unittest.TestCase):
                          "noreport")
 
     def test_noise_before_version_on_its_line(self):
+        # The harness still finds the report, but kunit.py would cut as
+        # many characters from every later line: that is a problem.
         lines = log(PASS_LOG)
         i = lines.index("KTAP version 1")
         lines[i] = "\x1b[0mBdsDxe: starting Boot0001KTAP version 1"
         o = matrix.classify(lines, 33)
-        self.assertEqual((o.verdict, o.problems), ("pass", []))
+        self.assertEqual(o.verdict, "pass")
+        self.assertEqual(o.problems, [
+            "line 4: 29 characters before 'KTAP version 1': kunit.py cuts "
+            "as many from every later line"])
 
 
 CASE = """
@@ -330,6 +335,14 @@ class CaseTest(unittest.TestCase):
         self.assertGreaterEqual(len(cases), 12)
         for c in cases:
             self.assertEqual(c.error, "", c.name)
+
+    def test_hostile_cases_parse(self):
+        cases = matrix.load_cases(os.path.join(matrix.REPO, "tests",
+                                               "hostile"))
+        self.assertGreaterEqual(len(cases), 60)
+        for c in cases:
+            self.assertEqual(c.error, "", c.name)
+        self.assertTrue({"mkiso", "replay"} <= {c.tool for c in cases})
 
 
 class JudgeTest(unittest.TestCase):
@@ -469,7 +482,7 @@ class RunnerTest(unittest.TestCase):
             rc = matrix.main(["--cases", os.path.join(self.dir, "cases"),
                               "--build", self.dir, "--qemu", self.qemu,
                               "--mkiso", self.mkiso, "--no-prove",
-                              "-j", "4"] + list(extra))
+                              "--no-kunit", "-j", "4"] + list(extra))
         return rc, out.getvalue().splitlines()
 
     def test_run(self):
@@ -731,7 +744,7 @@ class CompareHostRunnerTest(unittest.TestCase):
             rc = matrix.main(["--cases", os.path.join(self.dir, "cases"),
                               "--build", self.dir, "--qemu",
                               os.path.join(self.dir, "qemu"), "--no-prove",
-                              "-j", "2"] + list(extra))
+                              "--no-kunit", "-j", "2"] + list(extra))
         return rc, out.getvalue().splitlines()
 
     def test_run(self):
@@ -756,34 +769,477 @@ class CompareHostRunnerTest(unittest.TestCase):
                          r"missing \(make host-tools\)$")
 
 
-@unittest.skipUnless(shutil.which("prove"), "prove not installed")
-class ProveTest(unittest.TestCase):
-    """prove must agree with classify() on what passed."""
+# ---------------------------------------------------- the other readers
 
-    def check(self, text, ours):
-        with tempfile.NamedTemporaryFile("w", suffix=".log") as f:
-            f.write("\r\n".join(log(text)))
+# test_matrix.py --no-prove / --no-kunit: leave that reader out of the
+# tests below that run the real programs (they fail, not skip, when a
+# reader is missing and was not left out).
+NO_READER = set()
+
+
+def forge(text, old, new):
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+# User text that reached the log raw, one way per stream: each must fail
+# the harness, whatever prove or kunit.py make of it.  With each, what
+# the two readers do (checked against the real programs below): True =
+# the reader passes it.
+DIAG = '# cmdline: key="two words"'
+FORGED = {
+    # A result line of its own, numbered as the next one.
+    "forged-ok": (forge(PASS_LOG, DIAG, '# cmdline: "a\n    ok 3 fake'),
+                  False, True,
+                  "line 14: result numbered 3, expected 4"),
+    # TAP takes "ok" without a number as a test too.
+    "forged-ok-no-number": (forge(PASS_LOG, DIAG,
+                                  '# cmdline: "a\n    ok fake'),
+                            False, True, "line 13: prove reads a test "
+                            "result the harness does not: 'ok fake'"),
+    # kunit.py reads " # SKIP" anywhere in a result line as a skip.
+    "skip-in-reason": (forge(FAIL_LOG, "not ok 3 cmdline_parsed",
+                             'not ok 3 cmdline_parsed # key "x # SKIP y"'),
+                       False, True, "line 14: kunit.py reads a skip in "),
+    "skip-directive-on-not-ok": (forge(FAIL_LOG, "not ok 3 cmdline_parsed",
+                                       "not ok 3 cmdline_parsed # SKIP y"),
+                                 False, True, "line 14: prove reads a SKIP "
+                                 "directive in "),
+    # prove passes a failed test with a TODO directive.
+    "todo": (forge(FAIL_LOG, "not ok 3 cmdline_parsed",
+                   "not ok 3 cmdline_parsed # TODO y"),
+             True, False, "line 14: prove reads a TODO directive in "),
+    "bail-out": (forge(PASS_LOG, DIAG, '# cmdline: "a\n    Bail out! x'),
+                 False, True, "line 13: 'Bail out!' stops prove: "),
+    "bail-out-indented": (forge(PASS_LOG, DIAG,
+                                '# cmdline: "a\n        Bail out! x'),
+                          False, True, "line 13: 'Bail out!' stops prove"),
+    # kunit.py stops at a line holding this, wherever it is in the line.
+    "reboot-halted": (forge(PASS_LOG, DIAG,
+                            '# cmdline: "a\n    reboot: System halted'),
+                      True, False, "line 13: kunit.py stops reading here"),
+    "reboot-halted-in-text": (forge(PASS_LOG, DIAG,
+                                    '# cmdline: "reboot: System halted"'),
+                              True, False, "line 12: kunit.py stops "
+                              "reading here"),
+    "second-plan": (forge(PASS_LOG, DIAG, '# cmdline: "a\n    1..2'),
+                    False, True, "line 13: a second plan"),
+    # TAP before the report: prove reads the whole log.
+    "tap-before-report": (forge(PASS_LOG, "Booting from DVD/CD...",
+                                "Booting\n    1..1\n    ok 1 forged"),
+                          False, True, "line 3, before the report: prove "
+                          "reads it as TAP: '1..1'"),
+    # kunit.py starts a nested test at any "# Subtest:" line.
+    "subtest-header": (forge(PASS_LOG, DIAG, "# Subtest: evil"),
+                       True, False, "line 12: kunit.py reads a subtest "
+                       "header where no nested document starts"),
+    # Python's text reading splits at a lone carriage return: kunit.py
+    # sees a forged result line that prove and the harness do not.
+    "carriage-return": (forge(PASS_LOG, DIAG, '# cmdline: "a\rok 3 x"'),
+                        True, True, "line 12: a carriage return inside "
+                        "the line"),
+    "second-totals": (forge(PASS_LOG, DIAG,
+                            "# x\n    5 passed, 0 failed, 1 skipped"),
+                      True, True, "line 26: a second totals line (the "
+                      "first is line 13)"),
+}
+
+
+class HazardTest(unittest.TestCase):
+    """The harness's classifier fails every forged stream, with the
+    line that makes it differ, and passes none of them."""
+
+    def test_forged_streams_fail_the_harness(self):
+        for name, (text, _, _, why) in FORGED.items():
+            with self.subTest(name):
+                lines = log(text)
+                status = 35 if "not ok" in text else 33
+                o = matrix.classify(lines, status)
+                self.assertTrue(any(p.startswith(why) for p in o.problems),
+                                o.problems)
+                self.assertEqual(matrix.stream_passes(lines)[0], False)
+                c = matrix.parse_case("boot: pvh\nverdict: pass|fail\n",
+                                      "c")
+                self.assertTrue(matrix.judge(c, o, lines))
+
+    def test_real_streams_have_no_hazards(self):
+        for text, status in ((PASS_LOG, 33), (FAIL_LOG, 35),
+                             (CRASH_LOG, 37), (NESTED_CRASH_LOG, 37)):
+            lines = log(text)
+            self.assertEqual(matrix.reader_hazards(
+                lines, matrix.parse_ktap(lines)), [])
+        self.assertEqual(matrix.stream_passes(log(PASS_LOG)),
+                         (True, (5, 0, 1, 25)))
+        self.assertFalse(matrix.stream_passes(log(FAIL_LOG))[0])
+
+    def test_kunit_start_before_the_report(self):
+        lines = log(forge(PASS_LOG, "Booting from DVD/CD...",
+                          "cpu0: model TAP version 13"))
+        self.assertIn("line 2, before the report: kunit.py starts reading "
+                      "here: 'cpu0: model TAP version 13'",
+                      matrix.classify(lines, 33).problems)
+
+    def test_status_only_verdicts_still_see_hazards(self):
+        lines = log(FORGED["bail-out"][0])
+        cut = lines[:lines.index("Bail out! x") + 1]
+        o = matrix.classify(cut, 0, timed_out=True)
+        self.assertIn("line 13: 'Bail out!' stops prove: 'Bail out! x'",
+                      o.problems)
+
+
+def reading(reader, passed, counts, notes=()):
+    return matrix.Reading(reader, passed, counts, list(notes))
+
+
+class CompareReadersTest(unittest.TestCase):
+    """compare_readers() with made-up readings: what counts as the same
+    verdict and the same counts."""
+
+    def test_agreement(self):
+        lines = log(PASS_LOG)
+        self.assertEqual(matrix.compare_readers(lines, [
+            reading("prove", True, (5, 0, 1)),
+            reading("kunit.py", True, (5, 0, 1))]), [])
+        self.assertEqual(matrix.compare_readers(log(FAIL_LOG), [
+            reading("kunit.py", False, (4, 1, 1), ["x: missing"])]), [])
+
+    def test_verdict_and_counts(self):
+        lines = log(PASS_LOG)
+        self.assertEqual(matrix.compare_readers(lines, [
+            reading("kunit.py", False, (4, 1, 1), ["main: oops"])], "x: "),
+            ["x: kunit.py fails the report, the harness passes it: "
+             "main: oops",
+             "x: kunit.py counts 4 passed, 1 failed, 1 skipped; the "
+             "totals line (log line 25) says 5 passed, 0 failed, 1 "
+             "skipped"])
+        self.assertEqual(matrix.compare_readers(lines, [
+            reading("prove", True, (5, 0, 1), ["1 TODO directive"])]),
+            ["prove passes the report but says: 1 TODO directive"])
+        self.assertEqual(matrix.compare_readers(lines, [
+            reading("prove", True, None)]), [
+            "prove counts nothing; the totals line (log line 25) says 5 "
+            "passed, 0 failed, 1 skipped"])
+        broken = matrix.Reading("kunit.py", False, error="exit 1: KeyError")
+        self.assertEqual(matrix.compare_readers(log(FAIL_LOG), [broken]),
+                         ["kunit.py could not read the report: exit 1: "
+                          "KeyError"])
+
+    def test_no_totals_no_counts(self):
+        lines = log(PASS_LOG)
+        cut = lines[:lines.index("ok 3 cmdline_parsed") + 1]
+        self.assertEqual(matrix.compare_readers(cut, [
+            reading("prove", False, (3, 0, 0))]), [])
+        self.assertEqual(matrix.compare_readers(cut, [
+            reading("kunit.py", True, (3, 0, 0))]),
+            ["kunit.py passes the report, the harness fails it"])
+
+    def test_split_boots(self):
+        data = b"SeaBIOS\r\nKTAP version 1\r\n1..1\r\nok 1 a\r\n" \
+            b"1 passed, 0 failed, 0 skipped\r\n# rebooting\r\nSeaBIOS" \
+            b"\r\nKTAP version 1\r\n1..1\r\n  KTAP version 1\r\nok 1 a\r\n"
+        a, b = matrix.split_boots(data)
+        self.assertTrue(a.startswith(b"SeaBIOS") and a.endswith(b"SeaBIOS"
+                                                                b"\r\n"))
+        self.assertTrue(b.startswith(b"KTAP version 1\r\n1..1"))
+        self.assertEqual(matrix.split_boots(b"x\n"), [b"x\n"])
+
+
+KUNIT_OUT = """\
+[10:00:00] ============================================================
+[10:00:00] [PASSED] boot_info_parsed
+[10:00:00] [ERROR] Test: main: Expected test number 2 but found 3
+[10:00:00] =============== pvbus_identify (2 subtests) ================
+[10:00:00] [PASSED] hypervisor_bit
+[10:00:00] ======== vmt0  ========
+[10:00:00] [FAILED] inner
+[10:00:00] ============== [FAILED] vmt0 ==============
+[10:00:00] ================= [FAILED] pvbus_identify ==================
+[10:00:00] # raising #GP on purpose
+[10:00:00] [CRASHED] deliberate_fault
+[10:00:00] [SKIPPED] no_msr_faults
+[10:00:00] ============================================================
+[10:00:00] Testing complete. Ran 5 tests: passed: 2, failed: 1
+"""
+
+
+class KunitOutputTest(unittest.TestCase):
+
+    def test_top_level_statuses(self):
+        top, errors = matrix.kunit_top_level(KUNIT_OUT)
+        self.assertEqual(top, [("PASSED", "boot_info_parsed"),
+                               ("FAILED", "pvbus_identify"),
+                               ("CRASHED", "deliberate_fault"),
+                               ("SKIPPED", "no_msr_faults")])
+        self.assertEqual(errors, ["main: Expected test number 2 but "
+                                  "found 3"])
+
+
+class ReadersTest(unittest.TestCase):
+    """The real prove and kunit.py on real and forged streams.  A reader
+    that is missing fails these tests (test_matrix.py --no-prove or
+    --no-kunit leaves it out)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.readers = matrix.Readers(os.path.join(matrix.REPO, "build"),
+                                     "prove" not in NO_READER,
+                                     "kunit" not in NO_READER)
+
+    def read(self, text):
+        if self.readers.missing:
+            self.fail("; ".join(self.readers.missing))
+        with tempfile.NamedTemporaryFile("wb", suffix=".log") as f:
+            f.write("\r\n".join(log(text)).encode() + b"\r\n")
             f.flush()
-            r = matrix.Runner.__new__(matrix.Runner)
-            r.prove = shutil.which("prove")
-            return r.prove_disagrees(f.name, ours)
+            return self.readers.read(f.name)
 
-    def test_agrees(self):
-        self.assertIsNone(self.check(PASS_LOG, True))
-        self.assertIsNone(self.check(FAIL_LOG, False))
-        self.assertIsNone(self.check(CRASH_LOG, False))
-        truncated = PASS_LOG.split("# running cmdline_parsed")[0]
-        self.assertIsNone(self.check(truncated, False))
+    def test_real_streams_agree_with_the_totals(self):
+        for text in (PASS_LOG, FAIL_LOG, CRASH_LOG, NESTED_CRASH_LOG):
+            rds = self.read(text)
+            self.assertEqual(matrix.compare_readers(log(text), rds), [])
+            totals = matrix.parse_ktap(log(text)).totals[:3]
+            for rd in rds:
+                self.assertEqual(rd.counts, totals, rd)
 
-    def test_disagreement_is_reported(self):
-        self.assertIn("prove fails", self.check(FAIL_LOG, True))
+    def test_truncated_stream_fails_everywhere(self):
+        text = PASS_LOG.split("# running cmdline_parsed")[0]
+        rds = self.read(text)
+        self.assertTrue(rds and not any(rd.passed for rd in rds))
+        self.assertEqual(matrix.compare_readers(log(text), rds), [])
 
+    def test_forged_streams(self):
+        """Each forged stream: the harness fails it; the readers do what
+        the table says (one of them is fooled each time); and the
+        harness reports that a reader disagrees with it."""
+        for name, (text, prove, kunit, _) in FORGED.items():
+            with self.subTest(name):
+                rds = {rd.reader: rd for rd in self.read(text)}
+                if "prove" in rds:
+                    self.assertEqual(rds["prove"].passed, prove)
+                if "kunit.py" in rds:
+                    self.assertEqual(rds["kunit.py"].passed, kunit)
+                msgs = matrix.compare_readers(log(text), rds.values())
+                if any(rd.passed for rd in rds.values()):
+                    self.assertTrue(any("the harness fails it" in m
+                                        for m in msgs), msgs)
+
+    def test_missing_reader_is_named(self):
+        r = matrix.Readers("/nonexistent", prove=False, kunit=True,
+                           kunit_py="/nonexistent/kunit.py")
+        self.assertEqual(r.missing, ["kunit.py: /nonexistent/kunit.py not "
+                                     "found; --no-kunit runs without it"])
+        self.assertEqual(matrix.Readers("/x", False, False).missing, [])
+
+
+class CaseKeysTest(unittest.TestCase):
+    """The keys the hostile-input suite added to the case format."""
+
+    def test_escaped_and_generated_command_lines(self):
+        c = matrix.parse_case('boot: pvh\ncmdline-escaped: a=1\\nok 4 x'
+                              '\\e[2J\\xff\\"\n', "c")
+        self.assertEqual(c.cmdline.encode("utf-8", "surrogateescape"),
+                         b'a=1\nok 4 x\x1b[2J\xff"')
+        c = matrix.parse_case('boot: pvh\ncmdline-gen: "k=" 3*"ab" '
+                              'pad(10,"x") " z"\n', "c")
+        self.assertEqual(c.cmdline, "k=abababxx z")
+        for text, msg in [
+                ("boot: pvh\ncmdline-escaped: a\\q\n", "unknown escape \\q"),
+                ("boot: pvh\ncmdline-escaped: a\\0\n", "NUL"),
+                ("boot: pvh\ncmdline: a\ncmdline-gen: \"b\"\n",
+                 "line 3: only one of"),
+                ("boot: pvh\ncmdline-gen: 3*ab\n", "column 1: expected"),
+                ('boot: pvh\ninput: x "a" junk\n', "column 5")]:
+            with self.assertRaises(matrix.CaseError) as cm:
+                matrix.parse_case(text, "bad")
+            self.assertIn(msg, str(cm.exception))
+
+    def test_gen_bytes(self):
+        self.assertEqual(matrix.gen_bytes('2*"a\\n" pad(7,"xy")'),
+                         b"a\na\nxyx")
+        r = matrix.gen_bytes("random(64,7)")
+        self.assertEqual((len(r), r), (64, matrix.gen_bytes("random(64,7)")))
+        self.assertNotEqual(r, matrix.gen_bytes("random(64,8)"))
+        self.assertEqual(matrix.gen_bytes("file(tests/boot/cases/"
+                                          "sim-vmware-module.tclo)")[:2],
+                         b"# ")
+
+    def test_verdict_alternatives_and_conditional_lines(self):
+        c = matrix.parse_case("boot: pvh\nverdict: crash|fail\n"
+                              "failed: cmdline_parsed\n"
+                              "expect: ^KTAP\n"
+                              "expect: [fail] ^not ok \\d+ cmdline_parsed\n",
+                              "c")
+        self.assertEqual(c.verdicts, ("crash", "fail"))
+        crash = matrix.classify(log(CRASH_LOG), 37)
+        self.assertEqual(matrix.judge(c, crash, log(CRASH_LOG)), [])
+        fail = matrix.classify(log(FAIL_LOG), 35)
+        self.assertEqual(matrix.judge(c, fail, log(FAIL_LOG)), [])
+        passed = matrix.classify(log(PASS_LOG), 33)
+        self.assertEqual(matrix.judge(c, passed, log(PASS_LOG))[0],
+                         "expected crash or fail, got pass: 5 ok, "
+                         "1 skipped")
+        other = log(FAIL_LOG.replace("cmdline_parsed", "memory_map_sane"))
+        msgs = matrix.judge(c, matrix.classify(other, 35), other)
+        self.assertTrue(any(m.startswith("no line matches expect: ^not ok "
+                                         "\\d+ cmdline_parsed") for m in msgs),
+                        msgs)
+        with self.assertRaises(matrix.CaseError) as cm:
+            matrix.parse_case("boot: pvh\nexpect: [halt] x\n", "c")
+        self.assertIn("[halt] is not a verdict of this case",
+                      str(cm.exception))
+
+    def test_tool_cases(self):
+        c = matrix.parse_case("tool: replay\ninput: d \"x\"\nargs: @d -v\n"
+                              "exit: 2\nexpect: ^pvbus-replay: \n", "t")
+        self.assertEqual((c.tool, c.args, c.exit, c.timeout),
+                         ("replay", ["@d", "-v"], 2, 20.0))
+        c = matrix.parse_case("tool: mkiso\ncmdline: a=\"b\nexit: nonzero"
+                              "\n", "t")
+        self.assertEqual((c.cmdline, c.exit), ('a="b', "nonzero"))
+        for text, msg in [
+                ("tool: qemu\n", "one of mkiso, replay"),
+                ("tool: replay\n", "needs 'args:'"),
+                ("tool: replay\nargs: x\ncmdline: a\n", "not a command"),
+                ("tool: mkiso\nargs: x\n", "not 'args:'"),
+                ("tool: mkiso\nverdict: fail\n", "'verdict:' is for boot"),
+                ("tool: mkiso\nboot: pvh\n", "exclude each other"),
+                ("boot: pvh\nexit: 1\n", "'exit:' is for 'tool:'"),
+                ("tool: replay\nargs: @nothere\n", "@nothere: no 'input:"),
+                ("tool: replay\nargs:\nexit: -1\n", "exit status 0-255")]:
+            with self.assertRaises(matrix.CaseError) as cm:
+                matrix.parse_case(text, "bad")
+            self.assertIn(msg, str(cm.exception))
+
+    def test_absent_byte(self):
+        c = matrix.parse_case("boot: pvh\nabsent-byte: \\e \\a \\x9b\n", "c")
+        self.assertEqual(c.absent_bytes, b"\x1b\x07\x9b")
+        data = b"\x1b[2JGRUB\r\npvbus testbed: x\r\n# a \x07b\r\n"
+        msgs = matrix.check_bytes(data, c.absent_bytes)
+        self.assertEqual(len(msgs), 1)      # GRUB's ESC does not count
+        self.assertEqual(msgs, ["log holds byte 0x07 raw (log line 3): "
+                                "b'pvbus testbed: x\\r\\n# a \\x07b\\r\\n'"])
+        self.assertEqual(matrix.check_bytes(b"\x1b", b"\x1b", "output"),
+                         ["output holds byte 0x1b raw (output line 1): "
+                          "b'\\x1b'"])
+
+
+class FactsTest(unittest.TestCase):
+
+    def test_good_lines(self):
+        good = ['pvbus: hv base=0x40000000 sig="KVMKVMKVM\\0\\0\\0" '
+                'vendor=kvm primary=yes',
+                'pvbus: replay profile="x\\" vendor=xen rows=999 ok 1" '
+                'rows=63 vendor=GenuineIntel',
+                "pvbus: backend error: replay a b: line 4: field 3",
+                "pvbus: 1 attached, 0 failed", "pvbus: none hvbit=0",
+                "pvbus: no hypervisor found (hypervisor bit set, ...)",
+                "not a facts line = x x"]
+        self.assertEqual(matrix.check_facts(good), [])
+
+    def test_spoofed_header(self):
+        msgs = matrix.check_facts([
+            'pvbus: replay profile="x" vendor=xen rows=999 ok 1" rows=63'])
+        self.assertIn("a space outside quotes", msgs[0])
+        msgs = matrix.check_facts([
+            'pvbus: replay profile="x" vendor=xen rows=999 rows=63 '
+            'vendor=GenuineIntel'])
+        self.assertIn("line 1 gives rows, vendor more than once", msgs[0])
+
+
+FAKE_TOOL = r"""#!/bin/sh
+# Pretends to be build/host/pvbus-replay: "pass" prints a passing KTAP
+# report, "todo" a report prove passes and the harness does not,
+# "hang" sleeps, anything else is refused with exit 2.
+case $1 in
+pass|todo) printf 'KTAP version 1\n1..2\nok 1 a\n' ;;
+esac
+case $1 in
+pass) printf 'ok 2 b\n2 passed, 0 failed, 0 skipped\n'; exit 0 ;;
+todo) printf 'not ok 2 b # TODO x\n1 passed, 1 failed, 0 skipped\n'
+      exit 1 ;;
+hang) sleep 30 ;;
+*) echo "pvbus-replay: $1: No such file or directory" >&2; exit 2 ;;
+esac
+"""
+
+
+class ToolRunnerTest(unittest.TestCase):
+    """tool: cases through the runner, with a fake pvbus-replay."""
+
+    def setUp(self):
+        self.dir = d = tempfile.mkdtemp(prefix="matrix-test-")
+        os.makedirs(os.path.join(d, "host"))
+        os.mkdir(os.path.join(d, "cases"))
+        open(os.path.join(d, "kernel.elf"), "w").close()
+        tool = os.path.join(d, "host", "pvbus-replay")
+        with open(tool, "w") as f:
+            f.write(FAKE_TOOL)
+        os.chmod(tool, 0o755)
+        for name, text in (
+                ("t-pass", "tool: replay\nargs: pass\n"),
+                ("t-refused", "tool: replay\nargs: @gone\nexit: 2\n"
+                 "input: gone \"x\"\nexpect: ^pvbus-replay: .*/gone: No "
+                 "such file\n"),
+                ("t-wrong-exit", "tool: replay\nargs: nothere\n"),
+                ("t-todo", "tool: replay\nargs: todo\nexit: 1\n"),
+                ("t-hang", "tool: replay\nargs: hang\ntimeout: 1\n")):
+            with open(os.path.join(d, "cases", name + ".case"), "w") as f:
+                f.write(text)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def run_matrix(self, *extra):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            rc = matrix.main(["--cases", os.path.join(self.dir, "cases"),
+                              "--build", self.dir, "--qemu", "true",
+                              "--no-prove", "--no-kunit", "-j", "3"] +
+                             list(extra))
+        return rc, out.getvalue().splitlines()
+
+    def test_run(self):
+        rc, out = self.run_matrix()
+        by = {l.split()[1]: i for i, l in enumerate(out)
+              if l[:4] in ("PASS", "FAIL")}
+        self.assertEqual((rc, out[-1]), (1, "2 passed, 3 failed"))
+        self.assertRegex(out[by["t-pass"]], r"^PASS .* exit 0: 2 passed")
+        self.assertRegex(out[by["t-refused"]], r"^PASS .* exit 2: "
+                         r"pvbus-replay: .*test-inputs/t-refused/gone: No")
+        self.assertRegex(out[by["t-wrong-exit"]], r"^FAIL .* expected exit "
+                         r"0, got exit 2: pvbus-replay: nothere")
+        self.assertRegex(out[by["t-todo"]], r"^FAIL .* KTAP: line 4: prove "
+                         r"reads a TODO directive")
+        self.assertRegex(out[by["t-hang"]], r"^FAIL .* pvbus-replay hung: "
+                         r"killed after 1s")
+
+    def test_missing_reader_fails_unless_left_out(self):
+        rc, out = self.run_matrix("-k", "t-pass", "--kunit",
+                                  "/nonexistent/kunit.py")
+        # --no-kunit came first on the command line; --kunit does not
+        # undo it.  Without --no-kunit the missing reader fails the case:
+        self.assertEqual(rc, 0)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            rc = matrix.main(["--cases", os.path.join(self.dir, "cases"),
+                              "--build", self.dir, "--qemu", "true",
+                              "--no-prove", "--kunit",
+                              "/nonexistent/kunit.py", "-k", "t-pass"])
+        out = out.getvalue().splitlines()
+        self.assertEqual(rc, 1)
+        self.assertRegex(out[0], r"^FAIL  t-pass .* kunit.py: "
+                         r"/nonexistent/kunit.py not found; --no-kunit "
+                         r"runs without it$")
 
 def main():
     """unittest's own command line, plus --summary: end with the line
     "N passed, N failed" that tests/run.sh adds up."""
     summary = "--summary" in sys.argv
-    argv = [a for a in sys.argv if a != "--summary"]
+    for flag in ("--no-prove", "--no-kunit"):
+        if flag in sys.argv:
+            NO_READER.add(flag[len("--no-"):])
+    argv = [a for a in sys.argv if a not in ("--summary", "--no-prove",
+                                             "--no-kunit")]
     prog = unittest.main(argv=argv, exit=False)
     r = prog.result
     bad = len(r.failures) + len(r.errors) + len(r.unexpectedSuccesses)

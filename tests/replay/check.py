@@ -18,12 +18,21 @@ For each dump (a dump without a .expect file fails):
     "#" starts a comment line.  Matching is matrix.match_lines().
 
 Then each malformed input (BAD_INPUTS) is a case of its own: the tool
-must exit 2 with no KTAP report, and say why in one line on standard
-output ("pvbus: backend error: replay NAME: line N: ...", as the kernel
-prints it; an empty file has no line to name: "...: no rows: ...") and
-on standard error.  A path that does not exist leaves nothing to parse:
-exit 2 and the reason on standard error.  A dump that merely lacks its
-final newline must be read in full and pass.
+must exit 2 with no KTAP report, and say why, naming the real cause, in
+one line on standard output ("pvbus: backend error: replay NAME: line
+N: ...", as the kernel prints it) and on standard error: a directory, a
+path that does not exist, a file that cannot be read, an empty one, one
+over the 1 MiB limit, a binary one, then the parser's problems.  A dump
+that merely lacks its final newline must be read in full and pass.
+
+Then hostile "# file:" headers (HEADERS): with --name '' the tool names
+the dump by its header, as the kernel does for a PVH -initrd.  Whatever
+the header holds (quotes, "key=value" text, "# SKIP", control bytes,
+bytes that are not ASCII, 300 characters), every "pvbus:" facts line
+must still split into key=value words on its spaces, with no key twice
+and no space or unescaped quote inside a value; no output byte may be a
+control character; the KTAP results must be the plain dump's; and the
+name must read back, unescaped, as the header's text.
 
 Last, docs/pvbus-vs-openbsd.md's table must be what
 tools/openbsd_pvbus.py --write would make of the dumps and of the tool's
@@ -96,17 +105,20 @@ class Run:
     rc: int
     lines: list             # standard output, split as a serial log
     stderr: str
+    raw: bytes = b""        # standard output as it came
 
 
-def run_tool(tool, path):
-    """The tool on one dump; rc -1 if it could not run or timed out."""
+def run_tool(tool, path, name=None):
+    """The tool on one dump (as module string NAME if given); rc -1 if
+    it could not run or timed out."""
+    argv = [tool, path] if name is None else [tool, "--name", name, path]
     try:
-        p = subprocess.run([tool, path], cwd=REPO, capture_output=True,
+        p = subprocess.run(argv, cwd=REPO, capture_output=True,
                            timeout=TOOL_TIMEOUT, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired) as e:
         return Run(-1, [], str(e))
     return Run(p.returncode, matrix.split_log(p.stdout),
-               p.stderr.decode("utf-8", "replace"))
+               p.stderr.decode("utf-8", "replace"), p.stdout)
 
 
 def first_line(text):
@@ -163,17 +175,30 @@ ROW1 = b"0x00000001 0x00000000 0x000306c3 0x00100800 0xfffafbff 0xbfebfbff"
 KVM = b"0x40000000 0x00000000 0x40000001 0x4b4d564b 0x564b4d56 0x0000004d"
 
 
+DIRECTORY = object()        # Bad.data: make a directory of that name
+UNREADABLE = object()       # Bad.data: a file the tool cannot read
+
+
 @dataclasses.dataclass
 class Bad:
     name: str               # the file's name, which the error quotes
-    data: bytes             # None: the file does not exist
+    data: object            # bytes; a path in the tree (str); None: the
+                            # file does not exist; DIRECTORY; UNREADABLE
     error: str = ""         # regex for what follows "replay NAME: "
     rc: int = 2
     expect: str = ""        # rc 0: a regex one stdout line must match
 
 
 BAD_INPUTS = [
-    Bad("empty.txt", b"", r"no rows\b"),
+    Bad("a-directory", DIRECTORY, r"is a directory, not a CPUID dump$"),
+    Bad("unreadable.txt", UNREADABLE,
+        r"(cannot open it: Permission denied|read failed after 0 bytes: "
+        r"Input/output error)$"),
+    Bad("empty.txt", b"", r"the file is empty \(0 bytes\)$"),
+    Bad("too-big.txt", (ROW0 + b"\n") * (1024 * 1024 // len(ROW0) + 1),
+        r"the file is over the 1 MiB \(1048576-byte\) limit of a dump$"),
+    Bad("comments.txt", b"# file: comments.txt\n# nothing else\n\n",
+        r"no rows: the dump is empty or holds only comments"),
     Bad("binary.bin", bytes(range(256)),
         r"line 1: byte 0x00 at column 1 is not ASCII text"),
     Bad("bad-hex.txt", os.path.join("tests", "replay", "bad",
@@ -211,33 +236,50 @@ def judge_bad(bad, run):
                     % (run.rc, bad.rc, first_line(run.stderr)))
     if ktap:
         msgs.append("it printed a KTAP report for a dump it cannot read")
+    error = bad.error
     if bad.data is None:
-        # Nothing to parse: the reason is on stderr only.
-        if not re.search(re.escape(bad.name) + r".*No such file",
-                         run.stderr):
-            msgs.append("stderr does not say the file is missing: %s"
-                        % first_line(run.stderr))
-        return msgs
-    want = r"^pvbus: backend error: replay %s: %s" % (
-        re.escape(bad.name), bad.error)
+        error = r"cannot open it: No such file or directory$"
+    # A file that cannot be had is named by its path, a parse error by
+    # the file's name, as the kernel names a module.
+    want = r"^pvbus: backend error: replay (?:\S*/)?%s: %s" % (
+        re.escape(bad.name), error)
     if not any(re.search(want, l) for l in out):
         msgs.append("no stdout line matches %s (stdout: %s)"
                     % (want, out[0] if out else "nothing"))
-    if not re.search(r"replay %s: " % re.escape(bad.name), run.stderr):
+    if not re.search(r"replay (?:\S*/)?%s: %s" % (re.escape(bad.name),
+                                                  error.rstrip("$")),
+                     run.stderr):
         msgs.append("stderr does not give the reason: %s"
                     % first_line(run.stderr))
     return msgs
 
 
+def unreadable(path):
+    """A file the tool cannot read: mode 000 for anyone but root; as
+    root, which reads any mode, /proc/self/mem, which opens and then
+    fails to read at offset 0 (EIO)."""
+    if os.geteuid() == 0 and os.path.exists("/proc/self/mem"):
+        return "/proc/self/mem"
+    with open(path, "wb") as f:
+        f.write(ROW0 + b"\n")
+    os.chmod(path, 0)
+    return path
+
+
 def check_bad(tool, bad, tmp):
+    path = os.path.join(tmp, bad.name)
     if isinstance(bad.data, str):           # a file in the tree
         path = os.path.join(REPO, bad.data)
-    else:
-        path = os.path.join(tmp, bad.name)
-        if bad.data is not None:
-            with open(path, "wb") as f:
-                f.write(bad.data)
+    elif bad.data is DIRECTORY:
+        os.mkdir(path)
+    elif bad.data is UNREADABLE:
+        path = unreadable(path)
+    elif bad.data is not None:
+        with open(path, "wb") as f:
+            f.write(bad.data)
     run = run_tool(tool, path)
+    if bad.data is UNREADABLE and path == "/proc/self/mem":
+        bad = dataclasses.replace(bad, name="mem")
     msgs = judge_bad(bad, run)
     if not msgs:
         if bad.rc == 0:
@@ -246,6 +288,141 @@ def check_bad(tool, bad, tmp):
                     first_line(run.stderr))
         return True, "exit %d: %s" % (run.rc, said), []
     return False, msgs[0], msgs[1:4]
+
+
+# ----------------------------------------------- hostile "# file:" headers
+
+# The dump the headers are put on, and what it reports under its name.
+HEADER_DUMP = os.path.join(DUMPS_DIR, "kvm-qemu-i7-8650u-1.txt")
+
+# (case, the header's bytes after "# file: ", the exit status).  The
+# parser refuses a byte over 0x7f on any line, the header's too: the
+# error line then quotes the name, escaped.
+HEADERS = [
+    ("quote-and-keys", b'x" vendor=xen rows=999 ok 1', 0),
+    ("skip-directive", b"bad # SKIP not a failure", 0),
+    ("control-bytes", b"ctl\x01\x1b[31mred\ttab\x7fdel\\x", 0),
+    ("not-ascii", b"caf\xc3\xa9 \xff", 2),
+    ("long", b"n" * 150 + b" " + b'"' * 150, 0),
+    ("empty", b"", 0),
+]
+
+# A facts word: key=value, or key="..." with escapes and no raw space.
+FACT_WORD = re.compile(r'^[a-z_]+=(?:"(?:[^"\\ ]|\\.)*"|[^" ]*)$')
+
+
+def unescape(text):
+    """A value as "%pE" (and replay_name_set()) wrote it, as bytes."""
+    out, i = bytearray(), 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and text[i + 1:i + 2] == "x":
+            out.append(int(text[i + 2:i + 4], 16))
+            i += 4
+        elif c == "\\" and text[i + 1:i + 2] == "0":
+            out.append(0)
+            i += 2
+        elif c == "\\":
+            out += text[i + 1].encode()
+            i += 2
+        else:
+            out += c.encode()
+            i += 1
+    return bytes(out)
+
+
+def judge_facts(lines):
+    """What is wrong with the "pvbus:" facts lines of one run."""
+    msgs = []
+    for l in lines:
+        if not l.startswith("pvbus: ") or "backend error" in l:
+            continue
+        words = l.split(" ")[2:]            # after "pvbus:" and the kind
+        keys = [w.split("=", 1)[0] for w in words if "=" in w]
+        bad = [w for w in words if "=" in w and not FACT_WORD.match(w)]
+        if bad:
+            msgs.append("a facts word is not key=value without a space "
+                        "or a raw quote in it: %r in %r" % (bad[0], l))
+        dup = sorted({k for k in keys if keys.count(k) > 1})
+        if dup:
+            msgs.append("key %s twice in %r" % (dup[0], l))
+    return msgs
+
+
+def check_header(tool, case, header, rc, tmp):
+    """(passed?, headline, more) for one hostile header."""
+    with open(HEADER_DUMP, "rb") as f:
+        body = f.read().split(b"\n", 1)[1]
+    path = os.path.join(tmp, "header-%s.txt" % case)
+    with open(path, "wb") as f:
+        f.write(b"# file: " + header + b"\n" + body)
+    run = run_tool(tool, path, name="")
+    plain = run_tool(tool, HEADER_DUMP)
+    msgs = []
+    if run.rc != rc:
+        msgs.append("exit status %d, expected %d (stderr: %s)"
+                    % (run.rc, rc, first_line(run.stderr)))
+    ctl = sorted({b for b in run.raw if b < 0x20 and b != 0x0a or
+                  b >= 0x7f})
+    if ctl:
+        msgs.append("stdout holds byte 0x%02x" % ctl[0])
+    msgs += judge_facts(run.lines)
+    if rc == 0:
+        rep = matrix.parse_ktap(run.lines)
+        msgs += ["KTAP: " + p for p in rep.problems +
+                 matrix.check_complete(rep)] if rep.top else \
+            ["no 'KTAP version 1' line"]
+        mine = [l for l in run.lines if matrix.RESULT_RE.match(l.strip())]
+        theirs = [l for l in plain.lines
+                  if matrix.RESULT_RE.match(l.strip())]
+        if mine != theirs:
+            msgs.append("KTAP results differ from the plain dump's: %r"
+                        % next((a for a, b in zip(mine, theirs) if a != b),
+                               mine[len(theirs):] or theirs[len(mine):]))
+        m = next((re.search(r'profile="((?:[^"\\]|\\.)*)"', l)
+                  for l in run.lines if l.startswith("pvbus: replay ")),
+                 None)
+        name = unescape(m.group(1)) if m else None
+        if name is None or not header.startswith(name) or \
+                len(m.group(1)) > 63 or \
+                (name != header and len(m.group(1)) < 60):
+            msgs.append("profile=%s does not read back as the header %r "
+                        "(cut at 63 characters)" % (
+                            m.group(0) if m else "(none)", header))
+    else:
+        want = r"^pvbus: backend error: replay \S+: line 1: byte 0x"
+        if not any(re.search(want, l) for l in run.lines):
+            msgs.append("no stdout line matches %s" % want)
+    if msgs:
+        return False, msgs[0], msgs[1:4]
+    said = next((l for l in run.lines if l.startswith("pvbus: replay ") or
+                 "backend error" in l), "")
+    return True, "exit %d: %s" % (run.rc, said[:70]), []
+
+
+def check_no_name(tool, tmp):
+    """A module with no name and no header: 'module 0 (no name)' in an
+    error, profile="" and [replay] in a report."""
+    path = os.path.join(tmp, "no-name.txt")
+    with open(path, "wb") as f:
+        f.write(b"zz\n")
+    run = run_tool(tool, path, name="")
+    want = ('pvbus: backend error: replay module 0 (no name): line 1: '
+            'field 1 (LEAF) "zz" is not a 0x-prefixed hex number')
+    if run.rc != 2 or want not in run.lines:
+        return False, "no %r (exit %d, stdout: %s)" % (
+            want, run.rc, run.lines[0] if run.lines else "nothing"), []
+    with open(HEADER_DUMP, "rb") as f:
+        body = f.read().split(b"\n", 1)[1]
+    with open(path, "wb") as f:
+        f.write(body)
+    run = run_tool(tool, path, name="")
+    if run.rc != 0 or not any(l.startswith('pvbus: replay profile="" ')
+                              for l in run.lines) or \
+            not any(l.endswith(" [replay]") for l in run.lines):
+        return False, "a good dump with no name: exit %d, no " \
+            "profile=\"\" or [replay]" % run.rc, []
+    return True, "module 0 (no name); profile=\"\" and [replay]", []
 
 
 # ------------------------------------------------- the OpenBSD table
@@ -344,6 +521,11 @@ def main(argv=None):
         for bad in BAD_INPUTS:
             results.append(("malformed: " + bad.name,)
                            + check_bad(tool, bad, tmp))
+        for case, header, rc in HEADERS:
+            results.append(("header: " + case,)
+                           + check_header(tool, case, header, rc, tmp))
+        results.append(("header: none, no name",) + check_no_name(tool,
+                                                                 tmp))
     results.append(("docs/pvbus-vs-openbsd.md",) + check_doc(tool))
     width = max(len(r[0]) for r in results)
     passed = failed = 0

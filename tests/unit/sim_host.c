@@ -1,27 +1,32 @@
 /*
  * The kernel services of sim_host.h, on the host: heap pages, a TSC the
- * test controls, a CPU for the stubs of a simulated hypercall page, and
- * the hvio backend on the model.
+ * test controls (for the guest's RDTSC too), a CPU for the stubs of a
+ * simulated hypercall page, and the hvio backend on the model.
  */
+
+#define _GNU_SOURCE		/* REG_RIP and friends in <ucontext.h> */
+#include <signal.h>
+#include <sys/prctl.h>
+#include <ucontext.h>
 
 #include "check.h"
 #include "kern.h"
 #include "pmem.h"
 #include "simvar.h"
-#include "x86.h"
 #include "xenreg.h"
 #include "sim_host.h"
 
 int		sim_host_npages_alloc;
-bool		sim_host_tsc_real;
 uint64_t	sim_host_tsc_offset;
 uint64_t	sim_host_tsc_now;
 uint64_t	sim_host_tsc_step;
 enum sim_host_stub sim_host_stub;
 int		sim_host_ncalls;
 int		sim_host_nmsr;
+long		sim_host_nrdtsc;
 
 static void	*pages[SIM_HOST_PAGES_MAX];
+static bool	 pages_exec[SIM_HOST_PAGES_MAX];	/* page_exec()'d */
 
 /* A leaf the test rewrites after the model answered (0: none). */
 static uint32_t	over_leaf[SIM_HOST_OVERRIDES_MAX];
@@ -53,9 +58,38 @@ page_free(void *page)
 		if (pages[i] == page) {
 			free(page);
 			pages[i] = NULL;
+			pages_exec[i] = false;
 			return;
 		}
 	CHECK(!"page_free of a page page_alloc did not give");
+}
+
+/* The kernel's rule: only a page page_alloc() gave may be executed. */
+int
+page_exec(void *page, const char *what)
+{
+	int i;
+
+	CHECK(what != NULL);
+	for (i = 0; i < SIM_HOST_PAGES_MAX; i++)
+		if (pages[i] == page) {
+			pages_exec[i] = true;
+			return 0;
+		}
+	CHECK(!"page_exec of a page page_alloc did not give");
+	return EINVAL;
+}
+
+static bool
+page_is_exec(uintptr_t addr)
+{
+	int i;
+
+	for (i = 0; i < SIM_HOST_PAGES_MAX; i++)
+		if (pages[i] != NULL && pages_exec[i] &&
+		    addr - (uintptr_t)pages[i] < PAGE_SIZE)
+			return true;
+	return false;
 }
 
 int
@@ -77,6 +111,7 @@ sim_host_pages_release(void)
 	for (i = 0; i < SIM_HOST_PAGES_MAX; i++) {
 		free(pages[i]);
 		pages[i] = NULL;
+		pages_exec[i] = false;
 	}
 	sim_host_npages_alloc = 0;
 	return n;
@@ -85,9 +120,65 @@ sim_host_pages_release(void)
 uint64_t
 sim_rdtsc(void)
 {
-	if (sim_host_tsc_real)
-		return rdtsc() - sim_host_tsc_offset;
 	return sim_host_tsc_now += sim_host_tsc_step;
+}
+
+/*
+ * The guest's RDTSC.  The drivers execute the instruction itself
+ * (kernel/x86.h), so it is trapped: Linux's prctl(PR_SET_TSC,
+ * PR_TSC_SIGSEGV) sets CR4.TSD while this process runs, RDTSC at CPL 3
+ * then raises #GP (Intel SDM vol. 2B, RDTSC), which the kernel delivers
+ * as SIGSEGV with si_code SI_KERNEL.  The handler answers EDX:EAX from
+ * the test's TSC and steps over the two bytes 0F 31, as a hypervisor
+ * with RDTSC exiting does.  Any other SIGSEGV goes back to the handler
+ * that was there before (the sanitizer's), which sees it happen again.
+ */
+static struct sigaction rdtsc_old;
+
+static void
+rdtsc_trap(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+	greg_t *r = uc->uc_mcontext.gregs;
+	const uint8_t *ip = (const uint8_t *)r[REG_RIP];
+	uint64_t tsc;
+
+	if (sig != SIGSEGV || si->si_code != SI_KERNEL || ip[0] != 0x0f ||
+	    ip[1] != 0x31) {
+		sigaction(SIGSEGV, &rdtsc_old, NULL);
+		return;
+	}
+	tsc = sim_rdtsc() + sim_host_tsc_offset;
+	r[REG_RAX] = (uint32_t)tsc;
+	r[REG_RDX] = tsc >> 32;
+	r[REG_RIP] += 2;
+	sim_host_nrdtsc++;
+}
+
+bool
+sim_host_trap_rdtsc(bool on)
+{
+	struct sigaction sa;
+
+	if (!on) {
+		if (prctl(PR_SET_TSC, PR_TSC_ENABLE, 0, 0, 0) != 0)
+			return false;
+		return sigaction(SIGSEGV, &rdtsc_old, NULL) == 0;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = rdtsc_trap;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSEGV, &sa, &rdtsc_old) != 0)
+		return false;
+	if (prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) != 0) {
+		printf("# sim_host: prctl(PR_SET_TSC, PR_TSC_SIGSEGV) failed: "
+		    "the guest's RDTSC cannot be given the test's TSC\n");
+		sigaction(SIGSEGV, &rdtsc_old, NULL);
+		return false;
+	}
+	sim_host_nrdtsc = 0;
+	return true;
 }
 
 /* The host's NVRAM, which survives a guest reset (CMOS in the kernel). */
@@ -115,6 +206,9 @@ hvio_call_page(struct vm_regs *r, uintptr_t entry)
 	const uint8_t *p = (const uint8_t *)entry;
 
 	sim_host_ncalls++;
+	/* In the kernel a page not given to page_exec() is NX: a #PF. */
+	if (!CHECK(page_is_exec(entry)))
+		return;
 	if (sim_host_stub == SIM_HOST_STUB_XEN) {
 		if (!CHECK(p[0] == XEN_STUB_MOV_EAX))
 			return;

@@ -4,20 +4,23 @@
  * them need, shared by tests/unit/test_sim_hyperv.c, test_sim_xen.c
  * and test_sim_kvm.c:
  *
- * - page_alloc() and page_free() (kernel/pmem.h): zeroed heap pages, so
- *   a pointer is the "physical" address, as in the kernel's 1:1 map.
- *   At most SIM_HOST_PAGES_MAX are out at a time; page_free() of a
- *   pointer page_alloc() did not give fails the test, and
- *   sim_host_pages_release() gives back, between tests, what the kernel
- *   would keep for ever.
+ * - page_alloc(), page_free() and page_exec() (kernel/pmem.h): zeroed
+ *   heap pages, so a pointer is the "physical" address, as in the
+ *   kernel's 1:1 map.  At most SIM_HOST_PAGES_MAX are out at a time;
+ *   page_free() or page_exec() of a pointer page_alloc() did not give
+ *   fails the test, and sim_host_pages_release() gives back, between
+ *   tests, what the kernel would keep for ever.
  * - sim_rdtsc() (simvar.h), the TSC the models' clocks run on: a counter
- *   the test sets, or the host's RDTSC (less an offset) when the guest
- *   driver reads the TSC itself and the model must agree with it.
+ *   the test sets.  When a guest driver reads the TSC itself, with the
+ *   RDTSC instruction, sim_host_trap_rdtsc() makes the instruction read
+ *   the same counter, so no test depends on the host's TSC, its uptime
+ *   or its load.
  * - hvio_call_page() (hvio.h): runs the stub the model wrote into its
  *   hypercall page as the CPU would: "mov eax, imm32" loads EAX, INT
  *   0xF0 is the simulated VM exit (sim_exit() with the INT's address),
- *   NOP pads, RET returns; anything else fails the test.  Which of them
- *   a stub must hold is the model's layout, sim_host_stub.
+ *   NOP pads, RET returns; anything else fails the test, and so does a
+ *   page not given to page_exec() (in the kernel it is NX: a #PF).
+ *   Which of them a stub must hold is the model's layout, sim_host_stub.
  * - sim_host_io, the struct hvio the drivers are given: the backend on
  *   the model, as hvio_sim.c builds it in the kernel.
  *
@@ -42,14 +45,23 @@ int	sim_host_pages_release(void);
 extern int	sim_host_npages_alloc;	/* page_alloc()s since the release */
 
 /*
- * sim_rdtsc(): the host's RDTSC less sim_host_tsc_offset if
- * sim_host_tsc_real, else sim_host_tsc_now, first moved on by
- * sim_host_tsc_step (0: time stands still until the test moves it).
+ * sim_rdtsc(): sim_host_tsc_now, first moved on by sim_host_tsc_step
+ * (0: time stands still until the test moves it).
  */
-extern bool	sim_host_tsc_real;
-extern uint64_t	sim_host_tsc_offset;
 extern uint64_t	sim_host_tsc_now;
 extern uint64_t	sim_host_tsc_step;
+
+/*
+ * While on, the RDTSC instruction in this process reads sim_rdtsc() plus
+ * sim_host_tsc_offset (the guest's TSC runs that far ahead of the
+ * model's), and sim_host_nrdtsc counts the reads.  Returns false if
+ * the host cannot trap RDTSC (Linux on x86 only), which the test must
+ * treat as a failure; a driver that waits for the TSC to move needs
+ * sim_host_tsc_step > 0.
+ */
+extern uint64_t	sim_host_tsc_offset;
+extern long	sim_host_nrdtsc;
+bool	sim_host_trap_rdtsc(bool on);
 
 /*
  * The stub hvio_call_page() expects at an entry, with INT 0xF0 where

@@ -20,6 +20,7 @@
 #include "check.h"
 #include "kern.h"
 #include "cpuid_dump.h"
+#include "hvio.h"
 
 #define DUMP_DIR	"tests/cpuid-dumps"
 #define NSHARED_MIN	18	/* the dumps README.md lists */
@@ -914,6 +915,97 @@ test_fuzz_smoke(void)
 	CHECK(nerr[1] > FUZZ_RUNS / 10);
 }
 
+/* ------------------------------------------------------------------ */
+/* hvio_replay.c: the dump's name, wherever it comes from, escaped. */
+
+#define ROWS	"0x00000000 0x00000000 0x0000000d 0x756e6547 0x6c65746e " \
+		"0x49656e69\n"
+
+/* Open text as module NAME; the facts line the backend reports. */
+static const char *
+replay_facts(const char *text, const char *name)
+{
+	static char line[200];
+	const struct hvio *io;
+	char err[160];
+	char *nl;
+
+	err[0] = '\0';
+	fake_cons_reset();
+	if ((io = hvio_replay_open(text, strlen(text), name, err,
+	    sizeof(err))) == NULL) {
+		snprintf(line, sizeof(line), "error: %s", err);
+		return line;
+	}
+	io->io_report();
+	if ((nl = strchr(fake_cons_buf, '\n')) != NULL)
+		*nl = '\0';
+	return fake_cons_buf;
+}
+
+/* The part of a facts line after profile="...": the other keys. */
+static const char *
+after_profile(const char *line)
+{
+	const char *p = strstr(line, "profile=\"");
+
+	if (p == NULL)
+		return "";
+	for (p += 9; *p != '\0' && *p != '"'; p++)
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+	return *p == '"' ? p + 1 : "";
+}
+
+static void
+test_replay_name_escaped_once(void)
+{
+	const struct hvio *io;
+	char err[160];
+
+	/* A module string: directories dropped, nothing to escape. */
+	CHECK_STR(replay_facts(ROWS, "/boot/modules/dump.txt"),
+	    "pvbus: replay profile=\"dump.txt\" rows=1 vendor=GenuineIntel "
+	    "synthesised=0 rule=highest-basic-leaf");
+	/* A module string with a quote, spaces, '#' and a control byte. */
+	CHECK_STR(replay_facts(ROWS, "a\" b=1 #\x01"),
+	    "pvbus: replay profile=\"a\\\"\\x20b=1\\x20\\x23\\x01\" "
+	    "rows=1 vendor=GenuineIntel synthesised=0 "
+	    "rule=highest-basic-leaf");
+	/* No module string: the header names it, escaped the same way. */
+	CHECK_STR(replay_facts("# file: x\" vendor=xen rows=999 ok 1\r\n"
+	    ROWS, ""), "pvbus: replay profile=\"x\\\"\\x20vendor=xen"
+	    "\\x20rows=999\\x20ok\\x201\" rows=1 vendor=GenuineIntel "
+	    "synthesised=0 rule=highest-basic-leaf");
+	CHECK_STR(after_profile(replay_facts("# file: x\" vendor=xen rows=999 "
+	    "ok 1\n" ROWS, "")), " rows=1 vendor=GenuineIntel synthesised=0 "
+	    "rule=highest-basic-leaf");
+	CHECK_STR(replay_facts("# file: bad # SKIP not a failure\n" ROWS, ""),
+	    "pvbus: replay profile=\"bad\\x20\\x23\\x20SKIP\\x20not"
+	    "\\x20a\\x20failure\" rows=1 vendor=GenuineIntel synthesised=0 "
+	    "rule=highest-basic-leaf");
+	CHECK_STR(replay_facts("# file: \x1b[2K\x07\tend\n" ROWS, ""),
+	    "pvbus: replay profile=\"\\x1b[2K\\x07\\x09end\" rows=1 "
+	    "vendor=GenuineIntel synthesised=0 rule=highest-basic-leaf");
+	/* io_detail, which the attach line prints as it is, is the same. */
+	io = hvio_replay_open(ROWS, strlen(ROWS), "a b", err, sizeof(err));
+	CHECK(io != NULL && strcmp(io->io_detail, "a\\x20b") == 0);
+	/* Cut at 63 characters, and never inside an escape. */
+	CHECK_STR(replay_facts(ROWS, "123456789012345678901234567890123456789"
+	    "012345678901234567890 b"), "pvbus: replay profile=\"123456789012"
+	    "345678901234567890123456789012345678901234567890\" rows=1 "
+	    "vendor=GenuineIntel synthesised=0 rule=highest-basic-leaf");
+	/* Neither a name nor a header. */
+	CHECK_STR(replay_facts(ROWS, ""), "pvbus: replay profile=\"\" rows=1 "
+	    "vendor=GenuineIntel synthesised=0 rule=highest-basic-leaf");
+	CHECK_STR(replay_facts("zz\n", ""), "error: replay module 0 (no "
+	    "name): line 1: field 1 (LEAF) \"zz\" is not a 0x-prefixed hex "
+	    "number");
+	CHECK_STR(replay_facts("# file: a b\nzz\n", ""), "error: replay "
+	    "a\\x20b: line 2: field 1 (LEAF) \"zz\" is not a 0x-prefixed "
+	    "hex number");
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(test_every_shared_dump_parses),
 	CHECK_TEST(test_azure_hyperv_base),
@@ -932,6 +1024,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_error_then_reparse_starts_clean),
 	CHECK_TEST(test_too_many_rows_is_e2big),
 	CHECK_TEST(test_fuzz_smoke),
+	CHECK_TEST(test_replay_name_escaped_once),
 };
 
 int

@@ -938,6 +938,72 @@ test_prove_accepts_the_stream(void)
 		CHECK(!prove_passes(false));
 }
 
+/*
+ * The host stops the run in the middle of a child's steps: the step
+ * running and the rest are skipped, but a child whose earlier step had
+ * failed is failed, and so is the test above it.
+ */
+static int stop_nfail;
+
+static int
+t_stop_after_failure(void)
+{
+	ktap_sub_begin(3);
+	ktap_sub_result(KTAP_FAIL, "gethz", "rate of 50 Hz");
+	ktap_sub_start("tclo");
+	stop_nfail = ktap_stop("the host asked the guest to power off");
+	kexit(KEXIT_HALT);		/* as pvbus_shutdown() */
+}
+
+static int
+t_stop_clean(void)
+{
+	ktap_sub_begin(2);
+	ktap_sub_result(KTAP_PASS, "probe", NULL);
+	ktap_sub_start("tclo");
+	stop_nfail = ktap_stop("the host asked the guest to reboot");
+	kexit(KEXIT_HALT);
+}
+
+static const struct ktest stop_failed[] = {
+	{ "pvbus_attach",	t_stop_after_failure },
+};
+
+static const struct ktest stop_clean[] = {
+	{ "pvbus_attach",	t_stop_clean },
+	{ "no_msr_faults",	t_pass },
+};
+
+static void
+test_stop_keeps_earlier_failures(void)
+{
+	ktap_begin(stop_failed, 1);
+	CHECK(run_all_until_kexit());
+	CHECK_EQ_INT(stop_nfail, 1);
+	CHECK_STR(fake_cons_buf,
+	    "\nKTAP version 1\n"
+	    "1..1\n"
+	    "# running pvbus_attach\n"
+	    "  KTAP version 1\n"
+	    "  # Subtest: pvbus_attach\n"
+	    "  1..3\n"
+	    "  not ok 1 gethz # rate of 50 Hz\n"
+	    "  ok 2 tclo # SKIP stopped: the host asked the guest to power off\n"
+	    "  ok 3 not_run # SKIP stopped: the host asked the guest to power "
+	    "off\n"
+	    "not ok 1 pvbus_attach # a subtest failed, then it was stopped: the "
+	    "host asked the guest to power off\n"
+	    "0 passed, 1 failed, 0 skipped\n");
+	fake_cons_reset();
+	ktap_begin(stop_clean, nitems(stop_clean));
+	CHECK(run_all_until_kexit());
+	CHECK_EQ_INT(stop_nfail, 0);
+	CHECK_CONTAINS(fake_cons_buf, "ok 1 pvbus_attach # SKIP stopped: the "
+	    "host asked the guest to reboot\n"
+	    "ok 2 no_msr_faults # SKIP stopped: the host asked the guest to "
+	    "reboot\n0 passed, 0 failed, 2 skipped\n");
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(test_crash_before_plan),	/* first: needs no plan yet */
 	CHECK_TEST(test_header_and_plan),
@@ -954,6 +1020,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_crash_in_subtests),
 	CHECK_TEST(test_crash_between_tests),
 	CHECK_TEST(test_subtest_misuse_panics),
+	CHECK_TEST(test_stop_keeps_earlier_failures),
 	CHECK_TEST(test_prove_accepts_the_stream),
 };
 

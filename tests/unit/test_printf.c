@@ -515,6 +515,16 @@ test_escaped_string(void)
 	CHECK_STR(buf, "0x10");
 	CHECK_EQ_INT(kern_snprintf(buf, 4, "%pE", "\n\n"), 8);
 	CHECK_STR(buf, "\\x0");
+	/* The phrases at which kunit.py stops reading are broken. */
+	kern_snprintf(buf, sizeof(buf), "%pE", "x reboot: System halted");
+	CHECK_STR(buf, "x \\x72eboot: System halted");
+	kern_snprintf(buf, sizeof(buf), "%pE|%pE", "List of all partitions:",
+	    "Kernel panic - not syncing: VFS: x");
+	CHECK_STR(buf, "\\x4cist of all partitions:|"
+	    "\\x4bernel panic - not syncing: VFS: x");
+	kern_snprintf(buf, sizeof(buf), "%*pE|%pE", 20, "reboot: System halted",
+	    "reboot: System halte");
+	CHECK_STR(buf, "reboot: System halte|reboot: System halte");
 }
 
 /*

@@ -10,8 +10,9 @@
  *
  * The kernel-only services come from sim_host.c: page_alloc() (heap
  * pages: a pointer is the "physical" address, as in the kernel's 1:1
- * map), sim_rdtsc() (a counter the test sets, or the host's TSC when the
- * driver reads the TSC page with the real RDTSC), and hvio_call_page(),
+ * map), sim_rdtsc() (a counter the test sets; the driver's own RDTSC,
+ * when it reads the TSC page, is trapped and reads it too), and
+ * hvio_call_page(),
  * which runs the stub the model wrote as the CPU would: INT 0xF0 is the
  * simulated VM exit (sim_exit() with the INT's address), RET returns,
  * anything else fails the test.  fake_cons.c records what is printed.
@@ -59,8 +60,9 @@ setup(const char *model, uint32_t faults)
 	char err[160];
 
 	sim_host_reset(SIM_HOST_STUB_HYPERV);
-	sim_host_tsc_real = false;
 	sim_host_tsc_now = 5000000;
+	sim_host_tsc_step = 0;
+	sim_host_tsc_offset = 0;
 	CHECK_EQ_INT(sim_setup(model, faults, err, sizeof(err)), 0);
 	sim.sm_tsc_hz = HZ;
 }
@@ -107,6 +109,7 @@ call(uint8_t *page, uint64_t control, uint64_t in, uint64_t out)
 	r.vr_rcx = control;
 	r.vr_rdx = in;
 	r.vr_r8 = out;
+	CHECK_EQ_INT(page_exec(page, "test"), 0);	/* as hyperv0 does */
 	hvio_call_page(&r, (uintptr_t)page);
 	return r.vr_rax;
 }
@@ -578,12 +581,15 @@ run_driver(void)
 	pva.pva_name = "hyperv0";
 	if (!CHECK(hyperv_match(&pva)))
 		return -1;
-	sim_host_tsc_real = true;
+	sim_host_tsc_step = 1000;	/* time runs while the driver does */
 	sim_host_nmsr = 0;
 	fake_cons_reset();
+	if (!CHECK(sim_host_trap_rdtsc(true)))
+		return -1;
 	ktap_begin(attach_test, nitems(attach_test));
 	ktap_run_all();
 	(void)ktap_end();
+	CHECK(sim_host_trap_rdtsc(false));
 	return attach_error;
 }
 

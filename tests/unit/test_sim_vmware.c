@@ -17,12 +17,16 @@
  * (kernel/bootinfo.c) gives the model its memory map and modules.
  */
 
+#define _GNU_SOURCE		/* mmap's MAP_32BIT, under -std=c11 */
+#include <sys/mman.h>
+
 #include "check.h"
 #include "kern.h"
 #include "bootinfo.h"
 #include "multiboot2.h"
 #include "simvar.h"
 #include "sim_host.h"
+#include "sim_vmwarevar.h"	/* sv_scanned: how much the model read */
 
 #define MAGIC		0x564d5868u	/* 6.2 */
 #define PORT		0x5658u
@@ -89,7 +93,6 @@ boot(uint32_t faults, const char *script)
 	char err[160];
 
 	sim_host_reset(SIM_HOST_STUB_HYPERV);
-	sim_host_tsc_real = false;
 	sim_host_tsc_now = 1000;
 	sim_host_tsc_step = 0;
 	CHECK_EQ_INT(sim_setup("vmware", faults, err, sizeof(err)), 0);
@@ -105,6 +108,47 @@ setup(uint32_t faults, const char *script)
 	memory_map();
 	nvram_clear();
 	boot(faults, script);
+}
+
+/*
+ * Boot module i, NAME, holding len bytes of text, placed below 4 GiB as
+ * the kernel's modules are (MAP_32BIT: the low 2 GiB), since the model
+ * refuses a module the kernel could not map.  One buffer per module
+ * slot, kept between tests.
+ */
+static void
+module(int i, const char *name, const char *text, size_t len)
+{
+	static char *low[2];
+	static size_t lowlen[2];
+	struct bi_module *m = &bootinfo.bi_modules[i];
+
+	if (len > lowlen[i]) {
+		if (low[i] != NULL)
+			munmap(low[i], lowlen[i]);
+		low[i] = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+		if (!CHECK(low[i] != MAP_FAILED)) {
+			low[i] = NULL;
+			lowlen[i] = 0;
+			return;
+		}
+		lowlen[i] = len;
+	}
+	if (len > 0)
+		memcpy(low[i], text, len);
+	if (bootinfo.bi_nmodules <= i)
+		bootinfo.bi_nmodules = i + 1;
+	m->mod_start = (uintptr_t)low[i];
+	m->mod_end = (uintptr_t)low[i] + len;
+	snprintf(m->mod_string, sizeof(m->mod_string), "%s", name);
+}
+
+/* The model's state, for what the record does not say. */
+static struct sim_vmware *
+model(void)
+{
+	return sim.sm_iface[0].si_state;
 }
 
 /* The record, as si_finish prints it. */
@@ -813,7 +857,10 @@ test_tclo_script_continues_after_reset(void)
 	CHECK_CONTAINS(record(), "vmware-sim: boot 1 of a 3-command TCLO "
 	    "script from the command line: started at command 1, played 2, "
 	    "1 left\n");
-	CHECK_EQ_HEX(sim_nvram_read(0), 0xa7);
+	CHECK_EQ_HEX(sim_nvram_read(0), 0xa8);	/* the 3-byte layout */
+	CHECK_EQ_HEX(sim_nvram_read(2), 2);	/* next: command 3 */
+	CHECK_EQ_HEX(sim_nvram_read(3), 0);
+	CHECK_EQ_HEX(sim_nvram_read(4), 0);
 
 	boot(0, script);			/* the reset: NVRAM kept */
 	CHECK(rpc_open(TCLO, &t));
@@ -849,11 +896,7 @@ test_tclo_script_from_module(void)
 	struct chan t;
 
 	setup(0, "@script.tclo");
-	bootinfo.bi_nmodules = 1;
-	bootinfo.bi_modules[0].mod_start = (uintptr_t)text;
-	bootinfo.bi_modules[0].mod_end = (uintptr_t)text + sizeof(text) - 1;
-	snprintf(bootinfo.bi_modules[0].mod_string,
-	    sizeof(bootinfo.bi_modules[0].mod_string), "/boot/script.tclo");
+	module(0, "/boot/script.tclo", text, sizeof(text) - 1);
 	CHECK(rpc_open(TCLO, &t));
 	CHECK_STR(tclo_poll(&t), "ping");
 	tclo_reply(&t, "OK ");
@@ -863,21 +906,186 @@ test_tclo_script_from_module(void)
 	CHECK_CONTAINS(record(), "vmware-sim: boot 1 of a 3-command TCLO "
 	    "script from /boot/script.tclo:");
 
-	setup(0, "@nosuch.tclo");
+	setup(0, "@odd\"\x01.tclo");		/* a name is outside text */
+	module(0, "odd\"\x01.tclo", "x\n# \"#\x02\n", 8);
+	CHECK(rpc_open(TCLO, &t));
+	CHECK_STR(tclo_poll(&t), "x");
+	CHECK_CONTAINS(record(), "vmware-sim: boot 1 of a 1-command TCLO "
+	    "script from odd\\\"\\x01.tclo:");
+
+	setup(0, "@");				/* PVH: no module string */
+	module(0, "", "ping\n", 5);
+	CHECK(rpc_open(TCLO, &t));
+	CHECK_STR(tclo_poll(&t), "ping");
+	CHECK_CONTAINS(record(), "vmware-sim: boot 1 of a 1-command TCLO "
+	    "script from module 0 (no name): started at command 1");
+
+	setup(0, "@script.tclo");		/* only comments */
+	module(0, "script.tclo", "# one\n\n#two;three\n", 18);
 	CHECK(rpc_open(TCLO, &t));
 	CHECK_STR(tclo_poll(&t), "");
+	CHECK_CONTAINS(record(), "vmware-sim: boot 1 of a 0-command TCLO "
+	    "script from script.tclo: started at command 1, played 0, 0 "
+	    "left\n");
+}
+
+/*
+ * A module the model cannot play is refused with its cause: the check
+ * the backend's set-up makes (so the boot fails at hv_backend), and, if
+ * the model is started anyway, the record.
+ */
+static void
+test_tclo_script_module_refused(void)
+{
+	char err[160];
+	struct bi_module *m = &bootinfo.bi_modules[0];
+
+	setup(0, "@script.tclo");
+	CHECK_EQ_INT(sim_vmw_script_check(NULL, err, sizeof(err)), 0);
+	CHECK_EQ_INT(sim_vmw_script_check("ping;OS_Halt", err, sizeof(err)),
+	    0);
+	CHECK_EQ_INT(sim_vmw_script_check("@nosuch.tclo", err, sizeof(err)),
+	    EINVAL);
+	CHECK_STR(err, "vmt.script=@nosuch.tclo: no boot module by that "
+	    "name");
 	CHECK_STR(record(), "vmware-sim: no TCLO script\n"
-	    "vmware-sim: vmt.script=@nosuch.tclo: no boot module by that "
+	    "vmware-sim: vmt.script=@script.tclo: no boot module by that "
 	    "name: no script\n"
 	    "vmware-sim: 0 rpci, 0 tclo, 0 faults injected\n");
+
 	setup(0, "@script.tclo");		/* there, but empty */
+	module(0, "dump.txt", "x", 1);
+	module(1, "script.tclo", "", 0);
+	CHECK_EQ_INT(sim_vmw_script_check(sim.sm_script, err, sizeof(err)),
+	    EINVAL);
+	CHECK_STR(err, "vmt.script=@script.tclo: module 1 is empty");
+	CHECK_CONTAINS(record(), "vmware-sim: vmt.script=@script.tclo: "
+	    "module 1 is empty: no script\n");
+
+	setup(0, "@script.tclo");		/* one byte over the limit */
 	bootinfo.bi_nmodules = 1;
-	bootinfo.bi_modules[0].mod_start = (uintptr_t)text;
-	bootinfo.bi_modules[0].mod_end = (uintptr_t)text;
-	snprintf(bootinfo.bi_modules[0].mod_string,
-	    sizeof(bootinfo.bi_modules[0].mod_string), "script.tclo");
-	CHECK_CONTAINS(record(), "vmware-sim: vmt.script=@script.tclo: the "
-	    "module is empty or over 1048576 bytes: no script\n");
+	m->mod_start = 0x200000;
+	m->mod_end = 0x200000 + SIM_VMW_SCRIPT_MAX + 1;
+	snprintf(m->mod_string, sizeof(m->mod_string), "script.tclo");
+	CHECK_EQ_INT(sim_vmw_script_check(sim.sm_script, err, sizeof(err)),
+	    EINVAL);
+	CHECK_STR(err, "vmt.script=@script.tclo: module 0 is 1048577 bytes, "
+	    "over the 1048576-byte limit of a TCLO script");
+	m->mod_end--;				/* at the limit: taken */
+	CHECK_EQ_INT(sim_vmw_script_check(sim.sm_script, err, sizeof(err)),
+	    0);
+
+	m->mod_start = 0xffff0000;		/* past what the kernel maps */
+	m->mod_end = 0x100000010;
+	CHECK_EQ_INT(sim_vmw_script_check(sim.sm_script, err, sizeof(err)),
+	    EINVAL);
+	CHECK_STR(err, "vmt.script=@script.tclo: module 0 at "
+	    "0xffff0000-0x100000010 ends above 4 GiB, which the kernel does "
+	    "not map");
+	CHECK_CONTAINS(record(), "ends above 4 GiB, which the kernel does "
+	    "not map: no script\n");
+
+	/* The name is outside text: escaped, in the error and the record. */
+	setup(0, "@a\"b\n");
+	CHECK_EQ_INT(sim_vmw_script_check(sim.sm_script, err, sizeof(err)),
+	    EINVAL);
+	CHECK_STR(err, "vmt.script=@a\\\"b\\x0a: no boot module by that "
+	    "name");
+	CHECK_CONTAINS(record(), "vmware-sim: vmt.script=@a\\\"b\\x0a: no "
+	    "boot module by that name: no script\n");
+}
+
+/* A script of n commands "cmd<i>", one per line: its bytes. */
+static char *
+long_script(int n, size_t *len)
+{
+	char *s = malloc((size_t)n * 16 + 16);
+	size_t at = 0;
+	int i;
+
+	for (i = 0; i < n - 1; i++)
+		at += (size_t)sprintf(s + at, "cmd%d\n", i + 1);
+	at += (size_t)sprintf(s + at, "OS_Halt\n");
+	*len = at;
+	return s;
+}
+
+/*
+ * A long script loads and plays in time linear in its length: the
+ * model reads each byte a bounded number of times (sv_scanned), not
+ * once per command before it, and it plays every command, not some.
+ */
+static void
+test_tclo_long_script_linear(void)
+{
+	enum { N = 100000 };
+	char want[32];
+	struct chan t;
+	size_t len;
+	char *text = long_script(N, &len);
+	int i, bad = 0;
+
+	setup(0, "@long.tclo");
+	module(0, "long.tclo", text, len);
+	CHECK(rpc_open(TCLO, &t));		/* the model starts: loads */
+	CHECK(model()->sv_ncmds == N);
+	CHECK(model()->sv_scanned <= len);	/* one pass to count them */
+	for (i = 1; i < N; i++) {
+		snprintf(want, sizeof(want), "cmd%d", i);
+		bad += strcmp(tclo_poll(&t), want) != 0;
+		tclo_reply(&t, "ERROR Unknown command");
+	}
+	CHECK_EQ_INT(bad, 0);
+	CHECK_STR(tclo_poll(&t), "OS_Halt");
+	tclo_reply(&t, "OK ");
+	CHECK_STR(tclo_poll(&t), "");
+	CHECK_STR(tclo_poll(&t), "");		/* idle: nothing rescanned */
+	CHECK(model()->sv_scanned <= 2 * len);	/* and one to play them */
+	CHECK_CONTAINS(record(), "vmware-sim: boot 1 of a 100000-command "
+	    "TCLO script from long.tclo: started at command 1, played "
+	    "100000, 0 left\n");
+	CHECK_CONTAINS(fake_cons_buf, "vmware-sim: 0 rpci, 100000 tclo, 0 "
+	    "faults injected\n");
+	CHECK_CONTAINS(fake_cons_buf, "vmware-sim: 99936 more not "
+	    "recorded\n");
+	free(text);
+}
+
+/*
+ * Past command 65536 the NVRAM's place needs its third byte: a reboot
+ * at command 70000 of a long script goes on at 70001, and the loader
+ * finds it in one pass.
+ */
+static void
+test_tclo_long_script_continues(void)
+{
+	enum { N = 80000, AT = 70000 };
+	char want[32];
+	struct chan t;
+	size_t len;
+	char *text = long_script(N, &len);
+	int i;
+
+	setup(0, "@long.tclo");
+	module(0, "long.tclo", text, len);
+	CHECK(rpc_open(TCLO, &t));
+	for (i = 1; i <= AT; i++) {
+		(void)tclo_poll(&t);
+		tclo_reply(&t, "OK ");
+	}
+	CHECK_CONTAINS(record(), "played 70000, 10000 left\n");
+	CHECK_EQ_HEX(sim_nvram_read(2) | sim_nvram_read(3) << 8 |
+	    sim_nvram_read(4) << 16, AT);
+
+	boot(0, "@long.tclo");			/* the reset: NVRAM kept */
+	CHECK(rpc_open(TCLO, &t));
+	CHECK(model()->sv_scanned <= len);
+	snprintf(want, sizeof(want), "cmd%d", AT + 1);
+	CHECK_STR(tclo_poll(&t), want);
+	CHECK_CONTAINS(record(), "vmware-sim: boot 2 of a 80000-command TCLO "
+	    "script from long.tclo: started at command 70001, played 1, "
+	    "9999 left\n");
+	free(text);
 }
 
 static void
@@ -1128,6 +1336,9 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_tclo_newest_channel_only),
 	CHECK_TEST(test_tclo_script_continues_after_reset),
 	CHECK_TEST(test_tclo_script_from_module),
+	CHECK_TEST(test_tclo_script_module_refused),
+	CHECK_TEST(test_tclo_long_script_linear),
+	CHECK_TEST(test_tclo_long_script_continues),
 	CHECK_TEST(test_no_script_host_is_silent),
 	CHECK_TEST(test_record_is_bounded),
 	CHECK_TEST(test_fault_open_refused_once),

@@ -56,6 +56,7 @@ call(uint8_t *page, uint32_t nr, uint64_t rdi, uint64_t rsi,
 	r.vr_rdx = 0x1111;
 	r.vr_r10 = 0x2222;
 	r.vr_r8 = 0x3333;
+	CHECK_EQ_INT(page_exec(page, "test"), 0);	/* as xen0 does */
 	hvio_call_page(&r, (uintptr_t)page + nr * XEN_HYPERCALL_STUB_SIZE);
 	if (out != NULL)
 		*out = r;

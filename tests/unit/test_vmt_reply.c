@@ -278,6 +278,85 @@ test_printable_cuts_with_dots_within_bounds(void)
 	CHECK_STR(buf, "");
 }
 
+/*
+ * GETMEMSIZE (vmt_memsize_judge): a healthy VM of any size agrees,
+ * whether the host says MB (VMware) or bytes cut to 32 bits (QEMU);
+ * the memory maps are the ones measured under QEMU 7.2: SeaBIOS leaves
+ * 517 KiB out of the map, OVMF 6600 KiB.
+ */
+#define MIB	(1ULL << 20)
+#define KIB	(1ULL << 10)
+
+static void
+test_memsize_healthy_vms_agree(void)
+{
+	static const uint64_t sizes_mb[] = { 128, 2048, 3072, 4095, 4096,
+	    4097, 6144, 8192, 12288, 16384, 65536, 1048576 };
+	static const uint64_t gaps[] = { 517 * KIB, 6600 * KIB };
+	uint64_t ram, avail, got;
+	size_t i, j;
+
+	for (i = 0; i < nitems(sizes_mb); i++)
+		for (j = 0; j < nitems(gaps); j++) {
+			ram = sizes_mb[i] * MIB;
+			avail = ram - gaps[j];
+			/* VMware: MB. */
+			CHECK_EQ_INT(vmt_memsize_judge((uint32_t)sizes_mb[i],
+			    avail, &got), VMT_MEM_MB);
+			CHECK_EQ_HEX(got, ram);
+			/* QEMU: bytes, through a uint32_t. */
+			CHECK_EQ_INT(vmt_memsize_judge((uint32_t)ram, avail,
+			    &got), ram < (1ULL << 32) ? VMT_MEM_BYTES :
+			    VMT_MEM_BYTES_LOW32);
+			CHECK_EQ_HEX(got, ram);
+		}
+}
+
+/* A wrong answer is caught at every size, MB or bytes. */
+static void
+test_memsize_wrong_answers_refused(void)
+{
+	static const uint64_t sizes_mb[] = { 128, 1024, 4096, 4097, 8192,
+	    16384, 65536 };
+	uint64_t ram, avail, got, wrong[6];
+	size_t i, j;
+
+	for (i = 0; i < nitems(sizes_mb); i++) {
+		ram = sizes_mb[i] * MIB;
+		avail = ram - 517 * KIB;
+		wrong[0] = ram / MIB / 2;		/* half, in MB */
+		wrong[1] = ram / MIB + 1024;		/* 1 GiB more, MB */
+		wrong[2] = (ram + 1024 * MIB) & 0xffffffff;	/* bytes */
+		wrong[3] = (ram - 256 * MIB) & 0xffffffff;	/* too little */
+		wrong[4] = (ram + 2048 * MIB) & 0xffffffff;	/* 2 GiB off */
+		wrong[5] = 0x12345678;			/* nothing at all */
+		for (j = 0; j < nitems(wrong); j++) {
+			got = 1;
+			CHECK_EQ_INT(vmt_memsize_judge((uint32_t)wrong[j],
+			    avail, &got), VMT_MEM_WRONG);
+			CHECK_EQ_HEX(got, 0);
+		}
+	}
+	/* Under 4 GiB a byte count never wraps: 0 is not 4 GiB there. */
+	CHECK_EQ_INT(vmt_memsize_judge(0, 128 * MIB, &got), VMT_MEM_WRONG);
+	CHECK_EQ_INT(vmt_memsize_judge(0, 3072 * MIB, &got), VMT_MEM_WRONG);
+	/* The slack: an eighth, at least 64 MiB, at most 512 MiB. */
+	CHECK_EQ_INT(vmt_memsize_judge(128 + 64, 128 * MIB, &got),
+	    VMT_MEM_MB);
+	CHECK_EQ_INT(vmt_memsize_judge(128 + 65, 128 * MIB, &got),
+	    VMT_MEM_WRONG);
+	CHECK_EQ_INT(vmt_memsize_judge(2048 + 256, 2048 * MIB, &got),
+	    VMT_MEM_MB);
+	CHECK_EQ_INT(vmt_memsize_judge(2048 + 257, 2048 * MIB, &got),
+	    VMT_MEM_WRONG);
+	CHECK_EQ_INT(vmt_memsize_judge(65536 + 512, 65536 * MIB, &got),
+	    VMT_MEM_MB);
+	CHECK_EQ_INT(vmt_memsize_judge(65536 + 513, 65536 * MIB, &got),
+	    VMT_MEM_WRONG);
+	CHECK_EQ_INT(vmt_memsize_judge(511 * MIB, 0xffffffffffffff00ULL,
+	    &got), VMT_MEM_WRONG);		/* no overflow at the top */
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(test_rpci_one_space_is_success_and_stripped),
 	CHECK_TEST(test_rpci_zero_space_is_refusal_with_reason),
@@ -294,6 +373,8 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_strlcpy_n_cuts_and_terminates),
 	CHECK_TEST(test_printable_escapes_host_bytes),
 	CHECK_TEST(test_printable_cuts_with_dots_within_bounds),
+	CHECK_TEST(test_memsize_healthy_vms_agree),
+	CHECK_TEST(test_memsize_wrong_answers_refused),
 };
 
 int

@@ -50,7 +50,7 @@ UNIT_TESTS	+= sim_xen
 UNIT_TESTS	+= sim_hyperv
 UNIT_TESTS	+= sim_kvm
 UNIT_TESTS	+= sim_vmware
-UNIT_TESTS	+= vmt_reply vm_rpc
+UNIT_TESTS	+= vmt_reply vm_rpc vmt
 UNIT_BINS	:= $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
 UNIT_K		:= $(UNIT_DIR)/kernel
 UNIT_PV		:= $(UNIT_DIR)/drivers/pvbus
@@ -105,7 +105,8 @@ $(UNIT_DIR)/test_cmdline: $(UNIT_SIM) $(UNIT_PV)/hvio.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_ktap: $(UNIT_K)/ktap.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_memmap: $(UNIT_K)/memmap.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_pmem: $(UNIT_K)/pmem.o $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_cpuid_dump: $(UNIT_PV)/cpuid_dump.o $(UNIT_K)/printf.o
+$(UNIT_DIR)/test_cpuid_dump: $(UNIT_PV)/cpuid_dump.o $(UNIT_PV)/hvio_replay.o \
+    $(UNIT_PV)/hvio.o $(UNIT_K)/printf.o
 $(UNIT_DIR)/test_pvbus: $(UNIT_DIR)/tests/unit/hvio_table.o \
     $(addprefix $(UNIT_PV)/,pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
     hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/printf.o
@@ -129,30 +130,38 @@ $(UNIT_DIR)/test_sim_vmware: $(UNIT_SIM) $(addprefix $(UNIT_PV)/,sim_vmware.o \
     $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
 
 $(UNIT_DIR)/test_vmt_reply: $(UNIT_VMT)/vmt_reply.o $(UNIT_K)/printf.o
+# vmt0 end to end on the VMware model: the driver, the detection pass
+# that finds the backdoor, the KTAP writer, pvbus_shutdown().
+$(UNIT_DIR)/test_vmt: $(addprefix $(UNIT_VMT)/,vmt.o vmt_info.o \
+    vmt_tclo.o vmt_time.o vm_rpc.o vm_rpci.o vmt_reply.o) $(UNIT_SIM) \
+    $(addprefix $(UNIT_PV)/,sim_vmware.o sim_hyperv.o sim_xen.o \
+    sim_kvm.o pvbus.o pvbus_tree.o pvbus_host.o hv_hyperv.o hv_kvm.o \
+    hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o \
+    $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
 $(UNIT_DIR)/test_vm_rpc: $(UNIT_VMT)/vm_rpc.o $(UNIT_VMT)/vm_rpci.o \
     $(UNIT_VMT)/vmt_reply.o $(UNIT_K)/printf.o
 
-$(UNIT_K)/%.o: kernel/%.c
+$(UNIT_K)/%.o: kernel/%.c | deps-build deps-test
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
 
-$(UNIT_PV)/%.o: drivers/pvbus/%.c
+$(UNIT_PV)/%.o: drivers/pvbus/%.c | deps-build deps-test
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
 
-$(UNIT_PV)/%.o: drivers/pvbus/%.asm
+$(UNIT_PV)/%.o: drivers/pvbus/%.asm | deps-build deps-test
 	@mkdir -p $(@D)
 	$(NASM) -f elf64 -MD $(@:.o=.d) -o $@ $<
 
-$(UNIT_VMT)/%.o: drivers/vmt/%.c
+$(UNIT_VMT)/%.o: drivers/vmt/%.c | deps-build deps-test
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
 
-$(UNIT_DIR)/tools/%.o: tools/%.c
+$(UNIT_DIR)/tools/%.o: tools/%.c | deps-build deps-test
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) -c -o $@ $<
 
-$(UNIT_DIR)/tests/unit/%.o: tests/unit/%.c
+$(UNIT_DIR)/tests/unit/%.o: tests/unit/%.c | deps-build deps-test
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) -c -o $@ $<
 
