@@ -263,8 +263,8 @@ cmdline_check_word(const struct cmdline *cl, int i,
 		return false;		/* said at the first one */
 	if (n > 1) {
 		snprintf(msg, msglen, "%s= is given %d times (words %d and "
-		    "%d%s): only the last would count", k->ck_key, n, i + 1,
-		    next + 1, n > 2 ? " and more" : "");
+		    "%d%s): say it once", k->ck_key, n, i + 1, next + 1,
+		    n > 2 ? " and more" : "");
 		return true;
 	}
 	if (!w->cw_has_value) {
@@ -297,4 +297,51 @@ cmdline_check(const struct cmdline *cl, const struct cmdline_key *keys,
 		n++;
 	}
 	return n;
+}
+
+/* Forget the refused words; the others keep their order. */
+static void
+cmdline_compact(struct cmdline *cl)
+{
+	int i, n = 0;
+
+	for (i = 0; i < cl->cl_nwords; i++)
+		if (!cl->cl_words[i].cw_refused)
+			cl->cl_words[n++] = cl->cl_words[i];
+	cl->cl_nwords = n;
+}
+
+/*
+ * Each pass forgets at least one word, so there are at most as many
+ * passes as words; in practice two or three, since a check looks only
+ * at hv=, sim.fault= and profile=.  An unknown key is reported at each
+ * of its words, so only a known one needs its other words marked, and
+ * each pass reports a known key once: the marking stays O(words x keys).
+ */
+int
+cmdline_prune(struct cmdline *cl, const struct cmdline_key *keys,
+    const struct bootinfo *bi, cmdline_report_fn *report, void *arg)
+{
+	char msg[CMDLINE_MSG_MAX];
+	bool unknown;
+	int i, j, n, total = 0;
+
+	for (i = 0; i < cl->cl_nwords; i++)
+		cl->cl_words[i].cw_refused = false;
+	do {
+		for (n = 0, i = 0; i < cl->cl_nwords; i++) {
+			if (!cmdline_check_word(cl, i, keys, bi, msg,
+			    sizeof(msg), &unknown))
+				continue;
+			report(arg, i, unknown, msg);
+			n++;
+			cl->cl_words[i].cw_refused = true;
+			for (j = i + 1; !unknown && j < cl->cl_nwords; j++)
+				if (cmdline_same_key(cl, i, j))
+					cl->cl_words[j].cw_refused = true;
+		}
+		cmdline_compact(cl);
+		total += n;
+	} while (n > 0);
+	return total;
 }

@@ -29,6 +29,7 @@ struct cmdline_word {
 	const char	*cw_key;
 	const char	*cw_value;	/* "" for a bare flag */
 	bool		cw_has_value;	/* "key=" vs "key" */
+	bool		cw_refused;	/* cmdline_prune(): to be forgotten */
 };
 
 struct cmdline {
@@ -91,10 +92,22 @@ typedef void	cmdline_report_fn(void *arg, int word, bool unknown,
 /*
  * Check every word against keys (ended by a NULL ck_key): the key must
  * be known, given once and with a value, and its check must accept the
- * value.  Word 0 may be the image path.  Each problem goes to report;
- * returns how many there were.
+ * value.  Word 0 may be the image path.  Each problem goes to report,
+ * one per word at most (a repeated key at its first word); returns how
+ * many there were.
  */
 int	cmdline_check(const struct cmdline *cl, const struct cmdline_key *keys,
+	    const struct bootinfo *bi, cmdline_report_fn *report, void *arg);
+
+/*
+ * cmdline_check(), then forget every word it found a problem with (all
+ * the words of a repeated key), and check what is left again, until
+ * nothing is refused: a word that needed a forgotten one (sim.fault=
+ * once hv= is gone) goes too.  Each problem goes to report, each pass
+ * numbering the words that are left; returns how many there were in
+ * all.  What is left, cmdline_check() accepts.
+ */
+int	cmdline_prune(struct cmdline *cl, const struct cmdline_key *keys,
 	    const struct bootinfo *bi, cmdline_report_fn *report, void *arg);
 
 extern struct cmdline cmdline;

@@ -14,7 +14,9 @@
  * - cmdline_check() with the simulators' own checks (drivers/pvbus/
  *   sim.c) and cmdline_uint() must report each problem once, as one
  *   non-empty line of printable ASCII: a control byte in the input must
- *   never reach a message, since a message becomes a serial line.
+ *   never reach a message, since a message becomes a serial line;
+ * - cmdline_prune() must leave words, in their order, that
+ *   cmdline_check() then accepts.
  *
  * A broken promise is abort(), which libFuzzer saves as a reproducer:
  *
@@ -333,6 +335,7 @@ static const struct cmdline_key keys[] = {
 };
 
 static int	nreported, last_word;
+static bool	pruning;
 
 static bool
 key_known(const char *key)
@@ -349,7 +352,8 @@ static void
 report(void *arg, int word, bool unknown, const char *msg)
 {
 	(void)arg;
-	if (word <= last_word || word >= cl.cl_nwords)
+	if ((!pruning && word <= last_word) || word < 0 ||
+	    word >= cl.cl_nwords)
 		fail("a problem reported twice, out of order, or off the line");
 	last_word = word;
 	nreported++;
@@ -359,6 +363,34 @@ report(void *arg, int word, bool unknown, const char *msg)
 		fail("unknown said of a known key, or not of an unknown one");
 	if (unknown && cmdline_is_image(&cl, word))
 		fail("the image path called an unknown key");
+}
+
+/* What is left is in order, from the line, and acceptable. */
+static void
+check_prune(int n)
+{
+	const char *prev = NULL;
+	int i, total, before = cl.cl_nwords;
+
+	nreported = 0;
+	pruning = true;
+	total = cmdline_prune(&cl, keys, NULL, report, NULL);
+	pruning = false;
+	if (total != nreported || total < n || (n == 0) != (total == 0))
+		fail("cmdline_prune() miscounted, or disagrees with "
+		    "cmdline_check()");
+	if (cl.cl_nwords > before - n || (n > 0 && cl.cl_nwords == before))
+		fail("cmdline_prune() kept a word it refused");
+	for (i = 0; i < cl.cl_nwords; i++) {
+		if (!in_buf(&cl, cl.cl_words[i].cw_key) ||
+		    cl.cl_words[i].cw_key <= prev || cl.cl_words[i].cw_refused)
+			fail("cmdline_prune() left words out of order");
+		prev = cl.cl_words[i].cw_key;
+	}
+	nreported = 0;
+	last_word = -1;
+	if (cmdline_check(&cl, keys, NULL, report, NULL) != 0)
+		fail("what cmdline_prune() left is not accepted");
 }
 
 int
@@ -392,5 +424,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = cmdline_check(&cl, keys, NULL, report, NULL);
 	if (n != nreported)
 		fail("cmdline_check() miscounted its problems");
+	check_prune(n);
 	return 0;
 }

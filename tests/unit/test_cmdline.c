@@ -416,12 +416,12 @@ test_check_each_key_once_with_a_value(void)
 {
 	CHECK_EQ_INT(check_line("k=yes other=yes k=no k"), 1);
 	CHECK_STR(seen.s_msg[0], "k= is given 3 times (words 1 and 3 and "
-	    "more): only the last would count");
+	    "more): say it once");
 	CHECK_EQ_INT(seen.s_word[0], 0);
 	CHECK_EQ_INT(seen.s_unknown, 0);
 	CHECK_EQ_INT(check_line("other k=yes other=yes"), 1);
 	CHECK_STR(seen.s_msg[0], "other= is given 2 times (words 1 and 3): "
-	    "only the last would count");
+	    "say it once");
 	CHECK_EQ_INT(check_line("other"), 1);
 	CHECK_STR(seen.s_msg[0], "other without a value: write other=VALUE");
 }
@@ -439,8 +439,63 @@ test_check_runs_the_key_check(void)
 	CHECK(seen_printable());
 }
 
+/* The words left after cmdline_prune(), as "key=value key ..." */
+static const char *
+left(void)
+{
+	static char buf[256];
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < cl.cl_nwords && n < sizeof(buf); i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s%s%s",
+		    i > 0 ? " " : "", cl.cl_words[i].cw_key,
+		    cl.cl_words[i].cw_has_value ? "=" : "",
+		    cl.cl_words[i].cw_value);
+	return buf;
+}
+
+static int
+prune_line(const char *line, const struct cmdline_key *k)
+{
+	memset(&seen, 0, sizeof(seen));
+	CHECK_EQ_INT(cmdline_parse(line, &cl), 0);
+	return cmdline_prune(&cl, k, NULL, record, &seen);
+}
+
+/* A word with a problem is forgotten; the others stay, in order. */
+static void
+test_prune_forgets_only_bad_words(void)
+{
+	CHECK_EQ_INT(prune_line("/boot/k k=yes faul=gp other=no x", keys), 3);
+	CHECK_STR(left(), "/boot/k k=yes");
+	CHECK_EQ_INT(seen.s_unknown, 2);
+	CHECK_STR(seen.s_msg[1], "k=no: want yes");	/* check_yes's words */
+	CHECK_EQ_INT(cmdline_check(&cl, keys, NULL, record, &seen), 0);
+	CHECK_EQ_INT(prune_line("k=yes other=yes k=yes", keys), 1);
+	CHECK_STR(left(), "other=yes");		/* every k= goes */
+	CHECK_EQ_INT(prune_line("a a b", keys), 3);	/* each unknown word */
+	CHECK_STR(left(), "");
+	CHECK_EQ_INT(prune_line("k=yes other=yes", keys), 0);
+	CHECK_STR(left(), "k=yes other=yes");
+	CHECK_EQ_INT(seen.s_n, 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* The simulators' options (drivers/pvbus/sim.c). */
+
+/* hv=: a model sim.c knows, or native. */
+static int
+check_hv(const char *value, const struct cmdline *c __unused,
+    const struct bootinfo *bi __unused, char *err, size_t errlen)
+{
+	if (strcmp(value, "native") == 0)
+		return 0;
+	if (strncmp(value, "sim:", 4) != 0)
+		return EINVAL;
+	return sim_check_model(value + 4, err, errlen);
+}
 
 static const struct cmdline_key sim_keys[] = {
 	{ "hv", "test_cmdline.c", check_yes },		/* not checked here */
@@ -585,6 +640,45 @@ test_sim_failbyte_rules(void)
 	    "sim.failbyte=12", 2), "does nothing without");
 }
 
+/*
+ * What needed a forgotten word goes in the next pass: sim:nosuch is
+ * refused, then sim.fault= has no simulator; sim.failbyte= never had
+ * sim:vmware.
+ */
+static void
+test_prune_follows_what_needed_a_forgotten_word(void)
+{
+	static const struct cmdline_key k[] = {
+		{ "hv", "test", check_hv },
+		{ "sim.fault", "sim.c", sim_check_fault },
+		{ "sim.failbyte", "sim.c", sim_check_failbyte },
+		{ NULL, NULL, NULL },
+	};
+
+	CHECK_EQ_INT(prune_line("hv=sim:nosuch sim.fault=status-error "
+	    "sim.failbyte=3", k), 3);
+	CHECK_STR(seen.s_msg[0], "hv=sim:nosuch: want sim:hyperv, sim:xen, "
+	    "sim:kvm, sim:kvm+hyperv, sim:xen+viridian or sim:vmware");
+	CHECK_STR(seen.s_msg[1], "sim.failbyte=3 does nothing without "
+	    "hv=sim:vmware and sim.fault=rpc-send-fails");
+	CHECK_EQ_INT(seen.s_word[2], 0);	/* the next pass: word 1 of 1 */
+	CHECK_STR(seen.s_msg[2], "sim.fault= needs hv=sim:<model>; hv= is "
+	    "not given (native)");
+	CHECK_STR(left(), "");
+	CHECK(seen_printable());
+	/* Within a pass the checks see the line as given: the last hv=. */
+	CHECK_EQ_INT(prune_line("hv=sim:kvm sim.fault=status-error "
+	    "hv=native", k), 2);
+	CHECK_STR(seen.s_msg[0], "hv= is given 2 times (words 1 and 3): say "
+	    "it once");
+	CHECK_STR(seen.s_msg[1], "sim.fault= needs hv=sim:<model>, not "
+	    "hv=native");
+	CHECK_STR(left(), "");
+	CHECK_EQ_INT(prune_line("hv=sim:vmware sim.fault=rpc-send-fails "
+	    "sim.failbyte=3", k), 0);
+	CHECK_EQ_INT(cl.cl_nwords, 3);
+}
+
 static void
 test_sim_models_by_name(void)
 {
@@ -639,11 +733,13 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_check_unknown_and_misplaced_keys),
 	CHECK_TEST(test_check_each_key_once_with_a_value),
 	CHECK_TEST(test_check_runs_the_key_check),
+	CHECK_TEST(test_prune_forgets_only_bad_words),
 	CHECK_TEST(test_sim_fault_needs_a_simulator),
 	CHECK_TEST(test_sim_fault_must_belong_to_the_model),
 	CHECK_TEST(test_sim_fault_lists_are_strict),
 	CHECK_TEST(test_sim_fault_garbage_cpuid_needs_no_profile),
 	CHECK_TEST(test_sim_failbyte_rules),
+	CHECK_TEST(test_prune_follows_what_needed_a_forgotten_word),
 	CHECK_TEST(test_sim_models_by_name),
 	CHECK_TEST(test_reparse_starts_clean),
 	CHECK_TEST(test_global_instance),
