@@ -17,18 +17,52 @@
 #define HVIO_PROFILE_MAX	(1024 * 1024)
 #define HVIO_MAPPED_TOP		0x100000000ULL	/* boot.asm maps 4 GiB */
 
-/* The bytes of a module that should hold a dump: mapped, and not too many. */
+/*
+ * The bytes of module m that should hold a dump: some, mapped, and not
+ * too many.  Otherwise false, with the one cause in err.
+ */
 static bool
-hvio_module_ok(const struct bi_module *m, char *err, size_t errlen)
+hvio_module_ok(const struct bootinfo *bi, const struct bi_module *m,
+    char *err, size_t errlen)
 {
-	if (m->mod_end <= m->mod_start || m->mod_end > HVIO_MAPPED_TOP ||
-	    m->mod_end - m->mod_start > HVIO_PROFILE_MAX) {
-		snprintf(err, errlen, "module \"%pE\" at 0x%lx-0x%lx is empty, "
-		    "above 4 GiB or over %d bytes", m->mod_string,
-		    m->mod_start, m->mod_end, HVIO_PROFILE_MAX);
-		return false;
-	}
-	return true;
+	int i = (int)(m - bi->bi_modules);
+
+	if (m->mod_end <= m->mod_start)
+		snprintf(err, errlen, "module %d \"%pE\" is empty: no CPUID "
+		    "dump in it", i, m->mod_string);
+	else if (m->mod_end > HVIO_MAPPED_TOP)
+		snprintf(err, errlen, "module %d \"%pE\" at 0x%lx-0x%lx ends "
+		    "above 4 GiB, which the kernel does not map", i,
+		    m->mod_string, m->mod_start, m->mod_end);
+	else if (m->mod_end - m->mod_start > HVIO_PROFILE_MAX)
+		snprintf(err, errlen, "module %d \"%pE\" is %lu bytes, over the "
+		    "%d-byte limit of a CPUID dump", i, m->mod_string,
+		    m->mod_end - m->mod_start, HVIO_PROFILE_MAX);
+	else
+		return true;
+	return false;
+}
+
+/*
+ * KEY=NAME names no module: say so, and which module has no name at
+ * all (GRUB's module2 line with nothing after the file, or QEMU's
+ * -initrd), since that one may be meant.
+ */
+static void
+hvio_no_module(const char *what, const char *name, const struct bootinfo *bi,
+    char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < bi->bi_nmodules; i++)
+		if (bi->bi_modules[i].mod_string[0] == '\0')
+			break;
+	if (i == bi->bi_nmodules)
+		snprintf(err, errlen, "%s%pE: no boot module by that name",
+		    what, name);
+	else
+		snprintf(err, errlen, "%s%pE: no boot module by that name; "
+		    "module %d has no name at all", what, name, i);
 }
 
 /* Boot module 0 as a dump. */
@@ -42,7 +76,7 @@ hvio_select_replay(const struct bootinfo *bi, char *err, size_t errlen)
 		    "CPUID dump");
 		return NULL;
 	}
-	if (!hvio_module_ok(m, err, errlen))
+	if (!hvio_module_ok(bi, m, err, errlen))
 		return NULL;
 	return hvio_replay_open((const char *)(uintptr_t)m->mod_start,
 	    (size_t)(m->mod_end - m->mod_start), m->mod_string, err, errlen);
@@ -60,11 +94,10 @@ hvio_select_profile(const char *name, const struct bootinfo *bi, char *err,
 	const struct bi_module *m;
 
 	if ((m = bootinfo_module(bi, name)) == NULL) {
-		snprintf(err, errlen, "profile=%pE: no boot module by that "
-		    "name", name);
+		hvio_no_module("profile=", name, bi, err, errlen);
 		return NULL;
 	}
-	if (!hvio_module_ok(m, err, errlen))
+	if (!hvio_module_ok(bi, m, err, errlen))
 		return NULL;
 	if (cpuid_dump_parse((const char *)(uintptr_t)m->mod_start,
 	    (size_t)(m->mod_end - m->mod_start), &profile) != 0) {
@@ -155,8 +188,7 @@ hvio_check_profile(const char *value, const struct cmdline *cl,
 		return EINVAL;
 	}
 	if (bootinfo_module(bi, value) == NULL) {
-		snprintf(err, errlen, "profile=%pE: no boot module by that "
-		    "name", value);
+		hvio_no_module("profile=", value, bi, err, errlen);
 		return EINVAL;
 	}
 	return 0;
@@ -168,7 +200,7 @@ hvio_check_profile(const char *value, const struct cmdline *cl,
  */
 int
 hvio_check_script(const char *value, const struct cmdline *cl,
-    const struct bootinfo *bi __unused, char *err, size_t errlen)
+    const struct bootinfo *bi, char *err, size_t errlen)
 {
 	const char *hv = cmdline_get(cl, "hv");
 
@@ -179,6 +211,10 @@ hvio_check_script(const char *value, const struct cmdline *cl,
 	}
 	if (value[0] == '\0') {
 		snprintf(err, errlen, "vmt.script= is empty");
+		return EINVAL;
+	}
+	if (value[0] == '@' && bootinfo_module(bi, value + 1) == NULL) {
+		hvio_no_module("vmt.script=@", value + 1, bi, err, errlen);
 		return EINVAL;
 	}
 	return sim_vmw_script_check(value, err, errlen);	/* @NAME */
