@@ -81,7 +81,7 @@ cmdline_copy_word(struct cmdline *cl, const char *s, size_t *posp,
 			cw->cw_has_value = true;
 			c = '\0';	/* the key ends, the value starts */
 		}
-		if (out + 1 >= sizeof(cl->cl_buf))	/* cannot happen: see top */
+		if (out + 1 >= sizeof(cl->cl_buf))	/* see the top */
 			return cmdline_error(cl, ENOSPC, "cmdline: word %d at "
 			    "offset %zu does not fit in %zu bytes",
 			    cl->cl_nwords + 1, *posp, sizeof(cl->cl_buf));
@@ -141,7 +141,7 @@ cmdline_parse(const char *s, struct cmdline *cl)
 			pos++;
 		if (s[pos] == '\0')
 			return 0;
-		if (cl->cl_nwords == CMDLINE_WORDS_MAX)	/* cannot happen: see top */
+		if (cl->cl_nwords == CMDLINE_WORDS_MAX)	/* see the top */
 			return cmdline_error(cl, E2BIG, "cmdline: more than %d "
 			    "words", CMDLINE_WORDS_MAX);
 		if ((error = cmdline_word(cl, s, &pos, &out)) != 0)

@@ -51,12 +51,14 @@ static int	fault_check(const char *, const struct cmdline *,
  * word is not acted on (cmdline_prune()).
  */
 const struct cmdline_key cmdline_keys[] = {
-	{ "fault",	  "kernel/selftest.c",		   fault_check },
-	{ "hv",		  "drivers/pvbus/hvio_select.c",   hvio_check_hv },
-	{ "sim.fault",	  "drivers/pvbus/sim.c",	   sim_check_fault },
-	{ "profile",	  "drivers/pvbus/hvio_select.c",   hvio_check_profile },
-	{ "sim.failbyte", "drivers/pvbus/sim_vmware_rpc.c", sim_check_failbyte },
-	{ "vmt.script",	  "drivers/pvbus/sim_vmware_host.c", hvio_check_script },
+	{ "fault",	  "kernel/selftest.c",		 fault_check },
+	{ "hv",		  "drivers/pvbus/hvio_select.c", hvio_check_hv },
+	{ "sim.fault",	  "drivers/pvbus/sim.c",	 sim_check_fault },
+	{ "profile",	  "drivers/pvbus/hvio_select.c", hvio_check_profile },
+	{ "sim.failbyte", "drivers/pvbus/sim_vmware_rpc.c",
+	    sim_check_failbyte },
+	{ "vmt.script",	  "drivers/pvbus/sim_vmware_host.c",
+	    hvio_check_script },
 	{ NULL, NULL, NULL },
 };
 

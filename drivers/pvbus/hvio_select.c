@@ -35,8 +35,8 @@ hvio_module_ok(const struct bootinfo *bi, const struct bi_module *m,
 		    "above 4 GiB, which the kernel does not map", i,
 		    m->mod_string, m->mod_start, m->mod_end);
 	else if (m->mod_end - m->mod_start > HVIO_PROFILE_MAX)
-		snprintf(err, errlen, "module %d \"%pE\" is %lu bytes, over the "
-		    "%d-byte limit of a CPUID dump", i, m->mod_string,
+		snprintf(err, errlen, "module %d \"%pE\" is %lu bytes, over "
+		    "the %d-byte limit of a CPUID dump", i, m->mod_string,
 		    m->mod_end - m->mod_start, HVIO_PROFILE_MAX);
 	else
 		return true;
