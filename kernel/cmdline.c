@@ -5,8 +5,10 @@
  * the first '=', quoted or not.  Escapes follow what GNU GRUB writes
  * (grub-core/lib/cmdline.c, grub_create_loader_cmdline()): it puts a
  * word with spaces in double quotes and a backslash before each ", '
- * and \ in it.  GRUB's multiboot2 command line starts with the kernel's
- * own path; to us that is word 0, a bare flag (cmdline_is_image()).
+ * and \ in it.  GRUB 2.06 leaves the kernel's own path out of a
+ * multiboot2 command line (grub_cmd_multiboot() in grub-core/loader/
+ * multiboot.c skips argv[0]); loaders that put it first give it as word
+ * 0, a bare flag starting with '/' (cmdline_is_image()).
  *
  *	/boot/kernel.elf hv=sim:kvm "msg=a \"b\"" quiet
  *	-> "/boot/kernel.elf", hv = "sim:kvm", msg = "a \"b\"", quiet

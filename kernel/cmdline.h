@@ -56,7 +56,7 @@ const char *cmdline_get(const struct cmdline *cl, const char *key);
 /* True if the key is present, with or without a value. */
 bool	cmdline_has(const struct cmdline *cl, const char *key);
 
-/* Word 0 is a bare path ("/boot/kernel.elf"): GRUB puts the image first. */
+/* Word i is word 0 and a bare path ("/boot/kernel.elf"): the image. */
 bool	cmdline_is_image(const struct cmdline *cl, int i);
 
 /*
