@@ -86,7 +86,10 @@ mem_available(void)
 	struct memmap_summary ms;
 	char err[BI_MSG_MAX];
 
-	(void)memmap_check(&bootinfo, 0, 0, &ms, err, sizeof(err));
+	/* A map that was rejected is no measure: 0, and vmt skips. */
+	if (bootinfo.bi_error[0] != '\0' ||
+	    memmap_check(&bootinfo, 0, 0, &ms, err, sizeof(err)) != 0)
+		return 0;
 	return ms.ms_avail_bytes;
 }
 
