@@ -24,7 +24,7 @@ static struct ktap_level ktap_levels[KTAP_DEPTH_MAX];
 static int	ktap_depth = -1;	/* index of the innermost open level */
 static const struct ktest *ktap_tests;
 static int	ktap_ntests;
-static char	ktap_reason[128];	/* for the result about to be printed */
+static char	ktap_reason[256];	/* for the result about to be printed */
 
 static void
 ktap_indent(int level)
