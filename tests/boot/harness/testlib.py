@@ -105,8 +105,8 @@ CASE = """
 
 
 # test_matrix.py --no-prove / --no-kunit: leave that reader out of the
-# tests below that run the real programs (they fail, not skip, when a
-# reader is missing and was not left out).
+# tests that run the real programs (test_readers.ReadersTest: they fail,
+# not skip, when a reader is missing and was not left out).
 NO_READER = set()
 
 
