@@ -309,7 +309,6 @@ def reader_hazards(lines, rep):
     return problems
 
 
-
 def stream_passes(lines):
     """(does the harness pass this report stream, its totals line or
     None): a pass is a KTAP document, complete, without a problem or a
@@ -329,7 +328,6 @@ def split_boots(data):
                                              data)]
     cuts = [0] + starts[1:] + [len(data)]
     return [data[a:b] for a, b in zip(cuts, cuts[1:])]
-
 
 
 def last_boot(lines, boots):

@@ -232,7 +232,6 @@ class Readers:
         return rd
 
 
-
 def compare_readers(lines, readings, where=""):
     """Messages for each reader that does not give the stream the
     harness's verdict, or whose counts differ from the totals line."""

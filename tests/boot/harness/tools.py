@@ -94,4 +94,3 @@ def run_tool_case(runner, case):
         more += ["| " + l for l in olines] + \
             ["stderr| " + l for l in elines]
     return "FAIL", secs, msgs[0], more
-
