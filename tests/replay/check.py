@@ -11,11 +11,12 @@ it refuses them cleanly.
 For each dump (a dump without a .expect file fails):
   - the tool must exit 0;
   - its KTAP must be well formed and complete (the boot matrix's own
-    checks, tests/boot/matrix.py parse_ktap() and check_complete());
+    checks, ktap.parse_ktap() and ktap.check_complete() of the harness
+    in tests/boot/harness/);
   - the .expect lines must hold.  The syntax is the boot cases' (see
     tests/boot/README.md): "expect: REGEX" must match a line after the
     line the previous expect matched, "absent: REGEX" must match no line,
-    "#" starts a comment line.  Matching is matrix.match_lines().
+    "#" starts a comment line.  Matching is verdict.match_lines().
 
 Then each malformed input (BAD_INPUTS) is a case of its own: the tool
 must exit 2 with no KTAP report, and say why, naming the real cause, in
@@ -55,9 +56,12 @@ import tempfile
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+# The boot-matrix harness is the package tests/boot/harness (its
+# __init__.py); openbsd_pvbus is tools/openbsd_pvbus.py.
 sys.path.insert(0, os.path.join(REPO, "tests", "boot"))
 sys.path.insert(0, os.path.join(REPO, "tools"))
-import matrix  # noqa: E402
+from harness import ktap, verdict  # noqa: E402
+from harness.paths import show  # noqa: E402
 import openbsd_pvbus  # noqa: E402
 
 DUMPS_DIR = os.path.join(REPO, "tests", "cpuid-dumps")
@@ -70,7 +74,7 @@ class ExpectError(Exception):
 
 
 def parse_expect(text):
-    """The lines of a .expect file as matrix.match_lines() takes them:
+    """The lines of a .expect file as verdict.match_lines() takes them:
     (kind, regex text, compiled, line number).  Raises ExpectError
     naming the line of the first mistake."""
     out = []
@@ -117,7 +121,7 @@ def run_tool(tool, path, name=None):
                            timeout=TOOL_TIMEOUT, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired) as e:
         return Run(-1, [], str(e))
-    return Run(p.returncode, matrix.split_log(p.stdout),
+    return Run(p.returncode, ktap.split_log(p.stdout),
                p.stderr.decode("utf-8", "replace"), p.stdout)
 
 
@@ -135,26 +139,26 @@ def judge_dump(run, expectations):
     if run.rc != 0:
         msgs.append("exit status %d, expected 0 (stderr: %s)"
                     % (run.rc, first_line(run.stderr)))
-    rep = matrix.parse_ktap(run.lines)
+    rep = ktap.parse_ktap(run.lines)
     if rep.top is None:
         msgs.append("no 'KTAP version 1' line")
     else:
         msgs += ["KTAP: " + p for p in rep.problems +
-                 matrix.check_complete(rep)]
+                 ktap.check_complete(rep)]
         msgs += ["line %d: not ok %d %s" % (r.lineno, r.num, r.name)
                  for r in rep.results() if not r.ok]
-    msgs += matrix.match_lines(expectations, run.lines)
+    msgs += verdict.match_lines(expectations, run.lines)
     return msgs
 
 
 def check_dump(tool, dump, expect_path, verbose=False):
     """(passed?, headline, more lines) for one dump."""
     if not os.path.exists(expect_path):
-        return False, "no %s" % matrix.show(expect_path), []
+        return False, "no %s" % show(expect_path), []
     try:
         expectations = load_expect(expect_path)
     except (OSError, ExpectError) as e:
-        return False, "%s: %s" % (matrix.show(expect_path), e), []
+        return False, "%s: %s" % (show(expect_path), e), []
     run = run_tool(tool, dump)
     msgs = judge_dump(run, expectations)
     if not msgs:
@@ -368,13 +372,13 @@ def check_header(tool, case, header, rc, tmp):
         msgs.append("stdout holds byte 0x%02x" % ctl[0])
     msgs += judge_facts(run.lines)
     if rc == 0:
-        rep = matrix.parse_ktap(run.lines)
+        rep = ktap.parse_ktap(run.lines)
         msgs += ["KTAP: " + p for p in rep.problems +
-                 matrix.check_complete(rep)] if rep.top else \
+                 ktap.check_complete(rep)] if rep.top else \
             ["no 'KTAP version 1' line"]
-        mine = [l for l in run.lines if matrix.RESULT_RE.match(l.strip())]
+        mine = [l for l in run.lines if ktap.RESULT_RE.match(l.strip())]
         theirs = [l for l in plain.lines
-                  if matrix.RESULT_RE.match(l.strip())]
+                  if ktap.RESULT_RE.match(l.strip())]
         if mine != theirs:
             msgs.append("KTAP results differ from the plain dump's: %r"
                         % next((a for a, b in zip(mine, theirs) if a != b),
@@ -429,7 +433,7 @@ def check_no_name(tool, tmp):
 
 def check_doc(tool):
     """Is docs/pvbus-vs-openbsd.md's generated table current?"""
-    doc = matrix.show(openbsd_pvbus.DOC)
+    doc = show(openbsd_pvbus.DOC)
     try:
         have = openbsd_pvbus.doc_region()
         want = openbsd_pvbus.table_markdown(tool)
@@ -502,7 +506,7 @@ def main(argv=None):
     tool = os.path.abspath(tool)
     if not os.access(tool, os.X_OK):
         print("FAIL  %s missing: build it with `make host-tools`"
-              % matrix.show(tool))
+              % show(tool))
         print("0 passed, 1 failed")
         return 1
     if args.cross:
