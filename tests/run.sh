@@ -6,12 +6,14 @@
 #   3. host unit tests (tests/unit, under ASan and UBSan)      make check
 #   4. recorded CPUID dumps through the host replay tool       tests/replay/check.py
 #   5. the boot-matrix harness's own tests                    tests/boot/test_matrix.py
-#   6. the QEMU boot matrix                                    tests/boot/matrix.py
-#   7. hostile inputs: command lines, modules, dumps, machine  tests/boot/matrix.py
+#   6. every exit code of tools/pvbus-run, by real boots and   tests/exitcodes/check.py
+#      fake QEMUs
+#   7. the QEMU boot matrix                                    tests/boot/matrix.py
+#   8. hostile inputs: command lines, modules, dumps, machine  tests/boot/matrix.py
 #      settings, the ISO builder, the host replay tool           --cases tests/hostile
-#   8. the four libFuzzer targets, 100,000 runs each          make fuzz
+#   9. the four libFuzzer targets, 100,000 runs each          make fuzz
 #
-# Stages 5-7 read every KTAP report also with prove and kunit.py
+# Stages 5, 7 and 8 read every KTAP report also with prove and kunit.py
 # (tests/boot/README.md); kunit.py comes from Debian's linux-source-6.1.
 #
 # Every stage runs even if an earlier one failed; each ends with its own
@@ -70,6 +72,7 @@ stage mkiso sh tests/mkiso/check.sh
 stage unit make --no-print-directory check
 stage replay $python tests/replay/check.py
 stage harness $python tests/boot/test_matrix.py --summary
+stage exitcodes $python tests/exitcodes/check.py
 stage boot $python tests/boot/matrix.py -j "$jobs"
 stage hostile $python tests/boot/matrix.py --cases tests/hostile -j "$jobs"
 stage fuzz make --no-print-directory fuzz FUZZ_RUNS="${FUZZ_RUNS:-100000}"

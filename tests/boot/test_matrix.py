@@ -25,13 +25,13 @@ import unittest
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 from harness import testlib  # noqa: E402
 from harness import (test_cases, test_cli, test_compare_host,  # noqa: E402
-                     test_ktap, test_qemu, test_readers, test_runner,
-                     test_tools, test_verdict)
+                     test_exitcodes, test_ktap, test_qemu, test_readers,
+                     test_runner, test_tools, test_verdict)
 
 # In the harness's reading order (harness/__init__.py).
-TEST_MODULES = (test_cases, test_ktap, test_verdict, test_readers,
-                test_compare_host, test_qemu, test_tools, test_runner,
-                test_cli)
+TEST_MODULES = (test_cases, test_ktap, test_verdict, test_exitcodes,
+                test_readers, test_compare_host, test_qemu, test_tools,
+                test_runner, test_cli)
 
 
 def load_tests(loader, standard_tests, pattern):
