@@ -11,9 +11,11 @@
 #   7. the QEMU boot matrix                                    tests/boot/matrix.py
 #   8. hostile inputs: command lines, modules, dumps, machine  tests/boot/matrix.py
 #      settings, the ISO builder, the host replay tool           --cases tests/hostile
-#   9. the four libFuzzer targets, 100,000 runs each          make fuzz
+#   9. each boot of a log that reboots is one KTAP document,  tests/ktap-split/check.py
+#      and tools/ktap-split cuts logs as the harness does
+#  10. the four libFuzzer targets, 100,000 runs each          make fuzz
 #
-# Stages 5, 7 and 8 read every KTAP report also with prove and kunit.py
+# Stages 5, 7, 8 and 9 read every KTAP report also with prove and kunit.py
 # (tests/boot/README.md); kunit.py comes from Debian's linux-source-6.1.
 #
 # Every stage runs even if an earlier one failed; each ends with its own
@@ -75,6 +77,7 @@ stage harness $python tests/boot/test_matrix.py --summary
 stage exitcodes $python tests/exitcodes/check.py
 stage boot $python tests/boot/matrix.py -j "$jobs"
 stage hostile $python tests/boot/matrix.py --cases tests/hostile -j "$jobs"
+stage split $python tests/ktap-split/check.py
 stage fuzz make --no-print-directory fuzz FUZZ_RUNS="${FUZZ_RUNS:-100000}"
 
 echo

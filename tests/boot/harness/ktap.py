@@ -21,6 +21,7 @@ before each test and a closing "P passed, F failed, S skipped" line.
     stream_passes()   does the harness pass this stream
     split_boots(), last_boot()
                       a log of several boots ("boots:"), one report each
+                      (split_boots() is tools/ktap-split's too)
 """
 
 import dataclasses
@@ -322,11 +323,26 @@ def stream_passes(lines):
 
 
 def split_boots(data):
-    """The raw bytes of a serial log, one piece per boot: a new piece
-    starts at each line "KTAP version 1" in column 0 after the first."""
+    """The raw bytes of a serial log, one piece per boot, each holding
+    that boot's whole output: firmware, loader, the kernel's opening
+    lines and its KTAP document.  A boot starts a KTAP document ("KTAP
+    version 1" in column 0); the piece before it ends with the line
+    "# rebooting" that the kernel prints before it resets the machine
+    (kernel/exit.c kreboot()), or, after a reset nobody announced, at
+    the new boot's first line "pvbus testbed: ...", or else at the KTAP
+    line itself.  Joined again, the pieces are the log."""
     starts = [m.start() for m in re.finditer(rb"(?m)^KTAP version 1\r?$",
                                              data)]
-    cuts = [0] + starts[1:] + [len(data)]
+    cuts = [0]
+    for prev, start in zip(starts, starts[1:]):
+        between = data[prev:start]
+        marks = [m.end() for m in re.finditer(rb"(?m)^# rebooting\r?\n",
+                                              between)]
+        if not marks:
+            marks = [m.start() for m in re.finditer(
+                rb"(?m)^pvbus testbed: ", between)]
+        cuts.append(prev + marks[-1] if marks else start)
+    cuts.append(len(data))
     return [data[a:b] for a, b in zip(cuts, cuts[1:])]
 
 

@@ -11,8 +11,9 @@ A boot's verdict comes from QEMU's exit code and the serial log
 compare-host:), and the log is read by prove and kunit.py, one boot at a
 time (check_readers()).
 
-Reads and writes under BUILD/: kernel.elf, test-logs/<case>.log (COM1)
-and <case>.stderr (QEMU's), test-isos/, test-inputs/, kunit/.
+Reads and writes under BUILD/: kernel.elf, test-logs/<case>.log (COM1),
+<case>.bootN.ktap (each boot's part of it, store_boots()) and
+<case>.stderr (QEMU's), test-isos/, test-inputs/, kunit/.
 """
 
 import os
@@ -29,6 +30,27 @@ from .qemu import Host, IsoBuilder, Processes, qemu_argv, symbolize
 from .readers import Readers, compare_readers
 from .tools import run_tool_case
 from .verdict import check_bytes, classify, judge
+
+
+def store_boots(log, data, boots=0):
+    """Write the serial log's boots as one KTAP document each, beside
+    it: build/test-logs/CASE.log -> CASE.boot1.ktap, CASE.boot2.ktap
+    ... (ktap.split_boots(); a case with "boots: 1" is one piece, the
+    whole log, whatever it holds).  Returns their paths.  Stale pieces
+    of an earlier run with more boots are removed."""
+    base = log[:-len(".log")] if log.endswith(".log") else log
+    pieces = split_boots(data) if boots != 1 else [data]
+    paths = []
+    for k, piece in enumerate(pieces):
+        path = "%s.boot%d.ktap" % (base, k + 1)
+        with open(path, "wb") as f:
+            f.write(piece)
+        paths.append(path)
+    k = len(pieces) + 1
+    while os.path.exists("%s.boot%d.ktap" % (base, k)):
+        os.unlink("%s.boot%d.ktap" % (base, k))
+        k += 1
+    return paths
 
 
 class Runner:
@@ -125,19 +147,16 @@ class Runner:
         that reboots on purpose ends its own report): messages where
         they disagree with the harness, and, for the boots before the
         last (which classify() does not see), the harness's own."""
+        paths = store_boots(log, data, boots)
         if self.readers.missing:
             return list(self.readers.missing)
-        pieces = split_boots(data) if boots > 1 else [data]
         msgs = []
-        for k, piece in enumerate(pieces):
-            path, where = log, ""
-            if len(pieces) > 1:
-                path = "%s.boot%d" % (log[:-len(".log")], k + 1)
-                with open(path, "wb") as f:
-                    f.write(piece)
-                where = "boot %d: " % (k + 1)
+        for k, path in enumerate(paths):
+            with open(path, "rb") as f:
+                piece = f.read()
+            where = "boot %d: " % (k + 1) if len(paths) > 1 else ""
             lines = split_log(piece)
-            if len(pieces) > 1 and k < len(pieces) - 1:
+            if len(paths) > 1 and k < len(paths) - 1:
                 rep = parse_ktap(lines)
                 msgs += [where + "KTAP: " + p for p in rep.problems +
                          reader_hazards(lines, rep) +

@@ -115,9 +115,23 @@ class BootsTest(unittest.TestCase):
     def test_split_boots(self):
         data = b"SeaBIOS\r\nKTAP version 1\r\n1..1\r\nok 1 a\r\n" \
             b"1 passed, 0 failed, 0 skipped\r\n# rebooting\r\nSeaBIOS" \
-            b"\r\nKTAP version 1\r\n1..1\r\n  KTAP version 1\r\nok 1 a\r\n"
+            b"\r\npvbus testbed: booted\r\nKTAP version 1\r\n1..1\r\n" \
+            b"  KTAP version 1\r\nok 1 a\r\n"
         a, b = ktap.split_boots(data)
-        self.assertTrue(a.startswith(b"SeaBIOS") and a.endswith(b"SeaBIOS"
-                                                                b"\r\n"))
+        self.assertEqual(a + b, data)
+        # Each boot's piece holds all its output: the second boot's
+        # firmware lines are its own, not the first boot's.
+        self.assertTrue(a.startswith(b"SeaBIOS") and a.endswith(
+            b"# rebooting\r\n"))
+        self.assertTrue(b.startswith(b"SeaBIOS\r\npvbus testbed: booted"
+                                     b"\r\nKTAP version 1\r\n1..1"))
+        # A reset nobody announced: cut at the kernel's first line.
+        data2 = data.replace(b"# rebooting\r\n", b"")
+        a, b = ktap.split_boots(data2)
+        self.assertTrue(b.startswith(b"pvbus testbed: booted\r\nKTAP"))
+        # Not even that: at the KTAP line.
+        a, b = ktap.split_boots(data2.replace(b"pvbus testbed: booted\r\n",
+                                              b""))
         self.assertTrue(b.startswith(b"KTAP version 1\r\n1..1"))
+        self.assertTrue(a.endswith(b"SeaBIOS\r\n"))
         self.assertEqual(ktap.split_boots(b"x\n"), [b"x\n"])
