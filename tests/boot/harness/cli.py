@@ -6,11 +6,17 @@ line per case as it finishes and "N passed, N failed" at the end.
     python3 tests/boot/matrix.py [-j N] [-k PATTERN] [--list] [-v]
                                  [--cases DIR] [--no-prove] [--no-kunit]
                                  [--kunit PATH/kunit.py] [--build DIR]
-                                 [--qemu BIN]
+                                 [--qemu BIN] [--results DIR] [--stage NAME]
+                                 [--no-results] [--shard K/N]
+                                 [--shard-head SECONDS|stages]
 
 Reads the *.case files of --cases (default tests/boot/cases); each case
-is run by runner.Runner.  The exit status is 1 if a case failed, 2 if
-nothing could run (no case matches, no QEMU, no kernel).
+is run by runner.Runner.  At the end it writes DIR/junit.xml and
+DIR/results.json (results.py; default BUILD/test-results), a test suite
+per case.  --shard K/N runs the K-th of N disjoint parts of the
+selection, balanced by tests/boot/durations.json (shard.py).  The exit
+status is 1 if a case failed, 2 if nothing could run (no case matches,
+no QEMU, no kernel).
 """
 
 import argparse
@@ -21,6 +27,7 @@ import shlex
 import shutil
 import sys
 
+from . import results, shard
 from .cases import CASES_DIR, load_cases
 from .paths import REPO, show
 from .runner import Runner
@@ -73,10 +80,78 @@ def parse_args(argv):
     ap.add_argument("--kunit", metavar="KUNIT_PY", help="this kunit.py "
                     "instead of the one extracted from "
                     "/usr/src/linux-source-6.1.tar.xz into BUILD/kunit/")
+    ap.add_argument("--results", metavar="DIR", help="write junit.xml and "
+                    "results.json there (default: BUILD/test-results)")
+    ap.add_argument("--no-results", action="store_true",
+                    help="write no results files")
+    ap.add_argument("--stage", help="the stage the suites belong to, in "
+                    "the results files (default: the --cases directory's "
+                    "name; 'boot' for tests/boot/cases)")
+    ap.add_argument("--shard", metavar="K/N", help="only the K-th of N "
+                    "disjoint shards of the selected cases, balanced by "
+                    "their recorded durations (tests/boot/durations.json)")
+    ap.add_argument("--shard-head", default="0", metavar="SECONDS",
+                    help="work shard 1 has besides its cases: seconds, or "
+                    "'stages' for the recorded time of the stages of "
+                    "`make test` that are not the matrix (tests/run.sh "
+                    "runs them on shard 1 only)")
     args = ap.parse_args(argv)
     if args.jobs < 1:
         ap.error("-j must be at least 1")
+    if args.shard:
+        try:
+            args.shard = shard.parse_shard(args.shard)
+        except ValueError as e:
+            ap.error(str(e))
+    if args.shard_head != "stages":
+        try:
+            args.shard_head = float(args.shard_head)
+        except ValueError:
+            ap.error("--shard-head: seconds or 'stages', not %r"
+                     % args.shard_head)
     return args
+
+
+def pick_shard(args, cases):
+    """(the cases of --shard K/N, a line saying which), in the given
+    order."""
+    k, n = args.shard
+    stage = args.stage or stage_name(args.cases)
+    d = shard.Durations.load()
+    head = d.stages() if args.shard_head == "stages" else args.shard_head
+    parts = shard.assign(cases, n, lambda c: d.of(stage, c), head)
+    mine = parts[k - 1]
+    return mine, "shard %d/%d: %d of %d cases, about %.0f s of %.0f s " \
+        "recorded%s" % (k, n, len(mine), len(cases), sum(
+            d.of(stage, c) for c in mine), sum(d.of(stage, c)
+                                              for c in cases),
+            ", after %.0f s of other stages" % head if head and k == 1
+            else "")
+
+
+def stage_name(cases_dir):
+    """tests/boot/cases -> boot, tests/hostile -> hostile."""
+    d = os.path.normpath(cases_dir)
+    name = os.path.basename(d)
+    return os.path.basename(os.path.dirname(d)) if name == "cases" \
+        else name
+
+
+def write_results(args, runner, done):
+    """junit.xml and results.json for the cases that ran (done: [(case,
+    status, secs, headline, more lines)]); returns the line to print."""
+    stage = args.stage or stage_name(args.cases)
+    suites = [results.boot_suite(case, stage, status, secs, head, more,
+                                 runner.details.get(case.name))
+              for case, status, secs, head, more in sorted(
+                  done, key=lambda d: d[0].name)]
+    directory = args.results or os.path.join(REPO, args.build,
+                                             "test-results")
+    xml_path, _ = results.write(directory, suites)
+    t = results.totals(suites)
+    return "results: %s (%d suites, %d tests, %d failures, %d skipped)" % (
+        show(xml_path), t["suites"], t["tests"], t["failures"],
+        t["skipped"])
 
 
 def list_cases(cases):
@@ -109,6 +184,14 @@ def main(argv=None):
         print("no case matches %s" % " ".join(args.patterns),
               file=sys.stderr)
         return 2
+    if args.shard:
+        cases, said = pick_shard(args, cases)
+        print(said, file=sys.stderr if args.list else sys.stdout)
+        if not cases and not args.list:
+            if not args.no_results:
+                print(write_results(args, None, []))
+            print("0 passed, 0 failed")
+            return 0
     if args.list:
         list_cases(cases)
         return 0
@@ -124,6 +207,7 @@ def main(argv=None):
     cases.sort(key=lambda c: (BOOT_ORDER.get(c.boot, 3), c.name))
     width = max(len(c.name) for c in cases)
     tally = {"PASS": 0, "FAIL": 0, "SKIP": 0}
+    done = []
 
     def report(case, fut):
         try:
@@ -135,6 +219,7 @@ def main(argv=None):
                                       else "%.1fs" % secs)
         with runner.lock:
             tally[status] += 1
+            done.append((case, status, secs, head, more))
             print("%-4s  %-*s  %6s  %s" % (status, width, case.name, t,
                                            head))
             for m in more:
@@ -154,6 +239,12 @@ def main(argv=None):
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         runner.isos.shutdown()
+    if not args.no_results:
+        try:
+            print(write_results(args, runner, done))
+        except OSError as e:
+            print("results: could not write them: %s" % e)
+            tally["FAIL"] += 1
     line = "%d passed, %d failed" % (tally["PASS"], tally["FAIL"])
     if tally["SKIP"]:
         line += ", %d skipped" % tally["SKIP"]

@@ -75,7 +75,15 @@ class Runner:
                                not args.no_kunit, args.kunit)
         self.addr2line = shutil.which("addr2line")
         self.replay_tool = os.path.join(self.build, "host", "pvbus-replay")
+        # What each case left, for the results files (results.py):
+        # {case name: {"outcome", "rc", "log", "data", "stderr",
+        # "pieces", "piece_data", "tool_lines"}}, as far as it got.
+        self.details = {}
         os.makedirs(self.logs, exist_ok=True)
+
+    def record(self, case, **info):
+        with self.lock:
+            self.details.setdefault(case.name, {}).update(info)
 
     def run_case(self, case):
         """Returns (status PASS/FAIL/SKIP, seconds, headline, more lines)."""
@@ -121,13 +129,20 @@ class Runner:
         if o.rip:
             sym = symbolize(self.addr2line, self.kernel, o.rip)
             o.detail += " = " + sym if sym else ""
+        pieces = store_boots(log, data, case.boots) if case.serial and \
+            os.path.exists(log) else []
+        self.record(case, outcome=o, rc=rc, timed_out=timed_out,
+                    log=log if case.serial else "", data=data,
+                    stderr=stderr, pieces=pieces,
+                    piece_data=split_boots(data) if case.boots != 1 and
+                    data else [data] if data else [])
         msgs = boot_msgs + judge(case, o, all_lines)
         if case.serial:
             msgs += check_bytes(data, case.absent_bytes)
         if case.compare_host:
             msgs += compare_host(self.replay_tool, case, lines)
-        if case.serial and os.path.exists(log):
-            msgs += self.check_readers(log, data, case.boots)
+        if pieces:
+            msgs += self.check_readers(pieces)
         if not msgs:
             return "PASS", secs, o.detail, []
         if o.verdict in case.verdicts:
@@ -142,12 +157,12 @@ class Runner:
             more += self.verbose_log(lines, stderr)
         return "FAIL", secs, head, more
 
-    def check_readers(self, log, data, boots):
-        """prove and kunit.py on the log, one boot at a time (a boot
-        that reboots on purpose ends its own report): messages where
-        they disagree with the harness, and, for the boots before the
-        last (which classify() does not see), the harness's own."""
-        paths = store_boots(log, data, boots)
+    def check_readers(self, paths):
+        """prove and kunit.py on each boot's document (paths: from
+        store_boots(); a boot that reboots on purpose ends its own
+        report): messages where they disagree with the harness, and,
+        for the boots before the last (which classify() does not see),
+        the harness's own."""
         if self.readers.missing:
             return list(self.readers.missing)
         msgs = []

@@ -55,6 +55,9 @@ def run_tool_case(runner, case):
     with open(errpath, "rb") as f:
         stderr = f.read()
     olines, elines = split_log(stdout), split_log(stderr)
+    runner.record(case, rc=rc, timed_out=timed_out, log=out, data=stdout,
+                  stderr=stderr.decode("utf-8", "replace"),
+                  tool_lines=olines if "KTAP version 1" in olines else [])
     said = next((l for l in elines if l.strip()), None) or next(
         (l for l in reversed(olines) if l.strip()), "")
     detail = "exit %s: %s" % (rc, said.strip()[:160])
