@@ -15,7 +15,9 @@
 #      and tools/ktap-split cuts logs as the harness does
 #  10. the results files of stages 7 and 8: the JUnit schema, tests/results/check.py
 #      a test case per KTAP result, failures per verdict
-#  11. the four libFuzzer targets, 100,000 runs each          make fuzz
+#  11. the CI templates and the VMware and Hyper-V scripts:   tests/ci/check.py
+#      YAML, shards, shellcheck, the exit codes
+#  12. the four libFuzzer targets, 100,000 runs each          make fuzz
 #
 # Stages 5, 7, 8 and 9 read every KTAP report also with prove and kunit.py
 # (tests/boot/README.md); kunit.py comes from Debian's linux-source-6.1.
@@ -145,6 +147,7 @@ stage hostile "$python" tests/boot/matrix.py --cases tests/hostile \
 stage split "$python" tests/ktap-split/check.py $present_opt
 # shellcheck disable=SC2086
 stage results "$python" tests/results/check.py $present_opt
+first_shard ci "$python" tests/ci/check.py
 first_shard fuzz make --no-print-directory fuzz FUZZ_RUNS="${FUZZ_RUNS:-100000}"
 
 # Every stage's results in one junit.xml and results.json.

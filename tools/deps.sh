@@ -58,6 +58,8 @@ test	cc	gcc	make check: host unit tests with ASan and UBSan
 test	/usr/include/stdio.h	libc6-dev	make check: the C library for the host tests (only a Recommends of gcc)
 test	strace	strace	tests/deps/check.py: what grub-mkrescue runs
 test	/usr/src/linux-source-6.1.tar.xz	linux-source-6.1	kunit.py, Linux's KTAP parser
+test	/usr/lib/python3/dist-packages/yaml/__init__.py	python3-yaml	tests/ci/check.py: the CI templates load as YAML
+test	shellcheck	shellcheck	tests/ci/check.py: the shell scripts, docs/scripts/ among them
 fuzz	clang	clang	make fuzz
 fuzz	/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a	libclang-rt-14-dev	make fuzz: libFuzzer (only a Recommends of clang)
 fresh	debootstrap	debootstrap	tools/fresh-debian.sh
