@@ -28,11 +28,11 @@ The boot-matrix harness, one module per job (tests/boot/README.md):
 Reading order: cases (what a case says), ktap (what the kernel said),
 verdict (what happened, and was it expected), exitcodes, readers (do
 prove and kunit.py agree), qemu, tools and runner (how QEMU and the
-tools are started), results and shard, cli.  The modules import each other relatively (from .ktap
-import parse_ktap): paths and ktap need nothing else of the harness,
-readers and verdict only ktap, exitcodes nothing, results ktap and
-paths, and runner and cli bring it all together.  Python 3 standard
-library only.
+tools are started), results and shard, cli.  The modules import each
+other relatively (from .ktap import parse_ktap): paths, ktap and
+exitcodes need nothing else of the harness, readers and verdict only
+ktap, results ktap and paths, shard paths, and runner and cli bring it
+all together.  Python 3 standard library only.
 
 The harness's own tests are test_<module>.py beside each module, with
 the logs and fakes they share in testlib.py; tests/boot/test_matrix.py
