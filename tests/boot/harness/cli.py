@@ -23,6 +23,7 @@ import argparse
 import concurrent.futures
 import fnmatch
 import os
+import re
 import shlex
 import shutil
 import sys
@@ -92,9 +93,9 @@ def parse_args(argv):
                     "their recorded durations (tests/boot/durations.json)")
     ap.add_argument("--shard-head", default="0", metavar="SECONDS",
                     help="work shard 1 has besides its cases: seconds, or "
-                    "'stages' for the recorded time of the stages of "
-                    "`make test` that are not the matrix (tests/run.sh "
-                    "runs them on shard 1 only)")
+                    "stages of `make test` by name (deps,unit,...), for "
+                    "their recorded time (tests/run.sh runs the stages "
+                    "that are not the matrix on shard 1 only)")
     args = ap.parse_args(argv)
     if args.jobs < 1:
         ap.error("-j must be at least 1")
@@ -103,12 +104,13 @@ def parse_args(argv):
             args.shard = shard.parse_shard(args.shard)
         except ValueError as e:
             ap.error(str(e))
-    if args.shard_head != "stages":
-        try:
-            args.shard_head = float(args.shard_head)
-        except ValueError:
-            ap.error("--shard-head: seconds or 'stages', not %r"
-                     % args.shard_head)
+    try:
+        args.shard_head = float(args.shard_head)
+    except ValueError:
+        if not re.fullmatch(r"[\w-]+(,[\w-]+)*", args.shard_head):
+            ap.error("--shard-head: seconds, or stage names joined by ','"
+                     ", not %r" % args.shard_head)
+        args.shard_head = args.shard_head.split(",")
     return args
 
 
@@ -118,7 +120,8 @@ def pick_shard(args, cases):
     k, n = args.shard
     stage = args.stage or stage_name(args.cases)
     d = shard.Durations.load()
-    head = d.stages() if args.shard_head == "stages" else args.shard_head
+    head = d.stages(args.shard_head) if isinstance(args.shard_head, list) \
+        else args.shard_head
     parts = shard.assign(cases, n, lambda c: d.of(stage, c), head)
     mine = parts[k - 1]
     return mine, "shard %d/%d: %d of %d cases, about %.0f s of %.0f s " \
@@ -155,7 +158,7 @@ def write_results(args, runner, done):
 
 
 def list_cases(cases):
-    width = max(len(c.name) for c in cases)
+    width = max((len(c.name) for c in cases), default=0)
     for c in cases:
         if c.error:
             print("%-*s  (broken: %s)" % (width, c.name, c.error))

@@ -103,7 +103,9 @@ def refresh(suites, old=None):
     for s in suites:
         if s.time is None or s.status == "SKIP":
             continue
-        t = round(float(s.time), 1)
+        # Tenths of a second, and at least one: a case that took no
+        # time still counts, so that such cases spread over the shards.
+        t = max(0.1, round(float(s.time), 1))
         if s.name == s.stage:               # a stage, not a case
             data.setdefault("stages", {})[s.stage] = t
             continue

@@ -18,8 +18,10 @@ from .results import Suite
 CASE_DIRS = {"boot": os.path.join(REPO, "tests", "boot", "cases"),
              "hostile": os.path.join(REPO, "tests", "hostile")}
 # The balance the committed durations must give the real matrix in 4
-# shards: the heaviest shard within this much of the mean.
-TOLERANCE = 1.15
+# shards: the heaviest shard within this much of the mean (1.003 for the
+# boot cases and 1.006 for the hostile ones with the durations recorded
+# when this test was written).
+TOLERANCE = 1.05
 
 
 class AssignTest(unittest.TestCase):
