@@ -90,6 +90,12 @@ class Recording(unittest.TextTestResult):
         self._keep(test, "failed", "unexpected success")
 
 
+class RecordingRunner(unittest.TextTestRunner):
+    """unittest's text runner with Recording results (a class, so that
+    unittest.main() still hands it -v, -f and the rest)."""
+    resultclass = Recording
+
+
 def main():
     """unittest's own command line, plus --summary: end with the line
     "N passed, N failed" that tests/run.sh adds up; and --results DIR."""
@@ -108,8 +114,7 @@ def main():
         elif a not in ("--summary", "--no-prove", "--no-kunit"):
             argv.append(a)
     t0 = time.monotonic()
-    prog = unittest.main(argv=argv, exit=False, testRunner=unittest.
-                         TextTestRunner(resultclass=Recording))
+    prog = unittest.main(argv=argv, exit=False, testRunner=RecordingRunner)
     r = prog.result
     bad = len(r.failures) + len(r.errors) + len(r.unexpectedSuccesses)
     if outdir:
