@@ -9,7 +9,9 @@
 #   6. the QEMU boot matrix                                    tests/boot/matrix.py
 #   7. hostile inputs: command lines, modules, dumps, machine  tests/boot/matrix.py
 #      settings, the ISO builder, the host replay tool           --cases tests/hostile
-#   8. the four libFuzzer targets, 100,000 runs each          make fuzz
+#   8. the samples of output in README.md and docs/ match a    tests/docs/check_samples.py
+#      real boot of this build
+#   9. the four libFuzzer targets, 100,000 runs each          make fuzz
 #
 # Stages 5-7 read every KTAP report also with prove and kunit.py
 # (tests/boot/README.md); kunit.py comes from Debian's linux-source-6.1.
@@ -72,6 +74,7 @@ stage replay $python tests/replay/check.py
 stage harness $python tests/boot/test_matrix.py --summary
 stage boot $python tests/boot/matrix.py -j "$jobs"
 stage hostile $python tests/boot/matrix.py --cases tests/hostile -j "$jobs"
+stage docs $python tests/docs/check_samples.py -j "$jobs"
 stage fuzz make --no-print-directory fuzz FUZZ_RUNS="${FUZZ_RUNS:-100000}"
 
 echo

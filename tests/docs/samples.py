@@ -240,6 +240,8 @@ MASKS = (
     # The pages left free, which follow the kernel's size.
     ("size", lambda s: re.sub(r"\bpmem: \d+ pages free",
                               "pmem: ? pages free", s)),
+    # The boot loader's version, which a Debian update of GRUB changes.
+    ("loader", lambda s: re.sub(r'(?<="GRUB )[^"\s]+(?=")', "?", s)),
     # A UUID, which a host assigns.
     ("uuid", lambda s: re.sub(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
                               r"[0-9a-f]{4}-[0-9a-f]{12}\b", "UUID", s)),

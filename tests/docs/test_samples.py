@@ -209,6 +209,10 @@ class MaskTest(unittest.TestCase):
         self.assertEqual(
             mask("vmt0: bios uuid 12345678-9abc-def0-1122-334455667788"),
             "vmt0: bios uuid UUID")
+        self.assertEqual(
+            mask('pvbus testbed: booted via multiboot2 by "GRUB 2.06-13+d"'),
+            'pvbus testbed: booted via multiboot2 by "GRUB ?"')
+        self.assertNotEqual(mask('by "GRUB 2.06"'), mask('by "GRUB2 2.06"'))
 
     def test_matrix_columns_and_times(self):
         self.assertEqual(mask("PASS  fault-gp   0.38s  crash", "matrix"),
