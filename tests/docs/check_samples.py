@@ -257,7 +257,13 @@ def update(docs, block, real):
     lines = docs[block.path][0]
     sample = [(n, t) for n, t in block.lines]
     found, misses = samples.match_block(sample, [(t, k) for t, k, _ in real])
-    new = {n: real[j][0] for n, j in found.items()}
+    text = dict(sample)
+    new = {}
+    for n, j in found.items():
+        t, kind, _ = real[j]
+        if samples.mask(t, kind, samples.PER_RUN) != \
+                samples.mask(text[n], kind, samples.PER_RUN):
+            new[n] = t          # a build's address, offset or line moved
     left = []
     for m in misses:
         if m.nearest_at is not None and m.ratio >= UPDATE_RATIO:

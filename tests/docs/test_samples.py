@@ -222,6 +222,17 @@ class MaskTest(unittest.TestCase):
                             mask("FAIL  fault-gp  0.38s  crash", "matrix"))
 
 
+class PerRunTest(unittest.TestCase):
+    def test_run_rules_leave_the_builds_parts(self):
+        run = samples.PER_RUN
+        self.assertEqual(mask("pvbus: x ns=5 y=1", rules=run),
+                         mask("pvbus: x ns=7 y=1", rules=run))
+        self.assertNotEqual(mask("# backtrace: 0x107872 <f+0x42>", rules=run),
+                            mask("# backtrace: 0x107870 <f+0x40>", rules=run))
+        names = {n for n, _ in samples.MASKS + samples.MATRIX_MASKS}
+        self.assertLessEqual(set(run), names)
+
+
 class MatchTest(unittest.TestCase):
     def test_sample_found_across_builds(self):
         found, misses = match_block(numbered(CRASH), lines(CRASH_ELSEWHERE))
