@@ -258,18 +258,23 @@ def update(docs, block, real):
     sample = [(n, t) for n, t in block.lines]
     found, misses = samples.match_block(sample, [(t, k) for t, k, _ in real])
     text = dict(sample)
-    new = {}
+    new = {}                    # sample line number -> real line index
     for n, j in found.items():
         t, kind, _ = real[j]
         if samples.mask(t, kind, samples.PER_RUN) != \
                 samples.mask(text[n], kind, samples.PER_RUN):
-            new[n] = t          # a build's address, offset or line moved
+            new[n] = j          # a build's address, offset or line moved
     left = []
     for m in misses:
         if m.nearest_at is not None and m.ratio >= UPDATE_RATIO:
-            new[m.lineno] = real[m.nearest_at][0]
+            new[m.lineno] = m.nearest_at
         else:
             left.append(m)
+    for n, j in new.items():
+        t, kind, _ = real[j]
+        if kind == "matrix":    # the columns as narrow as they go
+            t = re.sub(r"(?<=\S) {2,}", "  ", t)
+        new[n] = t
     changed = 0
     for n, text in new.items():
         old = lines[n - 1]
