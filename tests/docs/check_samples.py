@@ -321,14 +321,19 @@ def main(argv=None):
     docs, problems = read_docs(doc_files())
     more, later = lint(docs)
     problems += more
+    unknown = [p for p in args.picks
+               if os.path.normpath(p.partition(":")[0]) not in docs]
+    if unknown:
+        print("not a doc this script reads: %s" % " ".join(unknown),
+              file=sys.stderr)
+        return 2
     blocks = select(docs, args.picks)
-    if args.picks and not blocks:
-        print("no sample at %s" % " ".join(args.picks), file=sys.stderr)
-        return 2
-    problems += prepare(blocks)
-    results = boot_all(args.jobs)
-    if results is None:
-        return 2
+    results = {}
+    if blocks:
+        problems += prepare(blocks)
+        results = boot_all(args.jobs)
+        if results is None:
+            return 2
     touched = set()
     for b in blocks:
         if b.errors:
@@ -365,6 +370,9 @@ def main(argv=None):
             f.write("\n".join(docs[path][0]))
     if args.show or args.update:
         return 0
+    if args.picks:              # only the problems of the files picked
+        files = {os.path.normpath(p.partition(":")[0]) for p in args.picks}
+        problems = [p for p in problems if p.partition(":")[0] in files]
     for p in problems:
         print("FAIL  " + p)
     failed += len(problems)
