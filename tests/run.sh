@@ -11,15 +11,17 @@
 #   7. the QEMU boot matrix                                    tests/boot/matrix.py
 #   8. hostile inputs: command lines, modules, dumps, machine  tests/boot/matrix.py
 #      settings, the ISO builder, the host replay tool           --cases tests/hostile
-#   9. each boot of a log that reboots is one KTAP document,  tests/ktap-split/check.py
+#   9. the samples of output in README.md and docs/ match a    tests/docs/check_samples.py
+#      real boot of this build
+#  10. each boot of a log that reboots is one KTAP document,  tests/ktap-split/check.py
 #      and tools/ktap-split cuts logs as the harness does
-#  10. the results files of stages 7 and 8: the JUnit schema, tests/results/check.py
+#  11. the results files of stages 7 and 8: the JUnit schema, tests/results/check.py
 #      a test case per KTAP result, failures per verdict
-#  11. the CI templates and the VMware and Hyper-V scripts:   tests/ci/check.py
+#  12. the CI templates and the VMware and Hyper-V scripts:   tests/ci/check.py
 #      YAML, shards, shellcheck, the exit codes
-#  12. the four libFuzzer targets, 100,000 runs each          make fuzz
+#  13. the four libFuzzer targets, 100,000 runs each          make fuzz
 #
-# Stages 5, 7, 8 and 9 read every KTAP report also with prove and kunit.py
+# Stages 5, 7, 8, 9 and 10 read every KTAP report also with prove and kunit.py
 # (tests/boot/README.md); kunit.py comes from Debian's linux-source-6.1.
 #
 # Every stage runs even if an earlier one failed; each ends with its own
@@ -118,7 +120,7 @@ stage_results() {
 
 # A stage that is not the matrix: on shard 1 only.  The boot matrix
 # gives shard 1 fewer cases by the recorded time of these.
-first_only=deps,mkiso,unit,replay,harness,exitcodes,ci,fuzz
+first_only=deps,mkiso,unit,replay,harness,exitcodes,docs,ci,fuzz
 first_shard() {
 	if [ "$shard_k" -ne 1 ]; then
 		echo "== $1: on shard 1 of $shard only"
@@ -145,6 +147,7 @@ stage boot "$python" tests/boot/matrix.py -j "$jobs" $shard_opts \
 # shellcheck disable=SC2086
 stage hostile "$python" tests/boot/matrix.py --cases tests/hostile \
     -j "$jobs" $shard_opts --results "$results/stages/hostile"
+first_shard docs "$python" tests/docs/check_samples.py -j "$jobs"
 # shellcheck disable=SC2086  # present_opt is one word or none
 stage split "$python" tests/ktap-split/check.py $present_opt
 # shellcheck disable=SC2086
