@@ -64,9 +64,10 @@ SCOPES = {
 # Groups neither `make test` nor .ci/run installs: checked only where
 # they are installed (tools/deps.sh fresh), else skipped.
 OPTIONAL_GROUPS = ("fresh",)
-# tools/deps.sh, tools/run.sh and tools/mkiso.sh are what `make run`
-# runs; tools/fresh-debian.sh is its own; everything else is a test.
-RUN_SCRIPTS = ("tools/deps.sh", "tools/run.sh", "tools/mkiso.sh")
+# tools/deps.sh, tools/run.sh, tools/pvbus-run and tools/mkiso.sh are
+# what `make run` runs; tools/fresh-debian.sh is its own; everything else is a test.
+RUN_SCRIPTS = ("tools/deps.sh", "tools/run.sh", "tools/pvbus-run",
+    "tools/mkiso.sh")
 FRESH_SCRIPTS = ("tools/fresh-debian.sh",)
 
 # Programs a script runs only where they exist, with the reason.
