@@ -39,7 +39,8 @@ KERNEL_OBJS	= kernel/main.o kernel/trapasm.o kernel/trap.o \
 		  kernel/bootinfo.o kernel/multiboot2.o kernel/pvh.o \
 		  kernel/cmdline.o kernel/memmap.o kernel/mainbus.o kernel/pmap.o \
 		  kernel/pmem.o kernel/ksyms.o kernel/ssp.o \
-		  kernel/selftest.o kernel/font.o
+		  kernel/selftest.o kernel/screen.o kernel/fbcons.o \
+		  kernel/font.o
 PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_tree.o \
 		  drivers/pvbus/pvbus_test.o drivers/pvbus/pvconf.o \
 		  drivers/pvbus/pvbus_host.o \
