@@ -40,7 +40,7 @@ KERNEL_OBJS	= kernel/main.o kernel/trapasm.o kernel/trap.o \
 		  kernel/cmdline.o kernel/memmap.o kernel/mainbus.o kernel/pmap.o \
 		  kernel/pmem.o kernel/ksyms.o kernel/ssp.o \
 		  kernel/selftest.o kernel/screen.o kernel/fbcons.o \
-		  kernel/font.o
+		  kernel/font.o kernel/summary.o
 PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_tree.o \
 		  drivers/pvbus/pvbus_test.o drivers/pvbus/pvconf.o \
 		  drivers/pvbus/pvbus_host.o \
