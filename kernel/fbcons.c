@@ -332,7 +332,7 @@ fbcons_start(const struct bi_framebuffer *fb, void *base, char *desc,
 	rows = fb->fb_height / (FONT_HEIGHT * fc.fc_scale);
 	cols = cols > SCR_COLS_MAX ? SCR_COLS_MAX : cols;
 	rows = rows > SCR_ROWS_MAX ? SCR_ROWS_MAX : rows;
-	scr_attach(cols, rows, rows / 4, fbcons_draw);
+	scr_attach(cols, rows, rows / 3, fbcons_draw);
 	fb_format_name(fb, format, sizeof(format));
 	snprintf(desc, desclen, "fb0 at mainbus0: %ux%u at 0x%lx, %u bpp %s, "
 	    "%ux%u text in %s%s", fb->fb_width, fb->fb_height,

@@ -205,7 +205,7 @@ scr_panel(const char *const *lines, int nlines, uint8_t attr)
 uint16_t
 scr_drawn(unsigned col, unsigned row)
 {
-	if (col >= SCR_COLS_MAX || row >= SCR_ROWS_MAX)
+	if (scr.s_draw == NULL || col >= scr.s_cols || row >= scr.s_rows)
 		return 0;
 	return scr_shown[row][col];
 }
