@@ -194,6 +194,12 @@ fbcons_check(const struct bootinfo *bi, char *why, size_t whylen)
 	}
 	if (fb_fields_check(fb, why, whylen) != 0)
 		return EINVAL;
+	if (fb->fb_addr == 0) {
+		/* Seen: GRUB on OVMF's virtio-gpu, whose GOP only blits. */
+		snprintf(why, whylen, "it is at address 0: the firmware gave "
+		    "GRUB no linear framebuffer");
+		return EINVAL;
+	}
 	return fb_memory_check(bi, fb->fb_addr,
 	    (uint64_t)fb->fb_pitch * fb->fb_height, why, whylen);
 }

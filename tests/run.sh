@@ -7,6 +7,7 @@
 #   4. recorded CPUID dumps through the host replay tool       tests/replay/check.py
 #   5. the boot-matrix harness's own tests                    tests/boot/test_matrix.py
 #   6. the QEMU boot matrix                                    tests/boot/matrix.py
+#   6a. what the screen shows: UEFI and BIOS screendumps      tests/screen/check.py
 #   7. hostile inputs: command lines, modules, dumps, machine  tests/boot/matrix.py
 #      settings, the ISO builder, the host replay tool           --cases tests/hostile
 #   8. the four libFuzzer targets, 100,000 runs each          make fuzz
@@ -71,6 +72,7 @@ stage unit make --no-print-directory check
 stage replay $python tests/replay/check.py
 stage harness $python tests/boot/test_matrix.py --summary
 stage boot $python tests/boot/matrix.py -j "$jobs"
+stage screen $python tests/screen/check.py -j "$jobs"
 stage hostile $python tests/boot/matrix.py --cases tests/hostile -j "$jobs"
 stage fuzz make --no-print-directory fuzz FUZZ_RUNS="${FUZZ_RUNS:-100000}"
 
