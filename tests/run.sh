@@ -7,12 +7,12 @@
 #   4. recorded CPUID dumps through the host replay tool       tests/replay/check.py
 #   5. the boot-matrix harness's own tests                    tests/boot/test_matrix.py
 #   6. the QEMU boot matrix                                    tests/boot/matrix.py
-#   6a. what the screen shows: UEFI and BIOS screendumps      tests/screen/check.py
-#   7. hostile inputs: command lines, modules, dumps, machine  tests/boot/matrix.py
+#   7. what the screen shows: UEFI and BIOS screendumps       tests/screen/check.py
+#   8. hostile inputs: command lines, modules, dumps, machine  tests/boot/matrix.py
 #      settings, the ISO builder, the host replay tool           --cases tests/hostile
-#   8. the four libFuzzer targets, 100,000 runs each          make fuzz
+#   9. the four libFuzzer targets, 100,000 runs each          make fuzz
 #
-# Stages 5-7 read every KTAP report also with prove and kunit.py
+# Stages 5, 6 and 8 read every KTAP report also with prove and kunit.py
 # (tests/boot/README.md); kunit.py comes from Debian's linux-source-6.1.
 #
 # Every stage runs even if an earlier one failed; each ends with its own
