@@ -35,8 +35,11 @@
 # string would come out changed.
 #
 # The screen.  The image carries GRUB's video drivers (all_video: GOP
-# and UGA on UEFI, VBE on BIOS, and QEMU's bochs and cirrus on both),
-# and the kernel asks for a 1024x768 framebuffer (boot/boot.asm).
+# and UGA on UEFI, VBE on BIOS, and QEMU's bochs and cirrus on both).
+# grub.cfg loads them on UEFI, where nothing else does and GRUB would
+# find "no suitable video mode"; on BIOS the multiboot2 module brings
+# VBE with it (moddep.lst).  The kernel asks for a 1024x768
+# framebuffer (boot/boot.asm).
 # GRUB 2.06's multiboot2 command turns that request into gfxpayload
 # (grub-core/loader/multiboot.c, grub_multiboot_set_console()), so the
 # menu entry sets gfxpayload after it: EGA text on BIOS, which every
@@ -182,7 +185,8 @@ words=$(grub_words cmdline "$cmdline") || exit 2
 gfx=${GFXPAYLOAD-}
 case $gfx in
 *[!A-Za-z0-9,\;]*)
-	echo "mkiso: refusing GFXPAYLOAD=\"$gfx\": a gfxpayload value has only letters, digits, \",\" and \";\" (e.g. 1024x768x32)" | LC_ALL=C tr -c '\n -~' '?' >&2
+	shown=$(printf '%s' "$gfx" | LC_ALL=C tr -c ' -~' '?' | sed 's/[\\"]/\\&/g')
+	echo "mkiso: refusing GFXPAYLOAD=\"$shown\": a gfxpayload value has only letters, digits, \",\" and \";\" (e.g. 1024x768x32)" >&2
 	exit 2 ;;
 esac
 entries=""
@@ -208,7 +212,9 @@ grub_cfg() {
 	echo
 	echo "# The screen: empty gives EGA text on BIOS and a framebuffer on"
 	echo "# UEFI; a gfxpayload value (1024x768x32, say) is used on both."
-	echo "insmod all_video"
+	echo "if [ \"\$grub_platform\" = efi ]; then"
+	echo "	insmod all_video"
+	echo "fi"
 	echo "set pvbus_gfxpayload='$gfx'"
 	echo
 	echo "menuentry \"pvbus testbed\" {"
