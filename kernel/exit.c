@@ -12,6 +12,7 @@
 
 #include "kern.h"
 #include "cmdline.h"
+#include "console.h"
 #include "ktap.h"
 #include "summary.h"
 #include "x86.h"
@@ -92,7 +93,8 @@ kexit(int status)
 
 	kexit_run_hooks();
 	if (exiting++ == 0)
-		summary_show(status, halt);
+		summary_show(status, halt, cmdline_get(&cmdline, "hv"),
+		    cons_panel);
 	if (halt) {
 		printf("# exit status 0x%02x (%s), halted without QEMU's exit "
 		    "port (exit=halt)\n", status, kexit_name(status));

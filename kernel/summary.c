@@ -3,13 +3,12 @@
  *
  * It is built from what the kernel already knows when kexit() runs:
  * the status, the KTAP writer's counts and failures, the backend chosen
- * on the command line, and what the bus reported.  Lines are built
+ * on the command line (which kexit() passes in), and what the bus
+ * reported.  Lines are built
  * into buffers first, so the panel and the serial port say the same.
  */
 
 #include "kern.h"
-#include "cmdline.h"
-#include "console.h"
 #include "ktap.h"
 #include "screen.h"
 #include "summary.h"
@@ -162,10 +161,8 @@ sm_children(char *line)
 
 /* A backend other than the machine itself, so no one is misled. */
 static bool
-sm_backend(char *line)
+sm_backend(const char *hv, char *line)
 {
-	const char *hv = cmdline_get(&cmdline, "hv");
-
 	if (hv == NULL || strcmp(hv, "native") == 0)
 		return false;
 	sm_cat(line, "backend: hv=%pE, %s", hv, strcmp(hv, "replay") == 0 ?
@@ -189,7 +186,8 @@ sm_failed(char *line)
 }
 
 int
-summary_lines(int status, char lines[][SUMMARY_LINE_MAX], int max)
+summary_lines(int status, const char *backend,
+    char lines[][SUMMARY_LINE_MAX], int max)
 {
 	int n = 0;
 
@@ -202,7 +200,7 @@ summary_lines(int status, char lines[][SUMMARY_LINE_MAX], int max)
 		sm_hypervisors(lines[n++]);
 		sm_children(lines[n++]);
 	}
-	if (sm_backend(lines[n]))
+	if (sm_backend(backend, lines[n]))
 		n++;
 	sm_failed(lines[n++]);
 	return n;
@@ -219,14 +217,15 @@ summary_attr(int status)
 }
 
 void
-summary_show(int status, bool halted)
+summary_show(int status, bool halted, const char *backend,
+    summary_draw_fn *draw)
 {
 	static char lines[SUMMARY_LINES_MAX][SUMMARY_LINE_MAX];
 	const char *panel[SUMMARY_LINES_MAX + 1];
 	char head[SUMMARY_LINE_MAX + 16], last[SUMMARY_LINE_MAX];
 	int i, n;
 
-	n = summary_lines(status, lines, SUMMARY_LINES_MAX);
+	n = summary_lines(status, backend, lines, SUMMARY_LINES_MAX);
 	snprintf(head, sizeof(head), "pvbus testbed: %s", lines[0]);
 	panel[0] = head;
 	for (i = 1; i < n; i++)
@@ -239,7 +238,7 @@ summary_show(int status, bool halted)
 		    "code %d where QEMU's exit port is; halted otherwise",
 		    status, (status << 1) | 1);
 	panel[n] = last;
-	cons_panel(panel, n + 1, summary_attr(status));
+	draw(panel, n + 1, summary_attr(status));
 	for (i = 0; i < n; i++)
 		printf("# summary: %s\n", lines[i]);
 }

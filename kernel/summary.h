@@ -43,18 +43,25 @@ void	summary_child(const char *name, bool attached);
 
 /*
  * The summary of a run ending with status (KEXIT_*): one line each,
- * without the "# summary: " the serial port gets.  Returns how many.
- * Exposed for the unit tests; kexit() calls summary_show().
+ * without the "# summary: " the serial port gets.  backend: the hv=
+ * value from the command line, or NULL.  Returns how many.  Exposed
+ * for the unit tests; kexit() calls summary_show().
  */
-int	summary_lines(int status, char lines[][SUMMARY_LINE_MAX], int max);
+int	summary_lines(int status, const char *backend,
+	    char lines[][SUMMARY_LINE_MAX], int max);
 uint8_t	summary_attr(int status);	/* the panel's colours */
 
 /*
- * The panel on the screen, with a last line for the exit (halted:
- * exit=halt, so the machine stops here for a person to read it), then
- * the lines on the serial port.
+ * The panel, through draw (the console's cons_panel()), with a last
+ * line for the exit (halted: exit=halt, so the machine stops here for a
+ * person to read it); then the lines on the serial port.  This file
+ * calls nothing but the KTAP writer and printf, so whatever links the
+ * bus (the host tool pvbus-replay too) can link it.
  */
-void	summary_show(int status, bool halted);
+typedef void	summary_draw_fn(const char *const *lines, int nlines,
+		    uint8_t attr);
+void	summary_show(int status, bool halted, const char *backend,
+	    summary_draw_fn *draw);
 
 /* Forget what the bus said (the unit tests run several). */
 void	summary_reset(void);

@@ -19,15 +19,6 @@
 #include "screen.h"
 #include "summary.h"
 
-/* summary.c draws through the console; here the console is the grid. */
-void	cons_panel(const char *const *lines, int nlines, uint8_t attr);
-
-void
-cons_panel(const char *const *lines, int nlines, uint8_t attr)
-{
-	scr_panel(lines, nlines, attr);
-}
-
 static void
 puts_scr(const char *s)
 {
@@ -520,7 +511,7 @@ test_summary_fail(void)
 	ktap_begin(plan, 3);
 	ktap_run_all();
 	CHECK_EQ_INT(ktap_end(), KEXIT_FAIL);
-	n = summary_lines(KEXIT_FAIL, lines, SUMMARY_LINES_MAX);
+	n = summary_lines(KEXIT_FAIL, NULL, lines, SUMMARY_LINES_MAX);
 	CHECK_EQ_INT(n, 3);
 	CHECK_STR(lines[0], "FAIL: 1 test failed");
 	CHECK_STR(lines[1], "tests: 1 passed, 1 failed, 1 skipped");
@@ -542,7 +533,7 @@ test_summary_bus(void)
 	ktap_begin(plan, 1);
 	ktap_run_all();
 	summary_identified();
-	n = summary_lines(KEXIT_PASS, lines, SUMMARY_LINES_MAX);
+	n = summary_lines(KEXIT_PASS, "native", lines, SUMMARY_LINES_MAX);
 	CHECK_EQ_INT(n, 5);
 	CHECK_STR(lines[0], "PASS: every test passed or was skipped");
 	CHECK_STR(lines[2], "hypervisors: none found");
@@ -552,12 +543,22 @@ test_summary_bus(void)
 	summary_hv("VMware backdoor", 0, false);
 	summary_child("hyperv0", true);
 	summary_child("pvclock0", false);
-	n = summary_lines(KEXIT_PASS, lines, SUMMARY_LINES_MAX);
+	n = summary_lines(KEXIT_PASS, "native", lines, SUMMARY_LINES_MAX);
 	CHECK_STR(lines[2], "hypervisors: Hyper-V at 0x40000000, KVM at "
 	    "0x40000100 (primary), VMware backdoor");
 	CHECK_STR(lines[3], "children: hyperv0 attached, pvclock0 failed "
 	    "to attach");
 	CHECK_STR(lines[4], "failed: none");
+	/* A simulated or replayed hypervisor says so. */
+	n = summary_lines(KEXIT_HALT, "sim:vmware", lines, SUMMARY_LINES_MAX);
+	CHECK_EQ_INT(n, 6);
+	CHECK_STR(lines[0], "HALT: the host asked the guest to power off, "
+	    "and no test had failed");
+	CHECK_STR(lines[4], "backend: hv=sim:vmware, a simulated "
+	    "hypervisor, not this machine's");
+	n = summary_lines(KEXIT_PASS, "re\"play", lines, SUMMARY_LINES_MAX);
+	CHECK_STR(lines[4], "backend: hv=re\\\"play, a simulated "
+	    "hypervisor, not this machine's");	/* escaped, as %pE */
 }
 
 static jmp_buf	kexit_jmp;
@@ -597,13 +598,13 @@ test_summary_crash(void)
 		ktap_run_all();
 	fake_kexit_jmp = NULL;
 	CHECK_EQ_INT(fake_kexit_status, KEXIT_CRASH);
-	n = summary_lines(KEXIT_CRASH, lines, SUMMARY_LINES_MAX);
+	n = summary_lines(KEXIT_CRASH, NULL, lines, SUMMARY_LINES_MAX);
 	CHECK_EQ_INT(n, 3);
 	CHECK_STR(lines[0], "CRASH: #GP at 0x1234 in deliberate_fault/inner");
 	CHECK_STR(lines[1], "tests: 1 passed, 1 failed, 1 skipped");
 	CHECK_STR(lines[2], "failed: deliberate_fault/inner (crashed)");
 	fake_cons_reset();
-	summary_show(KEXIT_CRASH, true);
+	summary_show(KEXIT_CRASH, true, NULL, scr_panel);
 	CHECK_CONTAINS(fake_cons_buf, "# summary: CRASH: #GP at 0x1234 in "
 	    "deliberate_fault/inner\n# summary: tests: 1 passed, 1 failed, "
 	    "1 skipped\n# summary: failed: deliberate_fault/inner "

@@ -144,7 +144,7 @@ $(UNIT_DIR)/test_vm_rpc: $(UNIT_VMT)/vm_rpc.o $(UNIT_VMT)/vm_rpci.o \
 # The screen and the summary, with the console font made for the host
 # as the Makefile makes it for the kernel (tools/mkfont.py).
 $(UNIT_DIR)/test_screen: $(addprefix $(UNIT_K)/,screen.o fbcons.o font.o \
-    summary.o ktap.o cmdline.o multiboot2.o printf.o)
+    summary.o ktap.o multiboot2.o printf.o)
 $(UNIT_K)/font.c: tools/mkfont.py | deps-build deps-test
 	@mkdir -p $(@D)
 	python3 tools/mkfont.py > $@.tmp && mv $@.tmp $@
