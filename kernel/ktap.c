@@ -29,6 +29,7 @@ static char	ktap_reason[256];	/* for the result about to be printed */
 static struct ktap_failure ktap_failed[KTAP_FAILED_MAX];
 static int	ktap_nfailed;
 static char	ktap_crashed[160];	/* ktap_crash()'s what, or "" */
+static char	ktap_stopped[KTAP_PATH_MAX];	/* ktap_stop() was in, or "" */
 
 static void
 ktap_indent(int level)
@@ -80,12 +81,26 @@ ktap_print_reason(const char *reason)
  * subtest of it failed and is listed already.  Either way its parent
  * now has a failed subtest.
  */
+/* "pvbus_attach/vmt0/memsize": the tests running above level, then name. */
+static void
+ktap_path(int level, const char *name, char *buf, size_t len)
+{
+	size_t n = 0;
+	int l;
+
+	buf[0] = '\0';
+	for (l = 0; l < level && n < len; l++)
+		n += snprintf(buf + n, len - n, "%s/",
+		    ktap_levels[l].kl_running != NULL ?
+		    ktap_levels[l].kl_running : "unnamed");
+	if (n < len)
+		snprintf(buf + n, len - n, "%s", name);
+}
+
 static void
 ktap_record_failure(int level, const char *name)
 {
 	struct ktap_failure *kf;
-	size_t n = 0;
-	int l;
 
 	if (level > 0)
 		ktap_levels[level - 1].kl_sub_failed = true;
@@ -94,13 +109,7 @@ ktap_record_failure(int level, const char *name)
 	if (ktap_nfailed++ >= KTAP_FAILED_MAX)
 		return;
 	kf = &ktap_failed[ktap_nfailed - 1];
-	kf->kf_path[0] = '\0';
-	for (l = 0; l < level && n < sizeof(kf->kf_path); l++)
-		n += snprintf(kf->kf_path + n, sizeof(kf->kf_path) - n, "%s/",
-		    ktap_levels[l].kl_running != NULL ?
-		    ktap_levels[l].kl_running : "unnamed");
-	if (n < sizeof(kf->kf_path))
-		snprintf(kf->kf_path + n, sizeof(kf->kf_path) - n, "%s", name);
+	ktap_path(level, name, kf->kf_path, sizeof(kf->kf_path));
 	kf->kf_crashed = ktap_crashed[0] != '\0';
 }
 
@@ -150,6 +159,7 @@ ktap_begin(const struct ktest *tests, int ntests)
 	ktap_depth = 0;
 	ktap_nfailed = 0;
 	ktap_crashed[0] = '\0';
+	ktap_stopped[0] = '\0';
 	memset(&ktap_levels[0], 0, sizeof(ktap_levels[0]));
 	ktap_levels[0].kl_plan = ntests;
 	printf("\nKTAP version 1\n1..%d\n", ntests);
@@ -371,6 +381,12 @@ ktap_stop(const char *why)
 
 	if (ktap_depth < 0)
 		return 0;
+	for (level = ktap_depth; level >= 0; level--)
+		if (ktap_levels[level].kl_running != NULL) {
+			ktap_path(level, ktap_levels[level].kl_running,
+			    ktap_stopped, sizeof(ktap_stopped));
+			break;
+		}
 	snprintf(reason, sizeof(reason), "stopped: %s", why);
 	snprintf(failed, sizeof(failed), "a subtest failed, then it was %s",
 	    reason);
@@ -425,4 +441,10 @@ const char *
 ktap_crash_what(void)
 {
 	return ktap_crashed[0] != '\0' ? ktap_crashed : NULL;
+}
+
+const char *
+ktap_stop_where(void)
+{
+	return ktap_stopped[0] != '\0' ? ktap_stopped : NULL;
 }

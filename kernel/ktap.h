@@ -108,4 +108,7 @@ void	ktap_counts(int *npass, int *nfail, int *nskip, int *nplan);
 /* What ktap_crash() was told ("#GP at 0x102345"), or NULL. */
 const char *ktap_crash_what(void);
 
+/* The test ktap_stop() stopped, by its path ("pvbus_attach/vmt0/tclo"). */
+const char *ktap_stop_where(void);
+
 #endif

@@ -91,6 +91,7 @@ static void
 sm_verdict(int status, char *line)
 {
 	const char *what = ktap_crash_what(), *test = sm_crashed_test();
+	const char *stop = ktap_stop_where();
 	int npass, nfail, nskip, nplan;
 
 	ktap_counts(&npass, &nfail, &nskip, &nplan);
@@ -101,6 +102,9 @@ sm_verdict(int status, char *line)
 	case KEXIT_FAIL:
 		sm_cat(line, "FAIL: %d test%s failed", nfail, nfail == 1 ?
 		    "" : "s");
+		if (stop != NULL)
+			sm_cat(line, ", then the host stopped the run in %s",
+			    stop);
 		break;
 	case KEXIT_CRASH:
 		sm_cat(line, "CRASH: %s in %s", what != NULL ? what :
@@ -110,8 +114,9 @@ sm_verdict(int status, char *line)
 		sm_cat(line, "PANIC: %s", what != NULL ? what : "(no message)");
 		break;
 	case KEXIT_HALT:
-		sm_cat(line, "HALT: the host asked the guest to power off, "
-		    "and no test had failed");
+		sm_cat(line, "HALT: the host asked the guest to power off%s%s, "
+		    "and no test had failed", stop != NULL ? " in " : "",
+		    stop != NULL ? stop : "");
 		break;
 	default:
 		sm_cat(line, "EXIT: status 0x%02x", status);

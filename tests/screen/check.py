@@ -377,12 +377,11 @@ def selftests(results):
             img.width, img.height, scale).data
         out.append(must_fail("one wrong character", lambda: check(wrong)))
         recoloured = S.Image(img.width, img.height, img.data)
-        g = bytes([0, 0xaa, 0])
+        c = S.VERDICT_COLOUR[verdict]
         recoloured.data[:] = bytes(recoloured.data).replace(
-            g, bytes([0xaa, 0, 0]))
-        out.append(must_fail("panel red instead of green" if verdict ==
-                             "PASS" else "panel recoloured",
-                             lambda: check(recoloured)))
+            c.to_bytes(3, "big"), S.PALETTE[1].to_bytes(3, "big"))
+        out.append(must_fail("panel blue instead of %s" %
+                             S.COLOUR_NAME[c], lambda: check(recoloured)))
     ega = next((r for r in results if r.status == "PASS" and
                 r.case.screen == "ega"), None)
     if ega is not None:

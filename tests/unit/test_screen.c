@@ -553,7 +553,7 @@ test_summary_bus(void)
 	n = summary_lines(KEXIT_HALT, "sim:vmware", lines, SUMMARY_LINES_MAX);
 	CHECK_EQ_INT(n, 6);
 	CHECK_STR(lines[0], "HALT: the host asked the guest to power off, "
-	    "and no test had failed");
+	    "and no test had failed");	/* no ktap_stop(): no place */
 	CHECK_STR(lines[4], "backend: hv=sim:vmware, a simulated "
 	    "hypervisor, not this machine's");
 	n = summary_lines(KEXIT_PASS, "re\"play", lines, SUMMARY_LINES_MAX);
@@ -620,6 +620,50 @@ test_summary_crash(void)
 	scr_detach();
 }
 
+static int
+t_host_halt(void)
+{
+	ktap_sub_begin(2);
+	ktap_sub_start("vmt0");
+	ktap_sub_begin(3);
+	ktap_sub_result(KTAP_PASS, "bios_uuid", NULL);
+	ktap_sub_start("tclo");
+	/* What pvbus_shutdown() does when vmt0's host says OS_Halt. */
+	kexit(ktap_stop("the host asked the guest to power off") > 0 ?
+	    KEXIT_FAIL : KEXIT_HALT);
+}
+
+static const struct ktest halt_plan[] = {
+	{ "first", t_pass },
+	{ "pvbus_attach", t_host_halt },
+	{ "last", t_pass },
+};
+
+/* A halt the host asked for names where it came. */
+static void
+test_summary_halt(void)
+{
+	static char lines[SUMMARY_LINES_MAX][SUMMARY_LINE_MAX];
+
+	summary_reset();
+	ktap_begin(halt_plan, 3);
+	fake_kexit_jmp = &kexit_jmp;
+	if (setjmp(kexit_jmp) == 0)
+		ktap_run_all();
+	fake_kexit_jmp = NULL;
+	CHECK_EQ_INT(fake_kexit_status, KEXIT_HALT);
+	CHECK_EQ_INT(summary_lines(KEXIT_HALT, NULL, lines,
+	    SUMMARY_LINES_MAX), 3);
+	CHECK_STR(lines[0], "HALT: the host asked the guest to power off in "
+	    "pvbus_attach/vmt0/tclo, and no test had failed");
+	CHECK_STR(lines[1], "tests: 1 passed, 0 failed, 2 skipped");
+	CHECK_STR(lines[2], "failed: none");
+	CHECK_EQ_INT(summary_lines(KEXIT_FAIL, NULL, lines,
+	    SUMMARY_LINES_MAX), 3);
+	CHECK_STR(lines[0], "FAIL: 0 tests failed, then the host stopped the "
+	    "run in pvbus_attach/vmt0/tclo");
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(test_mb2_fb_rgb),
 	CHECK_TEST(test_fbcons_check),
@@ -632,6 +676,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_summary_fail),
 	CHECK_TEST(test_summary_bus),
 	CHECK_TEST(test_summary_crash),
+	CHECK_TEST(test_summary_halt),
 };
 
 int
