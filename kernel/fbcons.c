@@ -7,9 +7,9 @@
  * (Multiboot2 Specification 2.0, 3.6.12): its address, pitch (bytes
  * per line), width and height in pixels, bits per pixel, and for type 1
  * (RGB) where each colour's field lies in a pixel.  That covers every
- * usual format: 32 bits BGRX (UEFI GOP's PixelBlueGreenRedReserved8Bit-
- * PerColor, what OVMF and Hyper-V give) and RGBX, 24 bits, and 16 bits
- * 5:6:5, as VESA BIOSes offer.  Each cell of the screen grid (screen.c)
+ * usual format: 32 bits BGRX (what OVMF gives: UEFI GOP's
+ * PixelBlueGreenRedReserved8BitPerColor) and RGBX, 24 bits, and 16 (or
+ * 15) bits 5:6:5, as VESA BIOSes offer.  Each cell of the screen grid (screen.c)
  * is drawn as a glyph of the console font (font.h) in two colours of the
  * VGA palette, so a framebuffer shows what the EGA text screen shows.
  * On a screen 1920 pixels wide or more each font pixel is drawn 2x2, so
@@ -81,6 +81,11 @@ fb_memory_check(const struct bootinfo *bi, uint64_t addr, uint64_t len,
 		snprintf(why, whylen, "0x%lx, %lu bytes, does not end below "
 		    "4 GiB, all the kernel maps", (unsigned long)addr,
 		    (unsigned long)len);
+		return EINVAL;
+	}
+	if (bi->bi_nmmap == 0) {
+		snprintf(why, whylen, "there is no memory map to tell RAM "
+		    "from screen memory");
 		return EINVAL;
 	}
 	end = addr + len;

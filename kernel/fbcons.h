@@ -18,9 +18,10 @@ struct bi_framebuffer;
 
 /*
  * May the screen memory addr..addr+len-1 be written?  It must lie below
- * 4 GiB (the kernel maps that much, 1:1) and overlap no RAM or ACPI
- * memory in the memory map, which the kernel or the firmware keeps
- * data in.  Returns 0, or EINVAL with the reason in why.
+ * 4 GiB (the kernel maps that much, 1:1), and there must be a memory
+ * map, in which it overlaps no RAM or ACPI memory, which the kernel or
+ * the firmware keeps data in.  Returns 0, or EINVAL with the reason in
+ * why.
  */
 int	fb_memory_check(const struct bootinfo *bi, uint64_t addr,
 	    uint64_t len, char *why, size_t whylen);

@@ -187,6 +187,9 @@ test_fbcons_check(void)
 	check_bi.bi_fb.fb_addr = 0x7e00000;	/* ends in RAM's last MiB */
 	refused("overlaps RAM at 0x0-0x7efffff (memory map entry 0)");
 	ovmf_bi();
+	check_bi.bi_nmmap = 0;
+	refused("no memory map");
+	ovmf_bi();
 	check_bi.bi_mmap[1] = (struct bi_mmap){ 0xc0200000, 0x1000,
 	    MB2_MEMORY_NVS };
 	refused("overlaps ACPI memory at 0xc0200000-0xc0200fff");
