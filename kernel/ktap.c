@@ -76,11 +76,6 @@ ktap_print_reason(const char *reason)
 	}
 }
 
-/*
- * A failure, for the summary: its path from the top level, unless a
- * subtest of it failed and is listed already.  Either way its parent
- * now has a failed subtest.
- */
 /* "pvbus_attach/vmt0/memsize": the tests running above level, then name. */
 static void
 ktap_path(int level, const char *name, char *buf, size_t len)
@@ -97,6 +92,11 @@ ktap_path(int level, const char *name, char *buf, size_t len)
 		snprintf(buf + n, len - n, "%s", name);
 }
 
+/*
+ * A failure, for the summary: its path from the top level, unless a
+ * subtest of it failed and is listed already.  Either way its parent
+ * now has a failed subtest.
+ */
 static void
 ktap_record_failure(int level, const char *name)
 {
@@ -122,7 +122,6 @@ ktap_print_result(int level, int result, const char *name,
 	if (result != KTAP_PASS && result != KTAP_SKIP)
 		ktap_record_failure(level, name);
 	kl->kl_sub_failed = false;
-
 	kl->kl_done++;
 	ktap_indent(level);
 	switch (result) {
