@@ -39,7 +39,8 @@ KERNEL_OBJS	= kernel/main.o kernel/trapasm.o kernel/trap.o \
 		  kernel/bootinfo.o kernel/multiboot2.o kernel/pvh.o \
 		  kernel/cmdline.o kernel/memmap.o kernel/mainbus.o kernel/pmap.o \
 		  kernel/pmem.o kernel/ksyms.o kernel/ssp.o \
-		  kernel/selftest.o
+		  kernel/selftest.o kernel/screen.o kernel/fbcons.o \
+		  kernel/font.o kernel/summary.o
 PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_tree.o \
 		  drivers/pvbus/pvbus_test.o drivers/pvbus/pvconf.o \
 		  drivers/pvbus/pvbus_host.o \
@@ -91,6 +92,16 @@ $(BUILD)/%.o: %.asm | deps-build
 
 $(BUILD)/%.o: $(BUILD)/%.asm | deps-build
 	$(NASM) $(NASMFLAGS) $< -o $@
+
+# The console font (kernel/font.h): GRUB's Unifont from grub-common,
+# converted at build time by tools/mkfont.py.
+FONT_PF2 = /usr/share/grub/unicode.pf2
+$(BUILD)/kernel/font.c: tools/mkfont.py | deps-build
+	@mkdir -p $(dir $@)
+	$(PYTHON) tools/mkfont.py $(FONT_PF2) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/kernel/font.o: $(BUILD)/kernel/font.c | deps-build
+	$(CC) $(CFLAGS) -c $< -o $@
 
 # Two links, for the symbol table in the kernel (kernel/ksyms.c): the
 # first with an empty table, whose symbols tools/ksyms.sh turns into the

@@ -29,6 +29,7 @@
 %define MB2_BOOTLOADER_MAGIC	0x36d76289	; in EAX from GRUB (3.3)
 %define MB2_HTAG_END		0
 %define MB2_HTAG_INFO_REQUEST	1
+%define MB2_HTAG_FRAMEBUFFER	5
 %define MB2_HTAG_MODULE_ALIGN	6
 %define MB2_HTAG_OPTIONAL	1		; flags: a loader may ignore it
 
@@ -87,11 +88,28 @@ mb2_header:
 	dd	3		; modules
 	dd	4		; basic memory information
 	dd	6		; memory map
-	dd	8		; framebuffer (EGA text on BIOS)
+	dd	8		; framebuffer: EGA text or RGB (3.6.12)
 	dd	12		; EFI 64-bit system table
 	dd	14		; ACPI old RSDP
 	dd	15		; ACPI new RSDP
 .info_request_end:
+
+	; A graphics framebuffer, please (3.1.10): without this tag GRUB
+	; sets no video mode, and a UEFI machine, which has no text mode,
+	; gives the kernel no screen at all.  With it, GRUB 2.06's
+	; multiboot2 command (grub-core/loader/multiboot.c,
+	; grub_multiboot_set_console()) sets gfxpayload to
+	; "1024x768x32,1024x768,auto": our size if the firmware has it,
+	; else what it has.  1024x768 is the default screen of Hyper-V
+	; Generation 2 and VMware VMs, 128x48 characters.  Optional: the
+	; kernel takes EGA text, or no screen, as well.  On BIOS, grub.cfg
+	; asks for EGA text after the multiboot2 command (tools/mkiso.sh).
+	align	8
+	dw	MB2_HTAG_FRAMEBUFFER, MB2_HTAG_OPTIONAL
+	dd	20
+	dd	1024		; width in pixels
+	dd	768		; height
+	dd	32		; bits per pixel
 
 	; Page-align modules, so a CPUID dump given as a module can later
 	; be reserved by whole pages.

@@ -46,6 +46,15 @@ struct bi_framebuffer {
 	uint32_t	fb_height;
 	uint8_t		fb_bpp;
 	uint8_t		fb_type;	/* MB2_FB_TYPE_* */
+	/*
+	 * Type RGB: where each colour's field lies in a pixel, as bit
+	 * position and width (a 32-bit BGRX pixel has red at 16, 8 bits).
+	 * fb_has_rgb is false if the tag was too short to hold them.
+	 */
+	bool		fb_has_rgb;
+	uint8_t		fb_red_pos, fb_red_size;
+	uint8_t		fb_green_pos, fb_green_size;
+	uint8_t		fb_blue_pos, fb_blue_size;
 };
 
 struct bootinfo {

@@ -1,7 +1,10 @@
 /*
- * The console: COM1, polled, 115200 8N1, plus the VGA text screen when
- * the loader left one (vga.c).  Serial is the report; the screen is for
- * a person watching a VMware or Hyper-V window.
+ * The console: COM1, polled, 115200 8N1, plus the screen when the
+ * loader left one we can draw on: EGA text (vga.c) or a framebuffer
+ * (fbcons.c), through the grid of screen.c.  Serial is the report; the
+ * screen is for a person watching a VMware or Hyper-V window.  The
+ * screen is attached after the boot information is read, so the first
+ * lines are kept until then and shown once it is.
  *
  * A machine without COM1 must not hang us: the port is checked through
  * its scratch register before use, and every wait for the transmitter is
@@ -10,8 +13,12 @@
  */
 
 #include "kern.h"
+#include "bootinfo.h"
 #include "comreg.h"
 #include "console.h"
+#include "fbcons.h"
+#include "multiboot2.h"
+#include "screen.h"
 #include "x86.h"
 
 /*
@@ -21,9 +28,15 @@
  */
 #define COM_TX_SPINS	20000
 
+/* The report's opening, kept until the screen is attached. */
+#define CONS_EARLY_MAX	4096
+
 static bool	com_present;
 static bool	com_stuck;
 static uint16_t	com_base = COM1_BASE;
+static char	cons_early[CONS_EARLY_MAX];
+static size_t	cons_nearly;
+static bool	cons_early_done;	/* a screen was attached, or none */
 
 /* The scratch register holds what we write only if a UART is there. */
 static bool
@@ -89,5 +102,52 @@ cons_putc(int c)
 	if (c == '\n')
 		com_putc('\r');
 	com_putc(c);
-	vga_putc(c);
+	if (!cons_early_done && cons_nearly < sizeof(cons_early))
+		cons_early[cons_nearly++] = (char)c;
+	scr_putc(c);
+}
+
+static void
+cons_replay(void)
+{
+	size_t i;
+
+	for (i = 0; i < cons_nearly; i++)
+		scr_putc(cons_early[i]);
+}
+
+/*
+ * The screen memory is used at its physical address: the kernel maps
+ * the first 4 GiB 1:1 (boot/boot.asm), and the checks keep the screen
+ * below that and off RAM.
+ */
+void
+cons_attach_screen(const struct bootinfo *bi)
+{
+	const struct bi_framebuffer *fb = &bi->bi_fb;
+	void *base = (void *)(uintptr_t)fb->fb_addr;
+	char why[BI_MSG_MAX], desc[160];
+	bool text = fb->fb_type == MB2_FB_TYPE_EGA_TEXT;
+
+	cons_early_done = true;		/* the kept lines go now or never */
+	if (!bi->bi_has_fb)
+		return;
+	if ((text ? vga_check(bi, why, sizeof(why)) :
+	    fbcons_check(bi, why, sizeof(why))) != 0) {
+		printf("# screen: the %s is not used: %s\n", text ?
+		    "EGA text screen" : "framebuffer", why);
+		return;
+	}
+	if (text)
+		vga_start(fb, base, desc, sizeof(desc));
+	else
+		fbcons_start(fb, base, desc, sizeof(desc));
+	cons_replay();
+	printf("%s\n", desc);
+}
+
+void
+cons_panel(const char *const *lines, int nlines, uint8_t attr)
+{
+	scr_panel(lines, nlines, attr);
 }

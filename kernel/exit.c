@@ -1,14 +1,20 @@
 /*
- * How a boot ends.  kexit() writes the status to QEMU's isa-debug-exit
- * port (qemu/qemu hw/misc/debugexit.c: QEMU exits with (status << 1) | 1)
- * and then halts with interrupts off.  On VMware, Hyper-V or hardware
- * nothing listens at port 0xf4, so the machine simply stops with the
- * report on the screen and the serial port, where the host can read it
- * and power the VM off.
+ * How a boot ends.  kexit() shows the summary (summary.c: a panel on
+ * the screen, "# summary:" lines on the serial port), writes the status
+ * to QEMU's isa-debug-exit port (qemu/qemu hw/misc/debugexit.c: QEMU
+ * exits with (status << 1) | 1) and then halts with interrupts off.  On
+ * VMware, Hyper-V or hardware nothing listens at port 0xf4, so the
+ * machine simply stops with the report on the screen and the serial
+ * port, where the host can read it and power the VM off.  exit=halt on
+ * the command line does the same under QEMU: the port is not written,
+ * so the window keeps the report for a person, or a screenshot.
  */
 
 #include "kern.h"
+#include "cmdline.h"
+#include "console.h"
 #include "ktap.h"
+#include "summary.h"
 #include "x86.h"
 
 #define DEBUG_EXIT_PORT	0xf4	/* -device isa-debug-exit,iobase=0xf4 */
@@ -50,13 +56,53 @@ kexit_run_hooks(void)
 	}
 }
 
+/*
+ * exit=halt: the one value (cmdline_parsed checks it with this).  The
+ * key is read at the very end, from the words the check left.
+ */
+int
+kexit_check(const char *value, const struct cmdline *cl __unused,
+    const struct bootinfo *bi __unused, char *err, size_t errlen)
+{
+	if (strcmp(value, "halt") == 0)
+		return 0;
+	snprintf(err, errlen, "exit=%pE: the one value is halt (stop with "
+	    "the report on the screen, not through QEMU's exit port)", value);
+	return EINVAL;
+}
+
+static bool
+kexit_halt_here(void)
+{
+	const char *v = cmdline_get(&cmdline, "exit");
+
+	return v != NULL && strcmp(v, "halt") == 0;
+}
+
+/*
+ * The summary once: a panic or a crash while it is shown comes back
+ * here and must not show it again.  The screen has the panel before
+ * the last serial line, so a host that waits for that line finds the
+ * screen complete.
+ */
 void
 kexit(int status)
 {
+	static int exiting;
+	bool halt = kexit_halt_here();
+
 	kexit_run_hooks();
-	printf("# exit status 0x%02x (%s), QEMU exit code %d\n", status,
-	    kexit_name(status), (status << 1) | 1);
-	outl(DEBUG_EXIT_PORT, (uint32_t)status);
+	if (exiting++ == 0)
+		summary_show(status, halt, cmdline_get(&cmdline, "hv"),
+		    cons_panel);
+	if (halt) {
+		printf("# exit status 0x%02x (%s), halted without QEMU's exit "
+		    "port (exit=halt)\n", status, kexit_name(status));
+	} else {
+		printf("# exit status 0x%02x (%s), QEMU exit code %d\n",
+		    status, kexit_name(status), (status << 1) | 1);
+		outl(DEBUG_EXIT_PORT, (uint32_t)status);
+	}
 	for (;;) {
 		cli();
 		hlt();

@@ -54,7 +54,11 @@ size_t	esc_at(char out[4], const char *s, size_t left);
 void	cons_putc(int c);
 
 /* exit.c: print nothing more, tell the host, stop the CPU. */
+struct bootinfo;
+struct cmdline;
 void	kexit(int status) __noreturn;
+int	kexit_check(const char *value, const struct cmdline *cl,
+	    const struct bootinfo *bi, char *err, size_t errlen);	/* exit= */
 void	kexit_at(void (*fn)(void));	/* run at kexit() and kreboot() */
 void	kreboot(void) __noreturn;	/* reset the machine */
 

@@ -18,6 +18,7 @@ struct ktap_level {
 	int		kl_done;	/* results printed at this level */
 	int		kl_npass, kl_nfail, kl_nskip;
 	const char	*kl_running;	/* the test between start and result */
+	bool		kl_sub_failed;	/* ... and one of its subtests failed */
 };
 
 static struct ktap_level ktap_levels[KTAP_DEPTH_MAX];
@@ -25,6 +26,10 @@ static int	ktap_depth = -1;	/* index of the innermost open level */
 static const struct ktest *ktap_tests;
 static int	ktap_ntests;
 static char	ktap_reason[256];	/* for the result about to be printed */
+static struct ktap_failure ktap_failed[KTAP_FAILED_MAX];
+static int	ktap_nfailed;
+static char	ktap_crashed[160];	/* ktap_crash()'s what, or "" */
+static char	ktap_stopped[KTAP_PATH_MAX];	/* ktap_stop() was in, or "" */
 
 static void
 ktap_indent(int level)
@@ -71,12 +76,52 @@ ktap_print_reason(const char *reason)
 	}
 }
 
+/* "pvbus_attach/vmt0/memsize": the tests running above level, then name. */
+static void
+ktap_path(int level, const char *name, char *buf, size_t len)
+{
+	size_t n = 0;
+	int l;
+
+	buf[0] = '\0';
+	for (l = 0; l < level && n < len; l++)
+		n += snprintf(buf + n, len - n, "%s/",
+		    ktap_levels[l].kl_running != NULL ?
+		    ktap_levels[l].kl_running : "unnamed");
+	if (n < len)
+		snprintf(buf + n, len - n, "%s", name);
+}
+
+/*
+ * A failure, for the summary: its path from the top level, unless a
+ * subtest of it failed and is listed already.  Either way its parent
+ * now has a failed subtest.
+ */
+static void
+ktap_record_failure(int level, const char *name)
+{
+	struct ktap_failure *kf;
+
+	if (level > 0)
+		ktap_levels[level - 1].kl_sub_failed = true;
+	if (ktap_levels[level].kl_sub_failed)
+		return;
+	if (ktap_nfailed++ >= KTAP_FAILED_MAX)
+		return;
+	kf = &ktap_failed[ktap_nfailed - 1];
+	ktap_path(level, name, kf->kf_path, sizeof(kf->kf_path));
+	kf->kf_crashed = ktap_crashed[0] != '\0';
+}
+
 static void
 ktap_print_result(int level, int result, const char *name,
     const char *reason)
 {
 	struct ktap_level *kl = &ktap_levels[level];
 
+	if (result != KTAP_PASS && result != KTAP_SKIP)
+		ktap_record_failure(level, name);
+	kl->kl_sub_failed = false;
 	kl->kl_done++;
 	ktap_indent(level);
 	switch (result) {
@@ -111,6 +156,9 @@ ktap_begin(const struct ktest *tests, int ntests)
 	ktap_tests = tests;
 	ktap_ntests = ntests;
 	ktap_depth = 0;
+	ktap_nfailed = 0;
+	ktap_crashed[0] = '\0';
+	ktap_stopped[0] = '\0';
 	memset(&ktap_levels[0], 0, sizeof(ktap_levels[0]));
 	ktap_levels[0].kl_plan = ntests;
 	printf("\nKTAP version 1\n1..%d\n", ntests);
@@ -283,6 +331,7 @@ ktap_crash(const char *what)
 	char reason[160];
 	int level, i;
 
+	snprintf(ktap_crashed, sizeof(ktap_crashed), "%s", what);
 	if (ktap_depth < 0) {
 		printf("# crashed before the KTAP plan: %s\n", what);
 		return;
@@ -331,6 +380,12 @@ ktap_stop(const char *why)
 
 	if (ktap_depth < 0)
 		return 0;
+	for (level = ktap_depth; level >= 0; level--)
+		if (ktap_levels[level].kl_running != NULL) {
+			ktap_path(level, ktap_levels[level].kl_running,
+			    ktap_stopped, sizeof(ktap_stopped));
+			break;
+		}
 	snprintf(reason, sizeof(reason), "stopped: %s", why);
 	snprintf(failed, sizeof(failed), "a subtest failed, then it was %s",
 	    reason);
@@ -361,4 +416,34 @@ ktap_end(void)
 	ktap_totals();
 	return top->kl_nfail == 0 && top->kl_done == top->kl_plan ?
 	    KEXIT_PASS : KEXIT_FAIL;
+}
+
+int
+ktap_failures(const struct ktap_failure **list)
+{
+	*list = ktap_failed;
+	return ktap_nfailed;
+}
+
+void
+ktap_counts(int *npass, int *nfail, int *nskip, int *nplan)
+{
+	struct ktap_level *top = &ktap_levels[0];
+
+	*npass = ktap_depth >= 0 ? top->kl_npass : 0;
+	*nfail = ktap_depth >= 0 ? top->kl_nfail : 0;
+	*nskip = ktap_depth >= 0 ? top->kl_nskip : 0;
+	*nplan = ktap_depth >= 0 ? top->kl_plan : 0;
+}
+
+const char *
+ktap_crash_what(void)
+{
+	return ktap_crashed[0] != '\0' ? ktap_crashed : NULL;
+}
+
+const char *
+ktap_stop_where(void)
+{
+	return ktap_stopped[0] != '\0' ? ktap_stopped : NULL;
 }

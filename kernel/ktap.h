@@ -87,4 +87,28 @@ int	ktap_end(void);
 /* The name of the running top-level test, or NULL. */
 const char *ktap_running(void);
 
+/*
+ * For the summary at the end (summary.c).  The tests that failed or
+ * crashed, in the order they did, each by its path from the top level
+ * ("pvbus_attach/vmt0/memsize").  A test that failed because a subtest
+ * did is not listed again: the subtest says where.  Returns how many
+ * there were; the first KTAP_FAILED_MAX are in *list.
+ */
+#define KTAP_FAILED_MAX	8
+#define KTAP_PATH_MAX	96
+struct ktap_failure {
+	char		kf_path[KTAP_PATH_MAX];
+	bool		kf_crashed;	/* reported by ktap_crash() */
+};
+int	ktap_failures(const struct ktap_failure **list);
+
+/* The top-level results so far, and the plan. */
+void	ktap_counts(int *npass, int *nfail, int *nskip, int *nplan);
+
+/* What ktap_crash() was told ("#GP at 0x102345"), or NULL. */
+const char *ktap_crash_what(void);
+
+/* The test ktap_stop() stopped, by its path ("pvbus_attach/vmt0/tclo"). */
+const char *ktap_stop_where(void);
+
 #endif

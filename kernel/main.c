@@ -50,9 +50,9 @@ kmain(uint32_t magic, uint32_t info_pa)
 	ssp_init();		/* a secret canary: RDRAND or the TSC */
 	bootinfo_init(magic, info_pa, &bootinfo);	/* one struct, two paths */
 	pmap_init();		/* no page 0 (W^X since boot.asm): faults */
-	vga_init(&bootinfo);	/* the screen too, if GRUB left text mode */
 	cmdline_parse(bootinfo.bi_cmdline, &cmdline);	/* key=value words */
 	mainbus_attach(&bootinfo);	/* dmesg: loader, memory, cpu0 */
+	cons_attach_screen(&bootinfo);	/* EGA text or a framebuffer */
 	ktap_begin(boot_tests, nitems(boot_tests));
 	ktap_run_all();		/* each step above checked, in order */
 	kexit(ktap_end());	/* totals, then the QEMU exit port */

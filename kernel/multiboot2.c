@@ -315,20 +315,38 @@ mb2_mmap(struct mb2_walk *w)
 	return 0;
 }
 
-/* 3.6.12: only the common part; the colour information is not used. */
+/*
+ * 3.6.12: the common part, and for an RGB framebuffer where each
+ * colour lies in a pixel.  A tag too short for those is kept without
+ * them (fb_has_rgb false): the console then says why it does not draw,
+ * and the rest of the boot information stands.  Whether the values
+ * make sense is the console's question (fbcons_check()).
+ */
 static int
 mb2_framebuffer(struct mb2_walk *w)
 {
 	const struct mb2_tag_framebuffer *ft = mb2_tag_ptr(w);
-	struct bootinfo *bi = w->w_bi;
+	const struct mb2_fb_rgb *rgb = (const struct mb2_fb_rgb *)(ft + 1);
+	struct bi_framebuffer *fb = &w->w_bi->bi_fb;
 
-	bi->bi_has_fb = true;
-	bi->bi_fb.fb_addr = ft->framebuffer_addr;
-	bi->bi_fb.fb_pitch = ft->framebuffer_pitch;
-	bi->bi_fb.fb_width = ft->framebuffer_width;
-	bi->bi_fb.fb_height = ft->framebuffer_height;
-	bi->bi_fb.fb_bpp = ft->framebuffer_bpp;
-	bi->bi_fb.fb_type = ft->framebuffer_type;
+	w->w_bi->bi_has_fb = true;
+	memset(fb, 0, sizeof(*fb));
+	fb->fb_addr = ft->framebuffer_addr;
+	fb->fb_pitch = ft->framebuffer_pitch;
+	fb->fb_width = ft->framebuffer_width;
+	fb->fb_height = ft->framebuffer_height;
+	fb->fb_bpp = ft->framebuffer_bpp;
+	fb->fb_type = ft->framebuffer_type;
+	if (fb->fb_type != MB2_FB_TYPE_RGB ||
+	    w->w_size < sizeof(*ft) + sizeof(*rgb))
+		return 0;
+	fb->fb_has_rgb = true;
+	fb->fb_red_pos = rgb->red_field_position;
+	fb->fb_red_size = rgb->red_mask_size;
+	fb->fb_green_pos = rgb->green_field_position;
+	fb->fb_green_size = rgb->green_mask_size;
+	fb->fb_blue_pos = rgb->blue_field_position;
+	fb->fb_blue_size = rgb->blue_mask_size;
 	return 0;
 }
 

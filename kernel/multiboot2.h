@@ -110,6 +110,21 @@ struct mb2_tag_framebuffer {	/* the common part (3.6.12) */
 #define MB2_FB_TYPE_RGB		1
 #define MB2_FB_TYPE_EGA_TEXT	2	/* width x height characters */
 
+/*
+ * Type RGB's color_info (3.6.12): each colour's field position (its
+ * lowest bit) and mask size in bits.  It follows the common part at
+ * offset 32, after GRUB's u16 reserved (GNU GRUB include/multiboot2.h,
+ * struct multiboot_tag_framebuffer), whatever the spec's drawing says.
+ */
+struct mb2_fb_rgb {
+	uint8_t		red_field_position;
+	uint8_t		red_mask_size;
+	uint8_t		green_field_position;
+	uint8_t		green_mask_size;
+	uint8_t		blue_field_position;
+	uint8_t		blue_mask_size;
+};
+
 struct mb2_tag_efi64 {
 	uint32_t	type;
 	uint32_t	size;
@@ -124,6 +139,7 @@ struct mb2_tag_efi64 {
 /* Header tags we put in boot/boot.asm (3.1.3 onwards). */
 #define MB2_HTAG_END		0
 #define MB2_HTAG_INFO_REQUEST	1
+#define MB2_HTAG_FRAMEBUFFER	5	/* a preferred mode (3.1.10) */
 #define MB2_HTAG_MODULE_ALIGN	6
 
 #endif

@@ -59,6 +59,7 @@ const struct cmdline_key cmdline_keys[] = {
 	    sim_check_failbyte },
 	{ "vmt.script",	  "drivers/pvbus/sim_vmware_host.c",
 	    hvio_check_script },
+	{ "exit",	  "kernel/exit.c",		 kexit_check },
 	{ NULL, NULL, NULL },
 };
 

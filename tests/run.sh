@@ -9,19 +9,20 @@
 #   6. every exit code of tools/pvbus-run, by real boots and   tests/exitcodes/check.py
 #      fake QEMUs
 #   7. the QEMU boot matrix                                    tests/boot/matrix.py
-#   8. hostile inputs: command lines, modules, dumps, machine  tests/boot/matrix.py
+#   8. what the screen shows: UEFI and BIOS screendumps       tests/screen/check.py
+#   9. hostile inputs: command lines, modules, dumps, machine  tests/boot/matrix.py
 #      settings, the ISO builder, the host replay tool           --cases tests/hostile
-#   9. the samples of output in README.md and docs/ match a    tests/docs/check_samples.py
+#  10. the samples of output in README.md and docs/ match a    tests/docs/check_samples.py
 #      real boot of this build
-#  10. each boot of a log that reboots is one KTAP document,  tests/ktap-split/check.py
+#  11. each boot of a log that reboots is one KTAP document,  tests/ktap-split/check.py
 #      and tools/ktap-split cuts logs as the harness does
-#  11. the results files of stages 7 and 8: the JUnit schema, tests/results/check.py
+#  12. the results files of stages 7 and 9: the JUnit schema, tests/results/check.py
 #      a test case per KTAP result, failures per verdict
-#  12. the CI templates and the VMware and Hyper-V scripts:   tests/ci/check.py
+#  13. the CI templates and the VMware and Hyper-V scripts:   tests/ci/check.py
 #      YAML, shards, shellcheck, the exit codes
-#  13. the four libFuzzer targets, 100,000 runs each          make fuzz
+#  14. the four libFuzzer targets, 100,000 runs each          make fuzz
 #
-# Stages 5, 7, 8, 9 and 10 read every KTAP report also with prove and kunit.py
+# Stages 5, 7, 9, 10 and 11 read every KTAP report also with prove and kunit.py
 # (tests/boot/README.md); kunit.py comes from Debian's linux-source-6.1.
 #
 # Every stage runs even if an earlier one failed; each ends with its own
@@ -144,6 +145,7 @@ fi
 # shellcheck disable=SC2086  # shard_opts is two words or none
 stage boot "$python" tests/boot/matrix.py -j "$jobs" $shard_opts \
     --shard-head "$first_only" --results "$results/stages/boot"
+first_shard screen "$python" tests/screen/check.py -j "$jobs"
 # shellcheck disable=SC2086
 stage hostile "$python" tests/boot/matrix.py --cases tests/hostile \
     -j "$jobs" $shard_opts --results "$results/stages/hostile"

@@ -33,6 +33,23 @@
 # control character, a quote or a backslash, or with spaces at its ends
 # or two in a row: GRUB passes the string on word by word, and such a
 # string would come out changed.
+#
+# The screen.  The image carries GRUB's video drivers (all_video: GOP
+# and UGA on UEFI, VBE on BIOS, and QEMU's bochs and cirrus on both).
+# grub.cfg loads them on UEFI, where nothing else does and GRUB would
+# find "no suitable video mode"; on BIOS the multiboot2 module brings
+# VBE with it (moddep.lst).  The kernel asks for a 1024x768
+# framebuffer (boot/boot.asm).
+# GRUB 2.06's multiboot2 command turns that request into gfxpayload
+# (grub-core/loader/multiboot.c, grub_multiboot_set_console()), so the
+# menu entry sets gfxpayload after it: EGA text on BIOS, which every
+# BIOS machine has and which costs nothing to draw, and the kernel's
+# own choice on UEFI, which has no text mode.  GFXPAYLOAD in the
+# environment (a gfxpayload value, GRUB manual "gfxpayload": e.g.
+# 1024x768x32, 1920x1080x32, text or keep) is used on both instead; it
+# goes into grub.cfg as pvbus_gfxpayload, which can also be changed at
+# the GRUB menu (hold Shift or press Esc, then e).  A value other than
+# letters, digits, "," and ";" is refused.
 set -eu
 dry=no
 if [ "${1-}" = -n ]; then
@@ -165,6 +182,13 @@ grub_words() {
 
 # All the checks before anything is built.
 words=$(grub_words cmdline "$cmdline") || exit 2
+gfx=${GFXPAYLOAD-}
+case $gfx in
+*[!A-Za-z0-9,\;]*)
+	shown=$(printf '%s' "$gfx" | LC_ALL=C tr -c ' -~' '?' | sed 's/[\\"]/\\&/g')
+	echo "mkiso: refusing GFXPAYLOAD=\"$shown\": a gfxpayload value has only letters, digits, \",\" and \";\" (e.g. 1024x768x32)" >&2
+	exit 2 ;;
+esac
 entries=""
 for m in "$@"; do
 	file=${m%%=*}
@@ -186,9 +210,21 @@ grub_cfg() {
 	echo "set timeout=0"
 	echo "set default=0"
 	echo
+	echo "# The screen: empty gives EGA text on BIOS and a framebuffer on"
+	echo "# UEFI; a gfxpayload value (1024x768x32, say) is used on both."
+	echo "if [ \"\$grub_platform\" = efi ]; then"
+	echo "	insmod all_video"
+	echo "fi"
+	echo "set pvbus_gfxpayload='$gfx'"
+	echo
 	echo "menuentry \"pvbus testbed\" {"
 	echo "	multiboot2 /boot/kernel.elf${words:+ $words}"
 	printf '%s' "$entries"
+	echo "	if [ -n \"\$pvbus_gfxpayload\" ]; then"
+	echo "		set gfxpayload=\"\$pvbus_gfxpayload\""
+	echo "	elif [ \"\$grub_platform\" = pc ]; then"
+	echo "		set gfxpayload=text"
+	echo "	fi"
 	echo "	boot"
 	echo "}"
 }
@@ -213,7 +249,7 @@ grub_cfg > "$root/boot/grub/grub.cfg"
 
 mkdir -p "$(dirname "$out")"
 if ! grub-mkrescue -o "$out.tmp" \
-    --install-modules="multiboot2 normal configfile iso9660 part_msdos part_gpt" \
+    --install-modules="multiboot2 normal configfile iso9660 part_msdos part_gpt all_video test" \
     --fonts= --locales= --themes= --compress=xz \
     "$root" > "$tmp/log" 2>&1; then
 	cat "$tmp/log" >&2

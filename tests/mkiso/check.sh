@@ -11,6 +11,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 mkiso=tools/mkiso.sh
+unset GFXPAYLOAD	# the screen mode mkiso.sh takes from the environment
 kernel=build/kernel.elf
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pvbus-mkiso.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -113,6 +114,14 @@ accept "a module with a string" \
     "	module2 '/boot/modules/sim-vmware-module.tclo' 'script' 'one'" \
     'hv=sim:vmware vmt.script=@script' 'tests/boot/cases/sim-vmware-module.tclo=script one'
 
+# GFXPAYLOAD: a gfxpayload value, or refused before it reaches grub.cfg.
+export GFXPAYLOAD="1024x768'; reboot"
+refuse "GFXPAYLOAD with GRUB syntax" \
+    "refusing GFXPAYLOAD=\"1024x768'; reboot\": a gfxpayload value has only letters" ''
+export GFXPAYLOAD="1024x768x32,auto;text"
+accept "GFXPAYLOAD" "set pvbus_gfxpayload='1024x768x32,auto;text'" ''
+unset GFXPAYLOAD
+
 # The whole file, once: what GRUB reads.
 cat > "$tmp/want.cfg" <<'EOF'
 # pvbus testbed: boots the default entry at once.
@@ -124,9 +133,21 @@ set timeout_style=hidden
 set timeout=0
 set default=0
 
+# The screen: empty gives EGA text on BIOS and a framebuffer on
+# UEFI; a gfxpayload value (1024x768x32, say) is used on both.
+if [ "$grub_platform" = efi ]; then
+	insmod all_video
+fi
+set pvbus_gfxpayload=''
+
 menuentry "pvbus testbed" {
 	multiboot2 /boot/kernel.elf 'hv=replay' 'a b'
 	module2 '/boot/modules/kvm-qemu-i7-8650u-1.txt' 'kvm-qemu-i7-8650u-1.txt'
+	if [ -n "$pvbus_gfxpayload" ]; then
+		set gfxpayload="$pvbus_gfxpayload"
+	elif [ "$grub_platform" = pc ]; then
+		set gfxpayload=text
+	fi
 	boot
 }
 EOF

@@ -51,6 +51,7 @@ UNIT_TESTS	+= sim_hyperv
 UNIT_TESTS	+= sim_kvm
 UNIT_TESTS	+= sim_vmware
 UNIT_TESTS	+= vmt_reply vm_rpc vmt
+UNIT_TESTS	+= screen
 UNIT_BINS	:= $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
 UNIT_K		:= $(UNIT_DIR)/kernel
 UNIT_PV		:= $(UNIT_DIR)/drivers/pvbus
@@ -140,6 +141,15 @@ $(UNIT_DIR)/test_vmt: $(addprefix $(UNIT_VMT)/,vmt.o vmt_info.o \
     $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
 $(UNIT_DIR)/test_vm_rpc: $(UNIT_VMT)/vm_rpc.o $(UNIT_VMT)/vm_rpci.o \
     $(UNIT_VMT)/vmt_reply.o $(UNIT_K)/printf.o
+# The screen and the summary, with the console font made for the host
+# as the Makefile makes it for the kernel (tools/mkfont.py).
+$(UNIT_DIR)/test_screen: $(addprefix $(UNIT_K)/,screen.o fbcons.o font.o \
+    summary.o ktap.o multiboot2.o printf.o)
+$(UNIT_K)/font.c: tools/mkfont.py | deps-build deps-test
+	@mkdir -p $(@D)
+	python3 tools/mkfont.py > $@.tmp && mv $@.tmp $@
+$(UNIT_K)/font.o: $(UNIT_K)/font.c
+	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
 
 $(UNIT_K)/%.o: kernel/%.c | deps-build deps-test
 	@mkdir -p $(@D)
