@@ -27,7 +27,11 @@ CFLAGS += -mno-red-zone -mno-sse -mno-mmx -mno-80387 -mcmodel=small
 CFLAGS += -fno-omit-frame-pointer -fcf-protection=none
 CFLAGS += -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS += -Wframe-larger-than=1024
-CFLAGS += -MMD -MP -Ikernel -Idrivers/pvbus -Idrivers/vmt
+CFLAGS += -MMD -MP $(INCLUDES)
+# Headers are included by name from every folder of the kernel
+# (tests/layout/check.py keeps the names unique and the arrows legal).
+INCLUDES = -Ikernel -Ispec -Idrivers/hvio -Idrivers/ident -Idrivers/pvbus \
+	   -Idrivers/hyperv -Idrivers/xen -Idrivers/pvclock -Idrivers/vmt -Isim
 NASMFLAGS = -f elf64 -g -F dwarf -w+all
 LDFLAGS	= -nostdlib -static -z max-page-size=0x1000 -T linker.ld
 
@@ -40,29 +44,26 @@ KERNEL_OBJS	= kernel/main.o kernel/trapasm.o kernel/trap.o \
 		  kernel/cmdline.o kernel/memmap.o kernel/mainbus.o kernel/pmap.o \
 		  kernel/pmem.o kernel/ksyms.o kernel/ssp.o \
 		  kernel/selftest.o
+HVIO_OBJS	= drivers/hvio/hvio.o drivers/hvio/hvio_select.o \
+		  drivers/hvio/hvio_native.o drivers/hvio/hvio_native_asm.o \
+		  drivers/hvio/hvio_replay.o drivers/hvio/cpuid_dump.o
+IDENT_OBJS	= drivers/ident/ident_hyperv.o drivers/ident/ident_kvm.o \
+		  drivers/ident/ident_xen.o drivers/ident/ident_vmware.o
 PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_tree.o \
 		  drivers/pvbus/pvbus_test.o drivers/pvbus/pvconf.o \
-		  drivers/pvbus/pvbus_host.o \
-		  drivers/pvbus/hv_hyperv.o drivers/pvbus/hv_kvm.o \
-		  drivers/pvbus/hv_xen.o drivers/pvbus/hv_vmware.o \
-		  drivers/pvbus/hvio.o drivers/pvbus/hvio_select.o \
-		  drivers/pvbus/hvio_native.o \
-		  drivers/pvbus/hvio_native_asm.o drivers/pvbus/hvio_replay.o \
-		  drivers/pvbus/cpuid_dump.o drivers/pvbus/sim.o \
-		  drivers/pvbus/hvio_sim.o drivers/pvbus/sim_hyperv.o \
-		  drivers/pvbus/sim_xen.o drivers/pvbus/sim_kvm.o \
-		  drivers/pvbus/sim_vmware.o drivers/pvbus/sim_vmware_rpc.o \
-		  drivers/pvbus/sim_vmware_host.o \
-		  drivers/pvbus/sim_vmware_dump.o \
-		  drivers/pvbus/hyperv.o drivers/pvbus/hyperv_hypercall.o \
-		  drivers/pvbus/xen.o \
-		  drivers/pvbus/pvclock.o drivers/pvbus/pvclock_read.o \
-		  drivers/pvbus/pvclock_pv.o
-VMT_OBJS	= drivers/vmt/vmt.o drivers/vmt/vmt_info.o drivers/vmt/vmt_tclo.o \
+		  drivers/pvbus/pvbus_host.o
+CHILD_OBJS	= drivers/hyperv/hyperv.o drivers/hyperv/hyperv_hypercall.o \
+		  drivers/xen/xen.o \
+		  drivers/pvclock/pvclock.o drivers/pvclock/pvclock_read.o \
+		  drivers/pvclock/pvclock_pv.o \
+		  drivers/vmt/vmt.o drivers/vmt/vmt_info.o drivers/vmt/vmt_tclo.o \
 		  drivers/vmt/vmt_time.o \
 		  drivers/vmt/vm_rpc.o drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o
-OBJS	= $(addprefix $(BUILD)/,$(BOOT_OBJS) $(KERNEL_OBJS) $(PVBUS_OBJS) \
-	  $(VMT_OBJS))
+SIM_OBJS	= sim/sim.o sim/hvio_sim.o sim/sim_hyperv.o sim/sim_xen.o \
+		  sim/sim_kvm.o sim/sim_vmware.o sim/sim_vmware_rpc.o \
+		  sim/sim_vmware_host.o sim/sim_vmware_dump.o
+OBJS	= $(addprefix $(BUILD)/,$(BOOT_OBJS) $(KERNEL_OBJS) $(HVIO_OBJS) \
+	  $(IDENT_OBJS) $(PVBUS_OBJS) $(CHILD_OBJS) $(SIM_OBJS))
 
 KERNEL	= $(BUILD)/kernel.elf
 ISO	= $(BUILD)/pvbus.iso

@@ -52,12 +52,12 @@ static int	fault_check(const char *, const struct cmdline *,
  */
 const struct cmdline_key cmdline_keys[] = {
 	{ "fault",	  "kernel/selftest.c",		 fault_check },
-	{ "hv",		  "drivers/pvbus/hvio_select.c", hvio_check_hv },
-	{ "sim.fault",	  "drivers/pvbus/sim.c",	 sim_check_fault },
-	{ "profile",	  "drivers/pvbus/hvio_select.c", hvio_check_profile },
-	{ "sim.failbyte", "drivers/pvbus/sim_vmware_rpc.c",
+	{ "hv",		  "drivers/hvio/hvio_select.c", hvio_check_hv },
+	{ "sim.fault",	  "sim/sim.c",	 sim_check_fault },
+	{ "profile",	  "drivers/hvio/hvio_select.c", hvio_check_profile },
+	{ "sim.failbyte", "sim/sim_vmware_rpc.c",
 	    sim_check_failbyte },
-	{ "vmt.script",	  "drivers/pvbus/sim_vmware_host.c",
+	{ "vmt.script",	  "sim/sim_vmware_host.c",
 	    hvio_check_script },
 	{ NULL, NULL, NULL },
 };

@@ -29,7 +29,7 @@ CPUID.1:ECX[31] is set):
   - hw.vendor falls back to the first matched name when SMBIOS gave none.
 
 Leaves the dump lacks are answered as this project's replay backend
-answers them (drivers/pvbus/cpuid_dump.c, cpuid_dump_answer()): on
+answers them (drivers/hvio/cpuid_dump.c, cpuid_dump_answer()): on
 GenuineIntel the highest basic leaf's data, elsewhere zeros.  Both
 detectors therefore look at the same machine; the real hypervisor's
 answer for a leaf nobody recorded is not known.

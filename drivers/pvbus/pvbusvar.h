@@ -192,7 +192,7 @@ int	xen_attach(const struct pv_attach_args *);
 int	pvclock_match(const struct pv_attach_args *);
 int	pvclock_attach(const struct pv_attach_args *);
 
-/* Per-vendor decoders (hv_*.c). */
+/* Per-vendor decoders (drivers/ident/). */
 void	hyperv_decode(const struct hvio *, struct pvbus_hv *);
 void	hyperv_print(const struct pvbus_hv *);
 void	hyperv_facts(const struct pvbus_hv *);

@@ -5,7 +5,7 @@
 
 #include "kern.h"
 #include "pvbusvar.h"
-#include "../vmt/vmtvar.h"
+#include "vmtvar.h"
 
 const struct pv_driver pvbus_drivers[] = {
 	{ "hyperv", hyperv_match, hyperv_attach },	/* Hv#1: hypercalls */

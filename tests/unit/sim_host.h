@@ -1,6 +1,6 @@
 /*
  * The host's stand-ins for the kernel services that the simulated
- * hypervisors (drivers/pvbus/sim*.c) and the guest drivers run against
+ * hypervisors (sim/sim*.c) and the guest drivers run against
  * them need, shared by tests/unit/test_sim_hyperv.c, test_sim_xen.c
  * and test_sim_kvm.c:
  *

@@ -4,7 +4,7 @@
  * in double quotes, backslashes before quotes and backslashes; lines up
  * to the 4095-byte limit and past it; control bytes.  Then the checks
  * cmdline_parsed runs: cmdline_check()'s own rules, cmdline_uint(), and
- * the simulators' sim.fault= and sim.failbyte= (drivers/pvbus/sim.c,
+ * the simulators' sim.fault= and sim.failbyte= (sim/sim.c,
  * linked with the models stubbed out).
  */
 
@@ -483,7 +483,7 @@ test_prune_forgets_only_bad_words(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* The simulators' options (drivers/pvbus/sim.c). */
+/* The simulators' options (sim/sim.c). */
 
 /* hv=: a model sim.c knows, or native. */
 static int
@@ -500,8 +500,8 @@ check_hv(const char *value, const struct cmdline *c __unused,
 static const struct cmdline_key sim_keys[] = {
 	{ "hv", "test_cmdline.c", check_yes },		/* not checked here */
 	{ "profile", "test_cmdline.c", check_yes },
-	{ "sim.fault", "drivers/pvbus/sim.c", sim_check_fault },
-	{ "sim.failbyte", "drivers/pvbus/sim.c", sim_check_failbyte },
+	{ "sim.fault", "sim/sim.c", sim_check_fault },
+	{ "sim.failbyte", "sim/sim.c", sim_check_failbyte },
 	{ NULL, NULL, NULL },
 };
 

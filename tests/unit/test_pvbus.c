@@ -1,6 +1,6 @@
 /*
  * The pvbus detection pass (drivers/pvbus/pvbus.c), the vendor decoders
- * (hv_*.c) and what pvbus_tree.c prints, run against a scripted hvio
+ * (drivers/ident/) and what pvbus_tree.c prints, run against a scripted hvio
  * (hvio_table.c) whose CPUID answers come from tables built here.  The
  * expected values are taken from hypervisor-interfaces.md (sections 1,
  * 2, 3.1-3.2, 4.1-4.2, 5.1, 6.1), not from the code: signatures are

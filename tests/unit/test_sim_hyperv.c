@@ -1,7 +1,7 @@
 /*
- * The simulated Hyper-V (drivers/pvbus/sim_hyperv.c, through sim.c's
+ * The simulated Hyper-V (sim/sim_hyperv.c, through sim.c's
  * dispatch) against the rules of hypervisor-interfaces.md 4.1-4.9, and
- * the hyperv0 driver (drivers/pvbus/hyperv.c) driven end to end against
+ * the hyperv0 driver (drivers/hyperv/hyperv.c) driven end to end against
  * it on the host.  Expected values come from the fact sheet, not from
  * the code: the signature's registers are spelled byte by byte, the
  * status codes and bit positions are written out as numbers here, and

@@ -1,7 +1,7 @@
 /*
- * The simulated KVM (drivers/pvbus/sim_kvm.c) against the rules of
+ * The simulated KVM (sim/sim_kvm.c) against the rules of
  * hypervisor-interfaces.md 3.1-3.5, then the guest driver
- * (drivers/pvbus/pvclock.c) end to end against it, as the kernel runs
+ * (drivers/pvclock/pvclock.c) end to end against it, as the kernel runs
  * them under hv=sim:kvm.  The expected numbers come from the fact sheet
  * and msr.rst, not from the code: the signature registers, the feature
  * bits, KVM's errno values, which bits are reserved, how the version

@@ -1,5 +1,5 @@
 /*
- * The simulated VMware host (drivers/pvbus/sim_vmware.c, through
+ * The simulated VMware host (sim/sim_vmware.c, through
  * sim.c's sim_backdoor() and sim_backdoor_hb()) against the rules of
  * hypervisor-interfaces.md 6.1-6.10, byte by byte: the backdoor
  * commands, then the RPC channel as a guest drives it (open with

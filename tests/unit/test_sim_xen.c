@@ -1,6 +1,6 @@
 /*
- * The simulated Xen (drivers/pvbus/sim_xen.c, through sim.c's dispatch)
- * and the xen0 driver (drivers/pvbus/xen.c) driven end to end against
+ * The simulated Xen (sim/sim_xen.c, through sim.c's dispatch)
+ * and the xen0 driver (drivers/xen/xen.c) driven end to end against
  * it on the host.  The expected values come from the fact sheet,
  * hypervisor-interfaces.md 1.5 and 5.1-5.5, not from the code: the
  * signature is spelled here byte by byte, the stub bytes are Xen's

@@ -1,6 +1,6 @@
 /*
  * vmt0 (drivers/vmt/) end to end against the simulated VMware host
- * (drivers/pvbus/sim_vmware*.c), as the kernel runs them under
+ * (sim/sim_vmware*.c), as the kernel runs them under
  * hv=sim:vmware: the detection pass finds the backdoor, vmt_attach()
  * runs every step as a KTAP subtest, and the TCLO loop plays the host's
  * script.  What is checked is what a boot would show: the console's

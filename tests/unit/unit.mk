@@ -35,12 +35,14 @@ HOSTCC		?= cc
 NASM		?= nasm
 
 UNIT_DIR	:= $(BUILD)/host
+# The kernel's source folders (the Makefile's INCLUDES, as -iquote).
+UNIT_SRCDIRS	:= kernel spec drivers/hvio drivers/ident drivers/pvbus \
+		   drivers/hyperv drivers/xen drivers/pvclock drivers/vmt sim
+UNIT_INCLUDES	:= $(UNIT_SRCDIRS:%=-iquote %)
 UNIT_CFLAGS	:= -std=c11 -g -O1 -Wall -Wextra -Werror \
 		   -Wstrict-prototypes -Wmissing-prototypes \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all \
-		   -fno-omit-frame-pointer -iquote kernel -iquote drivers/pvbus \
-		   -iquote drivers/vmt \
-		   -MMD -MP
+		   -fno-omit-frame-pointer $(UNIT_INCLUDES) -MMD -MP
 UNIT_RENAMES	:= -Dprintf=kern_printf -Dvprintf=kern_vprintf \
 		   -Dsnprintf=kern_snprintf -Dvsnprintf=kern_vsnprintf
 
@@ -52,32 +54,40 @@ UNIT_TESTS	+= sim_kvm
 UNIT_TESTS	+= sim_vmware
 UNIT_TESTS	+= vmt_reply vm_rpc vmt
 UNIT_BINS	:= $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
-UNIT_K		:= $(UNIT_DIR)/kernel
-UNIT_PV		:= $(UNIT_DIR)/drivers/pvbus
-UNIT_VMT	:= $(UNIT_DIR)/drivers/vmt
+# Objects are named by their source's path: $(call UNIT_O,kernel/ktap.o)
+# is build/host/kernel/ktap.o.
+UNIT_O		= $(addprefix $(UNIT_DIR)/,$(1))
 
 # sim.o checks its options with the command line's own helpers.
-UNIT_SIM	:= $(UNIT_PV)/sim.o $(UNIT_K)/cmdline.o
+UNIT_SIM	:= $(call UNIT_O,sim/sim.o kernel/cmdline.o)
 
 # sim_vmware.o needs these too: the rest of the model (the RPC channel,
 # what the host says over it), its built-in CPUID dump, the dump
 # parser, and the kernel's bootinfo (memory map, modules).
-UNIT_SIM_VMWARE	:= $(addprefix $(UNIT_PV)/,sim_vmware_rpc.o sim_vmware_host.o \
-    sim_vmware_dump.o cpuid_dump.o) \
-    $(addprefix $(UNIT_K)/,bootinfo.o multiboot2.o pvh.o)
+UNIT_SIM_VMWARE	:= $(call UNIT_O,sim/sim_vmware_rpc.o sim/sim_vmware_host.o \
+    sim/sim_vmware_dump.o drivers/hvio/cpuid_dump.o kernel/bootinfo.o \
+    kernel/multiboot2.o kernel/pvh.o)
+
+# The detection pass with its decoders.
+UNIT_IDENT	:= $(call UNIT_O,drivers/pvbus/pvbus.o \
+    drivers/ident/ident_hyperv.o drivers/ident/ident_kvm.o \
+    drivers/ident/ident_xen.o drivers/ident/ident_vmware.o \
+    drivers/hvio/hvio.o)
 
 # build/host/pvbus-replay DUMP (tools/pvbus-replay.c): the detection pass
 # and the device tree on a recorded dump, with the kernel's own files.
 PVBUS_REPLAY	:= $(UNIT_DIR)/pvbus-replay
-PVBUS_REPLAY_OBJS := $(UNIT_DIR)/tools/pvbus-replay.o \
-		   $(addprefix $(UNIT_PV)/,pvbus.o pvbus_tree.o pvbus_test.o \
-		   pvbus_host.o \
-		   pvconf.o hv_hyperv.o hv_kvm.o hv_xen.o hv_vmware.o hvio.o \
-		   hyperv.o hyperv_hypercall.o xen.o pvclock.o pvclock_read.o pvclock_pv.o \
-		   hvio_replay.o cpuid_dump.o) \
-		   $(addprefix $(UNIT_VMT)/,vmt.o vmt_info.o vmt_tclo.o vmt_time.o \
-		   vm_rpc.o vm_rpci.o vmt_reply.o) \
-		   $(addprefix $(UNIT_K)/,ktap.o printf.o memmap.o)
+PVBUS_REPLAY_OBJS := $(call UNIT_O,tools/pvbus-replay.o \
+		   drivers/pvbus/pvbus_tree.o drivers/pvbus/pvbus_test.o \
+		   drivers/pvbus/pvbus_host.o drivers/pvbus/pvconf.o \
+		   drivers/hyperv/hyperv.o drivers/hyperv/hyperv_hypercall.o \
+		   drivers/xen/xen.o drivers/pvclock/pvclock.o \
+		   drivers/pvclock/pvclock_read.o drivers/pvclock/pvclock_pv.o \
+		   drivers/hvio/hvio_replay.o drivers/hvio/cpuid_dump.o \
+		   drivers/vmt/vmt.o drivers/vmt/vmt_info.o drivers/vmt/vmt_tclo.o \
+		   drivers/vmt/vmt_time.o drivers/vmt/vm_rpc.o \
+		   drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o \
+		   kernel/ktap.o kernel/printf.o kernel/memmap.o) $(UNIT_IDENT)
 
 # Keep the includer's default goal (normally "all"): the first rule of
 # a fragment would otherwise take its place.
@@ -97,65 +107,60 @@ $(PVBUS_REPLAY): $(PVBUS_REPLAY_OBJS)
 $(UNIT_BINS): $(UNIT_DIR)/test_%: $(UNIT_DIR)/tests/unit/test_%.o \
     $(UNIT_DIR)/tests/unit/fake_cons.o
 	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
-$(UNIT_DIR)/test_printf: $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_multiboot2: $(UNIT_K)/multiboot2.o $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_pvh: $(UNIT_K)/pvh.o $(UNIT_K)/multiboot2.o \
-    $(UNIT_K)/bootinfo.o $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_cmdline: $(UNIT_SIM) $(UNIT_PV)/hvio.o $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_ktap: $(UNIT_K)/ktap.o $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_memmap: $(UNIT_K)/memmap.o $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_pmem: $(UNIT_K)/pmem.o $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_cpuid_dump: $(UNIT_PV)/cpuid_dump.o $(UNIT_PV)/hvio_replay.o \
-    $(UNIT_PV)/hvio.o $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_pvbus: $(UNIT_DIR)/tests/unit/hvio_table.o \
-    $(addprefix $(UNIT_PV)/,pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
-    hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_sim_xen: $(UNIT_SIM) $(addprefix $(UNIT_PV)/,sim_xen.o \
-    sim_hyperv.o sim_kvm.o sim_vmware.o xen.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
-    hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o \
-    $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
+$(UNIT_DIR)/test_printf: $(call UNIT_O,kernel/printf.o)
+$(UNIT_DIR)/test_multiboot2: $(call UNIT_O,kernel/multiboot2.o kernel/printf.o)
+$(UNIT_DIR)/test_pvh: $(call UNIT_O,kernel/pvh.o kernel/multiboot2.o \
+    kernel/bootinfo.o kernel/printf.o)
+$(UNIT_DIR)/test_cmdline: $(UNIT_SIM) $(call UNIT_O,drivers/hvio/hvio.o \
+    kernel/printf.o)
+$(UNIT_DIR)/test_ktap: $(call UNIT_O,kernel/ktap.o kernel/printf.o)
+$(UNIT_DIR)/test_memmap: $(call UNIT_O,kernel/memmap.o kernel/printf.o)
+$(UNIT_DIR)/test_pmem: $(call UNIT_O,kernel/pmem.o kernel/printf.o)
+$(UNIT_DIR)/test_cpuid_dump: $(call UNIT_O,drivers/hvio/cpuid_dump.o \
+    drivers/hvio/hvio_replay.o drivers/hvio/hvio.o kernel/printf.o)
+$(UNIT_DIR)/test_pvbus: $(call UNIT_O,tests/unit/hvio_table.o \
+    drivers/pvbus/pvbus_tree.o kernel/printf.o) $(UNIT_IDENT)
+$(UNIT_DIR)/test_sim_xen: $(UNIT_SIM) $(call UNIT_O,sim/sim_xen.o \
+    sim/sim_hyperv.o sim/sim_kvm.o sim/sim_vmware.o drivers/xen/xen.o \
+    drivers/pvbus/pvbus_tree.o kernel/ktap.o kernel/printf.o \
+    tests/unit/sim_host.o) $(UNIT_IDENT) $(UNIT_SIM_VMWARE)
 
-$(UNIT_DIR)/test_sim_hyperv: $(UNIT_SIM) $(addprefix $(UNIT_PV)/,sim_hyperv.o \
-    sim_xen.o sim_kvm.o sim_vmware.o hyperv.o hyperv_hypercall.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
-    hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o \
-    $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
+$(UNIT_DIR)/test_sim_hyperv: $(UNIT_SIM) $(call UNIT_O,sim/sim_hyperv.o \
+    sim/sim_xen.o sim/sim_kvm.o sim/sim_vmware.o drivers/hyperv/hyperv.o \
+    drivers/hyperv/hyperv_hypercall.o drivers/pvbus/pvbus_tree.o \
+    kernel/ktap.o kernel/printf.o tests/unit/sim_host.o) $(UNIT_IDENT) \
+    $(UNIT_SIM_VMWARE)
 
-$(UNIT_DIR)/test_sim_kvm: $(UNIT_SIM) $(addprefix $(UNIT_PV)/,sim_kvm.o \
-    pvclock.o pvclock_read.o pvclock_pv.o pvbus.o hv_hyperv.o hv_kvm.o \
-    hv_xen.o hv_vmware.o hvio.o) \
-    $(UNIT_K)/ktap.o $(UNIT_K)/printf.o $(UNIT_DIR)/tests/unit/sim_host.o
+$(UNIT_DIR)/test_sim_kvm: $(UNIT_SIM) $(call UNIT_O,sim/sim_kvm.o \
+    drivers/pvclock/pvclock.o drivers/pvclock/pvclock_read.o \
+    drivers/pvclock/pvclock_pv.o kernel/ktap.o kernel/printf.o \
+    tests/unit/sim_host.o) $(UNIT_IDENT)
 
-$(UNIT_DIR)/test_sim_vmware: $(UNIT_SIM) $(addprefix $(UNIT_PV)/,sim_vmware.o \
-    sim_hyperv.o sim_xen.o sim_kvm.o hvio.o) $(UNIT_K)/printf.o \
-    $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
+$(UNIT_DIR)/test_sim_vmware: $(UNIT_SIM) $(call UNIT_O,sim/sim_vmware.o \
+    sim/sim_hyperv.o sim/sim_xen.o sim/sim_kvm.o drivers/hvio/hvio.o \
+    kernel/printf.o tests/unit/sim_host.o) $(UNIT_SIM_VMWARE)
 
-$(UNIT_DIR)/test_vmt_reply: $(UNIT_VMT)/vmt_reply.o $(UNIT_K)/printf.o
+$(UNIT_DIR)/test_vmt_reply: $(call UNIT_O,drivers/vmt/vmt_reply.o \
+    kernel/printf.o)
 # vmt0 end to end on the VMware model: the driver, the detection pass
 # that finds the backdoor, the KTAP writer, pvbus_shutdown().
-$(UNIT_DIR)/test_vmt: $(addprefix $(UNIT_VMT)/,vmt.o vmt_info.o \
-    vmt_tclo.o vmt_time.o vm_rpc.o vm_rpci.o vmt_reply.o) $(UNIT_SIM) \
-    $(addprefix $(UNIT_PV)/,sim_vmware.o sim_hyperv.o sim_xen.o \
-    sim_kvm.o pvbus.o pvbus_tree.o pvbus_host.o hv_hyperv.o hv_kvm.o \
-    hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o \
-    $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
-$(UNIT_DIR)/test_vm_rpc: $(UNIT_VMT)/vm_rpc.o $(UNIT_VMT)/vm_rpci.o \
-    $(UNIT_VMT)/vmt_reply.o $(UNIT_K)/printf.o
+$(UNIT_DIR)/test_vmt: $(call UNIT_O,drivers/vmt/vmt.o drivers/vmt/vmt_info.o \
+    drivers/vmt/vmt_tclo.o drivers/vmt/vmt_time.o drivers/vmt/vm_rpc.o \
+    drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o sim/sim_vmware.o \
+    sim/sim_hyperv.o sim/sim_xen.o sim/sim_kvm.o drivers/pvbus/pvbus_tree.o \
+    drivers/pvbus/pvbus_host.o kernel/ktap.o kernel/printf.o \
+    tests/unit/sim_host.o) $(UNIT_SIM) $(UNIT_IDENT) $(UNIT_SIM_VMWARE)
+$(UNIT_DIR)/test_vm_rpc: $(call UNIT_O,drivers/vmt/vm_rpc.o \
+    drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o kernel/printf.o)
 
-$(UNIT_K)/%.o: kernel/%.c | deps-build deps-test
+# Kernel sources, with the printf renames; the tests and tools without.
+$(UNIT_DIR)/%.o: %.c | deps-build deps-test
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
 
-$(UNIT_PV)/%.o: drivers/pvbus/%.c | deps-build deps-test
-	@mkdir -p $(@D)
-	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
-
-$(UNIT_PV)/%.o: drivers/pvbus/%.asm | deps-build deps-test
+$(UNIT_DIR)/%.o: %.asm | deps-build deps-test
 	@mkdir -p $(@D)
 	$(NASM) -f elf64 -MD $(@:.o=.d) -o $@ $<
-
-$(UNIT_VMT)/%.o: drivers/vmt/%.c | deps-build deps-test
-	@mkdir -p $(@D)
-	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
 
 $(UNIT_DIR)/tools/%.o: tools/%.c | deps-build deps-test
 	@mkdir -p $(@D)
@@ -165,7 +170,7 @@ $(UNIT_DIR)/tests/unit/%.o: tests/unit/%.c | deps-build deps-test
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) -c -o $@ $<
 
--include $(wildcard $(UNIT_K)/*.d $(UNIT_PV)/*.d $(UNIT_VMT)/*.d \
+-include $(wildcard $(UNIT_SRCDIRS:%=$(UNIT_DIR)/%/*.d) \
     $(UNIT_DIR)/tools/*.d $(UNIT_DIR)/tests/unit/*.d)
 
 ifeq ($(firstword $(MAKEFILE_LIST)),$(UNIT_MK))

@@ -24,7 +24,7 @@
  * first SIM_VMW_KEEP bytes, which is all any command it knows needs.
  * The model never checkpoints, powers off or times out, so CPT,
  * POWEROFF and TIMEOUT never appear.  The numbers are
- * drivers/vmt/vmtreg.h's, the guest's header: one protocol, one copy of
+ * spec/vmtreg.h's, the guest's header: one protocol, one copy of
  * it.  The unit test (tests/unit/test_sim_vmware.c) spells them out
  * again from the fact sheet, so a wrong one cannot hide behind the
  * sharing.

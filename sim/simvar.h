@@ -131,7 +131,7 @@ int	sim_parse_faults(const char *s, uint32_t *faults, char *err,
 /*
  * sim.failbyte= counts bytes of one RPC message, and the host takes no
  * message longer than 64 KiB (GUESTMSG_MAX_IN_SIZE, VM_RPC_MAX_IN_SIZE
- * in drivers/vmt/vmtreg.h), so a byte past that can never fail.
+ * in spec/vmtreg.h), so a byte past that can never fail.
  */
 #define SIM_FAILBYTE_MAX	65535
 #define SIM_FAILBYTE_DEFAULT	8

@@ -3,7 +3,7 @@
  * protocols spoken over it: RPCI (guest asks, host answers "1 " or
  * "0 ") and TCLO (host asks, guest answers "OK " or "ERROR ").  The
  * backdoor itself (magic, ports, the other commands) is in
- * drivers/pvbus/vmwarereg.h.
+ * spec/vmwarereg.h.
  * Sources: open-vm-tools lib/include/backdoor_def.h, guest_msg_def.h,
  * lib/message/message.c, lib/rpcOut/rpcout.c, lib/rpcIn/rpcin.c,
  * lib/include/vmware/guestrpc/tclodefs.h, services/plugins/timeSync/
