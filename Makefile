@@ -12,11 +12,15 @@ CMDLINE	?=
 PROFILE	?=
 JOBS	?= $(shell nproc 2>/dev/null || echo 2)
 
-# The freestanding set (../shared/STYLE.md "Build"): no red zone, since
-# traps push onto the interrupted stack; no SSE/x87, since trap entry
-# saves no FPU state; the small code model, since we are linked at 1 MiB
-# and run 1:1; a frame-size limit for the one small boot stack.  Added:
-# frame pointers, so a crash can print a backtrace, and no CET notes.
+# The freestanding set, each flag for a reason of this kernel's:
+# -ffreestanding and no PIC/PIE, since there is no C library and no
+# loader to relocate us; no red zone, since traps push onto the
+# interrupted stack; no SSE/x87, since trap entry saves no FPU state;
+# the small code model, since we are linked at 1 MiB and run 1:1; a
+# frame-size limit for the one small boot stack; no unwind tables, which
+# nothing reads; frame pointers, so a crash can print a backtrace; no
+# CET notes, since no loader checks them (GCC manual, "x86 Options" and
+# "Code Gen Options", says what each flag does).
 # The stack protector guards every function with a local array or a
 # local whose address is taken; its canary is the global
 # __stack_chk_guard (kernel/ssp.c), since there is no TLS for %fs:0x28.
@@ -35,7 +39,8 @@ INCLUDES = -Ikernel -Ispec -Idrivers/hvio -Idrivers/ident -Idrivers/pvbus \
 NASMFLAGS = -f elf64 -g -F dwarf -w+all
 LDFLAGS	= -nostdlib -static -z max-page-size=0x1000 -T linker.ld
 
-# Objects, listed by hand per directory (STYLE.md): boot code first.
+# Objects, listed by hand per folder, so that a file joins the kernel on
+# purpose: boot code first.
 BOOT_OBJS	= boot/boot.o
 KERNEL_OBJS	= kernel/main.o kernel/trapasm.o kernel/trap.o \
 		  kernel/console.o kernel/vga.o kernel/printf.o \

@@ -2,7 +2,8 @@
  * The machine-readable report: KTAP version 1 on the console, in the
  * dialect that both Perl's prove and Linux's kunit.py parse accept.
  * Source: Linux Documentation/dev-tools/ktap.rst; the dialect notes in
- * ../shared/reference/testbeds.md section 1.
+ * docs/reference/ktap.md "The dialect both parsers accept", "Where
+ * prove and kunit.py differ".
  *
  *	KTAP version 1
  *	1..3

@@ -5,13 +5,14 @@
  * built).  No hardware: unit-tested on the host; hvio_sim.c puts it
  * behind struct hvio in the kernel.
  *
- * Layouts follow real configurations (hypervisor-interfaces.md 1.5): a
- * hypervisor that emulates another puts the borrowed interface at
- * 0x40000000 and its own at 0x40000100.  KVM with Hyper-V emulation:
- * Hyper-V at 0x40000000, KVM at 0x40000100.  Xen with Viridian: Hyper-V
- * at 0x40000000, Xen at 0x40000100, its hypercall MSR moved from
- * 0x40000000 (which Viridian takes for the guest OS id) to 0x40000200
- * (xen/arch/x86/cpuid.c, msr.c).
+ * Layouts follow real configurations (docs/reference/cpuid-detection.md
+ * "Several interfaces at once"): a hypervisor that emulates another
+ * puts the borrowed interface at 0x40000000 and its own at 0x40000100.
+ * KVM with Hyper-V emulation: Hyper-V at 0x40000000, KVM at
+ * 0x40000100.  Xen with Viridian: Hyper-V at 0x40000000, Xen at
+ * 0x40000100, its hypercall MSR moved from 0x40000000 (which Viridian
+ * takes for the guest OS id) to 0x40000200 (xen/arch/x86/cpuid.c,
+ * msr.c).
  */
 
 #include "kern.h"

@@ -10,20 +10,22 @@
  *	MSRs	guest OS id, hypercall page, VP index, reference time and
  *		the reference TSC page; #GP for any other MSR in Viridian's
  *		range 0x40000000-0x400001ff and for one whose privilege bit
- *		is clear (4.3).
+ *		is clear (hyperv.md "Synthetic MSRs").
  *	Calls	through the page (INT 0xF0 where a real page has VMCALL:
  *		simvar.h) or by a direct VMCALL/VMMCALL once the guest OS
  *		id is set: NotifyLongSpinWait (0x8) and GetPartitionId
- *		(0x46), with the input checks and status codes of 4.6-4.8.
+ *		(0x46), with the input checks and status codes of
+ *		hyperv.md "Calling a hypercall", "Status codes", "Call
+ *		codes and probes".
  *
  * Faults (sim.fault=): hypercall-msr-ignored drops every write of the
  * hypercall MSR; page-not-filled lets the enable bit stick but leaves
  * the hypercall page as it was; status-error answers every hypercall
  * with INVALID_PARTITION_STATE (0x7); clock-odd-version publishes the
- * TSC page with sequence 0, the "invalid, use the MSR" marker (4.9).
- * Sources: hypervisor-interfaces.md 4.1-4.9 (TLFS; Linux
- * arch/x86/kvm/hyperv.c kvm_hv_set_msr_pw, kvm_hv_hypercall,
- * kvm_hv_setup_tsc_page).
+ * TSC page with sequence 0, the "invalid, use the MSR" marker
+ * (hyperv.md "Reference TSC page").  Sources: docs/reference/hyperv.md
+ * (TLFS; Linux arch/x86/kvm/hyperv.c kvm_hv_set_msr_pw,
+ * kvm_hv_hypercall, kvm_hv_setup_tsc_page).
  */
 
 #include "kern.h"
@@ -41,11 +43,11 @@
 #define SIM_PAGE_SIZE		4096
 
 /*
- * The privileges of a guest partition (4.2): only the MSRs this model
- * implements.  These two are not in simvar.h: the unit test changes
- * them after sim_setup(), to give AccessPartitionId, take a privilege
- * away or ask never to be told of spin waits; CPUID and the checks of
- * the MSRs and calls all read them.
+ * The privileges of a guest partition (hyperv.md "Privilege and feature
+ * bits"): only the MSRs this model implements.  These two are not in
+ * simvar.h: the unit test changes them after sim_setup(), to give
+ * AccessPartitionId, take a privilege away or ask never to be told of
+ * spin waits; CPUID and the checks of the MSRs and calls all read them.
  */
 #define SIM_HV_PRIVILEGES	(1ULL << HV_PRIV_TIME_REF_COUNT | \
 	1ULL << HV_PRIV_HYPERCALL | 1ULL << HV_PRIV_VP_INDEX | \
@@ -71,7 +73,7 @@ static struct sim_hyperv sim_hyperv;
 /*
  * The stub the model writes at offset 0 of the hypercall page: INT 0xF0
  * (the simulated VM exit), then RET.  KVM writes VMCALL; RET there
- * (0F 01 C1 C3, or 0F 01 D9 C3 on AMD: 4.5).
+ * (0F 01 C1 C3, or 0F 01 D9 C3 on AMD: hyperv.md "Hypercall page").
  */
 static const uint8_t sim_hyperv_stub[] = {
 	SIM_EXIT_INSN & 0xff, SIM_EXIT_INSN >> 8,	/* INT 0xF0 */
@@ -88,7 +90,10 @@ sim_hyperv_sig(struct cpuid_regs *out)
 	memcpy(&out->edx, s + 8, 4);
 }
 
-/* The block of 4.1, as a Windows Server 2022 guest partition sees it. */
+/*
+ * The block of hyperv.md "CPUID leaves", as a Windows Server 2022 guest
+ * partition sees it.
+ */
 static bool
 sim_hyperv_cpuid(struct sim_iface *si, uint32_t leaf, uint32_t subleaf
     __unused, struct cpuid_regs *out)
@@ -173,9 +178,10 @@ sim_hyperv_ref_time(struct sim_hyperv *hs)
 }
 
 /*
- * Publish the TSC page (4.9).  The sequence is never 0 or 0xFFFFFFFF
- * when valid (kvm_hv_setup_tsc_page); clock-odd-version publishes 0,
- * the marker that sends the guest to TIME_REF_COUNT.
+ * Publish the TSC page (hyperv.md "Reference TSC page").  The sequence
+ * is never 0 or 0xFFFFFFFF when valid (kvm_hv_setup_tsc_page);
+ * clock-odd-version publishes 0, the marker that sends the guest to
+ * TIME_REF_COUNT.
  */
 static void
 sim_hyperv_publish_tsc(struct sim_hyperv *hs)
@@ -195,9 +201,10 @@ sim_hyperv_publish_tsc(struct sim_hyperv *hs)
 }
 
 /*
- * HV_X64_MSR_HYPERCALL (4.5).  KVM's rules: ignored while the guest OS
- * id is 0; with the enable bit the stub goes into the page first, then
- * the value (reserved bits and all) is kept as written.
+ * HV_X64_MSR_HYPERCALL (hyperv.md "Hypercall page").  KVM's rules:
+ * ignored while the guest OS id is 0; with the enable bit the stub goes
+ * into the page first, then the value (reserved bits and all) is kept
+ * as written.
  */
 static void
 sim_hyperv_set_hypercall(struct sim_hyperv *hs, uint64_t val)
@@ -262,8 +269,9 @@ sim_hyperv_rdmsr(struct sim_iface *si, uint32_t msr, uint64_t *val)
 }
 
 /*
- * Writing 0 to the guest OS id disables the hypercall page (4.4); VP
- * index and reference time are read-only to the guest (KVM: #GP).
+ * Writing 0 to the guest OS id disables the hypercall page (hyperv.md
+ * "Guest OS identity"); VP index and reference time are read-only to
+ * the guest (KVM: #GP).
  */
 static int
 sim_hyperv_wrmsr(struct sim_iface *si, uint32_t msr, uint64_t val)
@@ -340,11 +348,11 @@ sim_hyperv_partition_id(uint64_t control, uint64_t out)
 
 /*
  * One hypercall: control in RCX, input and output GPAs (or fast
- * parameters) in RDX and R8; the result goes to RAX (4.6).  The order
- * of the checks is KVM's: the access check (NotifyLongSpinWait needs a
- * spin retry count that is neither 0 nor "never"), reserved bits, a rep
- * start past the rep count, then the call itself.  No call here is a
- * rep call, so reps completed stays 0.
+ * parameters) in RDX and R8; the result goes to RAX (hyperv.md "Calling
+ * a hypercall").  The order of the checks is KVM's: the access check
+ * (NotifyLongSpinWait needs a spin retry count that is neither 0 nor
+ * "never"), reserved bits, a rep start past the rep count, then the
+ * call itself.  No call here is a rep call, so reps completed stays 0.
  */
 static uint64_t
 sim_hyperv_call(uint64_t control, uint64_t in, uint64_t out)

@@ -1,20 +1,23 @@
 /*
  * The simulated KVM (hv=sim:kvm, and the KVM half of sim:kvm+hyperv): a
  * behavioural model of what a guest sees of KVM, following the rules of
- * hypervisor-interfaces.md 3.1-3.5 (Linux Documentation/virt/kvm/x86/
+ * docs/reference/kvm.md "CPUID leaves", "Feature bits", "MSRs",
+ * "pvclock structures", "Hypercalls" (Linux Documentation/virt/kvm/x86/
  * cpuid.rst, msr.rst, hypercalls.rst; arch/x86/kvm/x86.c).  No
  * hardware: it writes guest memory through pointers, which are the
- * guest's physical addresses (simvar.h), so it is unit-tested on the host.
+ * guest's physical addresses (simvar.h), so it is unit-tested on the
+ * host.
  *
  * CPUID: base EAX = base+1, "KVMKVMKVM\0\0\0"; base+1 EAX the features
  * below, EDX no hints.
  *
  * MSRs: each exists only while its feature bit is offered, otherwise
- * #GP, as KVM does with KVM_CAP_ENFORCE_PV_FEATURE_CPUID (guest_pv_has()).
- * Reserved bits are a #GP where KVM checks them (STEAL_TIME bits 5:1,
- * PV_EOI_EN bit 1), and nowhere else: KVM takes any address for the
- * clocks.  A clock structure that crosses a page is accepted and never
- * written, as KVM's gfn-to-pfn cache refuses the range (3.4).
+ * #GP, as KVM does with KVM_CAP_ENFORCE_PV_FEATURE_CPUID
+ * (guest_pv_has()).  Reserved bits are a #GP where KVM checks them
+ * (STEAL_TIME bits 5:1, PV_EOI_EN bit 1), and nowhere else: KVM takes
+ * any address for the clocks.  A clock structure that crosses a page is
+ * accepted and never written, as KVM's gfn-to-pfn cache refuses the
+ * range (kvm.md "Placement").
  *
  * kvmclock: KVM updates the structure before it re-enters the guest
  * after a request (KVM_REQ_CLOCK_UPDATE in vcpu_enter_guest()).  The
@@ -28,7 +31,7 @@
  * (sim.sm_amd).  The other instruction is a #UD: KVM would patch it in
  * guest memory and go on, unless the VMM turned off
  * KVM_X86_QUIRK_FIX_HYPERCALL_INSN, and the model is such a VMM, so a
- * guest that picks the wrong one is told (3.5).
+ * guest that picks the wrong one is told (kvm.md "Hypercalls").
  *
  * Faults (sim.fault=, simvar.h), for KVM:
  *	hypercall-msr-ignored	a write to a clock MSR (SYSTEM_TIME,
@@ -53,9 +56,10 @@
  * The features offered: QEMU's default with KVM (0x01007afb, the value
  * a real "-accel kvm -cpu host" guest reads on this project's test
  * host) less the four whose MSRs or events the model does not have:
- * ASYNC_PF and ASYNC_PF_INT (the model never loses a page), PV_TLB_FLUSH
- * (no other vCPU) and POLL_CONTROL (no HLT polling).  A guest must treat
- * every bit as optional (3.1), so this is also a real configuration.
+ * ASYNC_PF and ASYNC_PF_INT (the model never loses a page),
+ * PV_TLB_FLUSH (no other vCPU) and POLL_CONTROL (no HLT polling).  A
+ * guest must treat every bit as optional (kvm.md "CPUID leaves"), so
+ * this is also a real configuration.
  */
 #define SIM_KVM_FEATURES						\
 	(1U << KVM_FEATURE_CLOCKSOURCE |				\

@@ -1,12 +1,14 @@
 /*
  * The simulated VMware host (hv=sim:vmware): what a guest sees of
- * VMware through CPUID and the backdoor, following hypervisor-
- * interfaces.md 6.1-6.10 (open-vm-tools backdoor_def.h, guest_msg_def.h,
- * message.c, rpcout.c, rpcin.c; OpenBSD vmt.c as the guest it must
- * serve).  QEMU's vmport is what it must not look like (7.2): there
- * GETMEMSIZE answers bytes, GETTIME and GETTIMEFULL are missing, and
- * command 30, the RPC channel, does not exist.  docs/vmware.md walks
- * through it next to the guest, drivers/vmt/.
+ * VMware through CPUID and the backdoor, following
+ * docs/reference/vmware.md; docs/reference/openbsd-pvbus.md "vmt TCLO
+ * commands", "vmt timers" (open-vm-tools backdoor_def.h,
+ * guest_msg_def.h, message.c, rpcout.c, rpcin.c; OpenBSD vmt.c as the
+ * guest it must serve).  QEMU's vmport is what it must not look like
+ * (docs/reference/qemu.md "vmport"): there GETMEMSIZE answers bytes,
+ * GETTIME and GETTIMEFULL are missing, and command 30, the RPC channel,
+ * does not exist.  docs/vmware.md walks through it next to the guest,
+ * drivers/vmt/.
  *
  * Three files: this one is the host as the guest first meets it (CPUID,
  * the plain backdoor commands) and the record of what was said;

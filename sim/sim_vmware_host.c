@@ -1,9 +1,11 @@
 /*
  * What the simulated VMware host says over the RPC channel
- * (hypervisor-interfaces.md 6.7-6.9; open-vm-tools rpcout.c, rpcin.c):
- * the answers to RPCI commands, the guestinfo keys, and the TCLO script
- * with its place kept in the NVRAM.  The channel that carries it all is
- * sim_vmware_rpc.c; the record each message lands in, sim_vmware.c.
+ * (docs/reference/vmware.md "RPCI and TCLO", "RPCI messages";
+ * docs/reference/openbsd-pvbus.md "vmt TCLO commands"; open-vm-tools
+ * rpcout.c, rpcin.c): the answers to RPCI commands, the guestinfo keys,
+ * and the TCLO script with its place kept in the NVRAM.  The channel
+ * that carries it all is sim_vmware_rpc.c; the record each message
+ * lands in, sim_vmware.c.
  *
  * RPCI: each message the guest sends is answered as VMware does ("1 "
  * or "0 " and a text; the table and the texts' sources are at
@@ -64,7 +66,10 @@ _Static_assert(SIM_VMW_NV_HASH + 3 <= SIM_NVRAM_SIZE,
     "the script's place fits the NVRAM");
 
 /* ------------------------------------------------------------------ */
-/* RPCI: what the host answers (6.9; the failure texts: see below). */
+/*
+ * RPCI: what the host answers (vmware.md "RPCI messages"; the failure
+ * texts: see below).
+ */
 
 /* guestinfo: KEY gets VALUE, cut to fit; false for a long KEY or no room. */
 bool
@@ -104,12 +109,13 @@ sim_vmw_prefix(const char *s, size_t len, const char *prefix)
 
 /*
  * info-set KEY VALUE: only guestinfo.* keys are the guest's to write.
- * The host's failure texts are not public (hypervisor-interfaces.md
- * 9.5).  "Two and exactly two arguments expected" is what VMware Tools
- * users report for an info-set without a value, and what the 2015 QEMU
- * vmport-rpc patch answers, as it does "Too many keys"; "Permission
- * denied" is what ESXi answers an RPC the guest may not make
- * (open-vm-tools issue 690).  Unverified against VMware, all of them.
+ * The host's failure texts are not public (docs/reference/vmware.md
+ * "Host failure texts", "Unconfirmed").  "Two and exactly two
+ * arguments expected" is what VMware Tools users report for an info-set
+ * without a value, and what the 2015 QEMU vmport-rpc patch answers, as
+ * it does "Too many keys"; "Permission denied" is what ESXi answers an
+ * RPC the guest may not make (open-vm-tools issue 690).  Unverified
+ * against VMware, all of them.
  */
 static const char *
 sim_vmw_info_set(struct sim_vmware *sv, const char *s, size_t len)
@@ -153,10 +159,11 @@ sim_vmw_info_get(struct sim_vmware *sv, const char *s, size_t len,
 
 /*
  * The reply to an RPCI message of len bytes (its text up to the first
- * NUL).  "1 " for what VMware takes without a word (fact sheet 6.9);
- * "0 Unknown command" for the rest, our text: VMware's is not public,
- * and this one is what the guest side says for a TCLO command it does
- * not know, less the "ERROR".
+ * NUL).  "1 " for what VMware takes without a word
+ * (docs/reference/vmware.md "RPCI messages"); "0 Unknown command" for
+ * the rest, our text: VMware's is not public, and this one is what the
+ * guest side says for a TCLO command it does not know, less the
+ * "ERROR".
  */
 static void
 sim_vmw_answer(struct sim_vmware *sv, const char *s, size_t len, char *out,

@@ -1,32 +1,34 @@
 /*
- * The simulated VMware host's RPC message channel (hypervisor-
- * interfaces.md 6.5-6.6; open-vm-tools guest_msg_def.h, message.c;
- * OpenBSD vmt.c as the guest it must serve): channels, cookies, the
- * status bits, the 4-byte calls of command 30 on port 0x5658 and the HB
- * transfers on 0x5659, the size limits, and the faults injected at this
- * level.  What travels over it, the RPCI answers and the TCLO script,
- * is sim_vmware_host.c; the backdoor and the record, sim_vmware.c.
+ * The simulated VMware host's RPC message channel
+ * (docs/reference/vmware.md "High-bandwidth transfer", "RPC channel";
+ * open-vm-tools guest_msg_def.h, message.c; OpenBSD vmt.c as the guest
+ * it must serve): channels, cookies, the status bits, the 4-byte calls
+ * of command 30 on port 0x5658 and the HB transfers on 0x5659, the size
+ * limits, and the faults injected at this level.  What travels over it,
+ * the RPCI answers and the TCLO script, is sim_vmware_host.c; the
+ * backdoor and the record, sim_vmware.c.
  *
- * The RPC channel (6.6): up to SIM_VMW_NCHAN channels (VMware allows
- * 128), ids from 0, a pair of cookies each when the guest asks for them
- * (the COOKIE flag on OPEN).  Every call after OPEN names its channel in
- * EDX 31:16 and its cookies (ESI high and EDI low on port 0x5658; on
- * 0x5659 EBP high and EDI low out, ESI high and EBP low in); a closed
- * channel answers CLOSED, a wrong cookie a status of 0.  Replies put
- * the status in ECX 31:16 with ECX 15:0 zero, OPEN the id in EDX 31:16
- * with EDX 15:0 zero, as OpenBSD's vmt demands, and the statuses are
- * the ones iPXE (src/include/ipxe/guestrpc.h) requires, exactly, of a
- * real VMware host: 0x0001 for OPEN, SENDPAYLOAD, RECVPAYLOAD,
- * RECVSTATUS and CLOSE, 0x0081 (SUCCESS|HB) for SENDSIZE, 0x0083
- * (SUCCESS|DORECV|HB) for a RECVSIZE with a message waiting.  Both
- * paths work: the 4-byte calls, and HB on port 0x5659.  A message to
- * the host may be up to 64 KiB (VM_RPC_MAX_IN_SIZE); the host keeps its
- * first SIM_VMW_KEEP bytes, which is all any command it knows needs.
- * The model never checkpoints, powers off or times out, so CPT,
- * POWEROFF and TIMEOUT never appear.  The numbers are
- * spec/vmtreg.h's, the guest's header: one protocol, one copy of
- * it.  The unit test (tests/unit/test_sim_vmware.c) spells them out
- * again from the fact sheet, so a wrong one cannot hide behind the
+ * The RPC channel (vmware.md "RPC channel"): up to SIM_VMW_NCHAN
+ * channels (VMware allows 128), ids from 0, a pair of cookies each when
+ * the guest asks for them (the COOKIE flag on OPEN).  Every call after
+ * OPEN names its channel in EDX 31:16 and its cookies (ESI high and EDI
+ * low on port 0x5658; on 0x5659 EBP high and EDI low out, ESI high and
+ * EBP low in); a closed channel answers CLOSED, a wrong cookie a status
+ * of 0.  Replies put the status in ECX 31:16 with ECX 15:0 zero, OPEN
+ * the id in EDX 31:16 with EDX 15:0 zero, as OpenBSD's vmt demands, and
+ * the statuses are the ones iPXE (src/include/ipxe/guestrpc.h)
+ * requires, exactly, of a real VMware host: 0x0001 for OPEN,
+ * SENDPAYLOAD, RECVPAYLOAD, RECVSTATUS and CLOSE, 0x0081 (SUCCESS|HB)
+ * for SENDSIZE, 0x0083 (SUCCESS|DORECV|HB) for a RECVSIZE with a
+ * message waiting.  Both paths work: the 4-byte calls, and HB on port
+ * 0x5659.  A message to the host may be up to 64 KiB
+ * (VM_RPC_MAX_IN_SIZE); the host keeps its first SIM_VMW_KEEP bytes,
+ * which is all any command it knows needs.  The model never
+ * checkpoints, powers off or times out, so CPT, POWEROFF and TIMEOUT
+ * never appear.  The numbers are spec/vmtreg.h's, the header the guest
+ * uses too: one protocol, one copy of it.  The unit test
+ * (tests/unit/test_sim_vmware.c) spells them out again from
+ * docs/reference/vmware.md, so a wrong one cannot hide behind the
  * sharing.
  */
 
@@ -37,7 +39,7 @@
 #include "vmwarereg.h"
 
 /* ------------------------------------------------------------------ */
-/* The channel: open, send, receive, close (6.6). */
+/* The channel: open, send, receive, close (vmware.md "RPC channel"). */
 
 /* A message for the guest: ch_out_have bytes of p, then fill to len. */
 void
@@ -363,7 +365,7 @@ sim_vmw_rpc(struct sim_vmware *sv, struct vm_regs *r)
 }
 
 /* ------------------------------------------------------------------ */
-/* HB: the high-bandwidth port, 0x5659 (6.5). */
+/* HB: the high-bandwidth port, 0x5659 (vmware.md "High-bandwidth transfer"). */
 
 /* REP OUTSB from ESI: the payload of the message SENDSIZE announced. */
 static uint32_t
@@ -402,10 +404,11 @@ sim_vmw_hb_in(struct sim_vmw_chan *ch, struct vm_regs *r, uint32_t n)
 }
 
 /*
- * REP OUTSB (out) or REP INSB on port 0x5659 (6.5): EBX 15:0 the HB
- * command (0, a message), ECX bytes, the channel in EDX 31:16; the
- * status comes back in EBX 31:16.  The string instruction completes
- * whatever the status: RCX 0, RSI or RDI moved on.
+ * REP OUTSB (out) or REP INSB on port 0x5659 (vmware.md "High-bandwidth
+ * transfer"): EBX 15:0 the HB command (0, a message), ECX bytes, the
+ * channel in EDX 31:16; the status comes back in EBX 31:16.  The string
+ * instruction completes whatever the status: RCX 0, RSI or RDI moved
+ * on.
  */
 int
 sim_vmware_backdoor_hb(struct sim_iface *si, struct vm_regs *r, bool out)

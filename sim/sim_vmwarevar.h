@@ -3,8 +3,10 @@
  * share, and what each offers the others.  sim_vmware.c is the host as
  * the guest first meets it (CPUID, the plain backdoor commands) and the
  * record of the conversation; sim_vmware_rpc.c the RPC message channel
- * (hypervisor-interfaces.md 6.5-6.6); sim_vmware_host.c what the host
- * says over it: RPCI answers, guestinfo keys, the TCLO script (6.7-6.9).
+ * (docs/reference/vmware.md "High-bandwidth transfer", "RPC channel");
+ * sim_vmware_host.c what the host says over it: RPCI answers, guestinfo
+ * keys, the TCLO script (vmware.md "RPCI and TCLO", "RPCI messages";
+ * docs/reference/openbsd-pvbus.md "vmt TCLO commands").
  */
 #ifndef _DRIVERS_PVBUS_SIM_VMWAREVAR_H_
 #define _DRIVERS_PVBUS_SIM_VMWAREVAR_H_

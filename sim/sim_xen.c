@@ -2,15 +2,16 @@
  * The simulated Xen (hv=sim:xen, and the Xen half of sim:xen+viridian):
  * a behavioural model of what an HVM or PVH guest of Xen 4.17 sees.
  *
- *	CPUID	base..base+5 (hypervisor-interfaces.md 5.1): the signature,
- *		version 4.17, one hypercall page through MSR msr, the TSC
- *		and HVM leaves.
+ *	CPUID	base..base+5 (docs/reference/xen.md "CPUID leaves"): the
+ *		signature, version 4.17, one hypercall page through MSR
+ *		msr, the TSC and HVM leaves.
  *	WRMSR	msr = page GPA | index: index 0 fills the page as Xen does
- *		(5.2), anything else is a #GP, as is every other MSR of
- *		Xen's range.  RDMSR of msr reads 0.
+ *		(xen.md "Hypercall page"), anything else is a #GP, as is
+ *		every other MSR of Xen's range.  RDMSR of msr reads 0.
  *	exit	INT 0xF0 in a stub of the page: hypercall EAX with the
- *		arguments in RDI, RSI, RDX, R10, R8 (5.3).  xen_version
- *		(5.5) is implemented; everything else answers -ENOSYS.
+ *		arguments in RDI, RSI, RDX, R10, R8 (xen.md "Calling
+ *		convention").  xen_version (xen.md "xen_version") is
+ *		implemented; everything else answers -ENOSYS.
  *
  * The page holds Xen's stubs with INT 0xF0 (simvar.h) where Xen writes
  * VMCALL or VMMCALL; a NOP keeps the instruction's three bytes, so every
@@ -80,8 +81,9 @@ sim_xen_signature(uint32_t base, struct cpuid_regs *out)
 }
 
 /*
- * base..base+5 (5.1).  base+3 and base+4 have subleaves; all but
- * subleaf 0 are zero here.  base+5 is the PV leaf: zero for HVM.
+ * base..base+5 (xen.md "CPUID leaves").  base+3 and base+4 have
+ * subleaves; all but subleaf 0 are zero here.  base+5 is the PV leaf:
+ * zero for HVM.
  */
 static bool
 sim_xen_cpuid(struct sim_iface *si, uint32_t leaf, uint32_t subleaf,
@@ -132,8 +134,9 @@ sim_xen_owns(const struct sim_xen *sx, uint32_t msr)
 }
 
 /*
- * What Xen writes into the page (5.2): INT3 over all of it, then the
- * stubs.  stubs false stops after the fill (the page-not-filled fault).
+ * What Xen writes into the page (xen.md "Hypercall page"): INT3 over
+ * all of it, then the stubs.  stubs false stops after the fill (the
+ * page-not-filled fault).
  */
 static void
 sim_xen_fill(uint8_t *page, bool stubs)
@@ -164,9 +167,9 @@ sim_xen_fill(uint8_t *page, bool stubs)
 }
 
 /*
- * WRMSR: the hypercall MSR takes page GPA | index (5.2); Xen's other
- * MSRs #GP, so does a page index other than 0 and (here) page 0, which
- * is not guest RAM the kernel maps.
+ * WRMSR: the hypercall MSR takes page GPA | index (xen.md "Hypercall
+ * page"); Xen's other MSRs #GP, so does a page index other than 0 and
+ * (here) page 0, which is not guest RAM the kernel maps.
  */
 static int
 sim_xen_wrmsr(struct sim_iface *si, uint32_t msr, uint64_t val)
@@ -212,9 +215,10 @@ sim_xen_guest_ok(uint64_t va, size_t len)
 }
 
 /*
- * xen_version (5.5), after do_xen_version in xen/common/kernel.c:
- * unknown sub-ops fall out of its switch as -ENOSYS, an unknown feature
- * submap is -EINVAL, a buffer Xen cannot reach -EFAULT.
+ * xen_version (xen.md "xen_version"), after do_xen_version in
+ * xen/common/kernel.c: unknown sub-ops fall out of its switch as
+ * -ENOSYS, an unknown feature submap is -EINVAL, a buffer Xen cannot
+ * reach -EFAULT.
  */
 static int64_t
 sim_xen_version(uint64_t cmd, uint64_t arg)
@@ -252,7 +256,8 @@ sim_xen_version(uint64_t cmd, uint64_t arg)
 /*
  * One hypercall: EAX the number, RDI.. the arguments; the result in
  * RAX.  A call that did not answer -ENOSYS gets its used argument
- * registers overwritten, as a debug build of Xen does (5.3).
+ * registers overwritten, as a debug build of Xen does (xen.md "Calling
+ * convention").
  */
 static void
 sim_xen_call(struct vm_regs *r)
@@ -299,7 +304,7 @@ sim_xen_exit(struct sim_iface *si, struct vm_regs *r, uintptr_t rip)
 /*
  * VMCALL (Intel) or VMMCALL (AMD) outside the page: Xen takes the CPU's
  * own instruction from anywhere in the guest kernel.  With Viridian on,
- * EAX bit 31 marks a Hyper-V call (5.2): not ours.
+ * EAX bit 31 marks a Hyper-V call (xen.md "Hypercall page"): not ours.
  */
 static int
 sim_xen_hypercall(struct sim_iface *si, struct vm_regs *r, bool vmmcall)

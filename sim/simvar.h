@@ -1,7 +1,8 @@
 /*
  * The simulated hypervisors (hv=sim:<name>): behavioural models of
- * Hyper-V, Xen and KVM that follow the rules of the fact sheet, so CI
- * without KVM runs the guest code of hyperv.c, xen.c and pvclock.c for
+ * Hyper-V, Xen, KVM and VMware that follow the rules of
+ * docs/reference/hyperv.md, xen.md, kvm.md and vmware.md, so CI without
+ * KVM runs the guest code of hyperv.c, xen.c, pvclock.c and vmt for
  * real.  hvio_sim.c is the backend: it answers CPUID, MSRs and
  * VMCALL/VMMCALL by asking each interface of the model in turn, and
  * takes the simulated VM exits.

@@ -4,9 +4,12 @@
  * Microsoft Hypervisor Top-Level Functional Specification (TLFS), as
  * transcribed in Linux include/hyperv/hvgdk_mini.h; bit names also from
  * microsoft/openvmm hvdef and open-vm-tools x86cpuid.h.  See
- * hypervisor-interfaces.md 4.1-4.9: leaves and privileges (4.1, 4.2),
- * synthetic MSRs (4.3), the guest OS identity (4.4), the hypercall page
- * and calls (4.5-4.8), the reference TSC page (4.9).
+ * docs/reference/hyperv.md: leaves and privileges (hyperv.md "CPUID
+ * leaves", "Privilege and feature bits"), synthetic MSRs (hyperv.md
+ * "Synthetic MSRs"), the guest OS identity (hyperv.md "Guest OS
+ * identity"), the hypercall page and calls (hyperv.md "Hypercall page",
+ * "Calling a hypercall", "Status codes", "Call codes and probes"), the
+ * reference TSC page (hyperv.md "Reference TSC page").
  */
 #ifndef _DRIVERS_PVBUS_HYPERVREG_H_
 #define _DRIVERS_PVBUS_HYPERVREG_H_
@@ -30,8 +33,9 @@
 #define HV_SERVICE_NUMBER_MASK	0x00ffffff	/* EDX 23:0 */
 
 /*
- * base+3 EBX:EAX as one 64-bit privilege mask: bit numbers (4.2).  A
- * synthetic MSR whose bit is clear raises #GP (4.3).
+ * base+3 EBX:EAX as one 64-bit privilege mask: bit numbers (hyperv.md
+ * "Privilege and feature bits").  A synthetic MSR whose bit is clear
+ * raises #GP (hyperv.md "Synthetic MSRs").
  */
 #define HV_PRIV_TIME_REF_COUNT		1	/* MSR 0x40000020 */
 #define HV_PRIV_HYPERCALL		5	/* MSRs 0x40000000 and 01 */
@@ -44,7 +48,7 @@
 /* base+4 EBX: spinlock retries before NotifyLongSpinWait. */
 #define HV_SPIN_NEVER_NOTIFY	0xffffffff
 
-/* Synthetic MSRs (4.3). */
+/* Synthetic MSRs (hyperv.md "Synthetic MSRs"). */
 #define HV_X64_MSR_GUEST_OS_ID		0x40000000
 #define HV_X64_MSR_HYPERCALL		0x40000001
 #define HV_X64_MSR_VP_INDEX		0x40000002
@@ -55,8 +59,8 @@
 #define HV_X64_MSR_LAST			0x400001ff
 
 /*
- * Guest OS identity, open-source layout (4.4): non-zero before the
- * hypercall page may be enabled.
+ * Guest OS identity, open-source layout (hyperv.md "Guest OS
+ * identity"): non-zero before the hypercall page may be enabled.
  */
 #define HV_GUEST_OS_OPENSOURCE		(1ULL << 63)
 #define HV_GUEST_OS_TYPE_SHIFT		56		/* 62:56 */
@@ -74,15 +78,16 @@
 
 /*
  * HV_X64_MSR_HYPERCALL and HV_X64_MSR_REFERENCE_TSC share a layout
- * (4.5, 4.9): bit 0 enable, 11:1 kept as read (bit 1 of the hypercall
- * MSR is "locked" where base+3 EDX bit 18 offers it), 63:12 the page.
+ * (hyperv.md "Hypercall page", "Reference TSC page"): bit 0 enable,
+ * 11:1 kept as read (bit 1 of the hypercall MSR is "locked" where
+ * base+3 EDX bit 18 offers it), 63:12 the page.
  */
 #define HV_MSR_ENABLE		0x1ULL
 #define HV_HYPERCALL_LOCKED	0x2ULL
 #define HV_MSR_KEEP_MASK	0xffeULL		/* 11:1 */
 #define HV_MSR_PAGE_MASK	0xfffffffffffff000ULL	/* 63:12 */
 
-/* Hypercall input value, RCX (4.6). */
+/* Hypercall input value, RCX (hyperv.md "Calling a hypercall"). */
 #define HV_HYPERCALL_CODE_MASK		0xffffULL	/* 15:0 */
 #define HV_HYPERCALL_FAST		(1ULL << 16)
 #define HV_HYPERCALL_VARHEAD_SHIFT	17		/* 26:17, in 8 bytes */
@@ -91,19 +96,26 @@
 #define HV_HYPERCALL_REP_COUNT_SHIFT	32		/* 43:32 */
 #define HV_HYPERCALL_REP_START_SHIFT	48		/* 59:48 */
 #define HV_HYPERCALL_REP_MASK		0xfffULL
-/* 31:27, 47:44, 63:60: KVM's mask, bit 31 included (4.6). */
+/*
+ * 31:27, 47:44, 63:60: KVM's mask, bit 31 included (hyperv.md "Calling
+ * a hypercall").
+ */
 #define HV_HYPERCALL_RSVD_MASK		0xf000f000f8000000ULL
-#define HV_HYPERCALL_RSVD_PROBE		(1ULL << 27)	/* 4.8 probe 2 */
+/* Probe 2 of hyperv.md "Call codes and probes". */
+#define HV_HYPERCALL_RSVD_PROBE		(1ULL << 27)
 
-/* Hypercall result value, RAX (4.6). */
+/* Hypercall result value, RAX (hyperv.md "Calling a hypercall"). */
 #define HV_RESULT_STATUS_MASK		0xffffULL	/* 15:0 */
 #define HV_RESULT_REPS_SHIFT		32		/* 43:32, completed */
 #define HV_RESULT_REPS_MASK		0xfffULL
 
-/* Input and output blocks: 8-byte aligned, within one page (4.6). */
+/*
+ * Input and output blocks: 8-byte aligned, within one page (hyperv.md
+ * "Calling a hypercall").
+ */
 #define HV_HYPERCALL_ALIGN		8
 
-/* Status codes, result 15:0 (4.7). */
+/* Status codes, result 15:0 (hyperv.md "Status codes"). */
 #define HV_STATUS_SUCCESS			0x0000
 #define HV_STATUS_INVALID_HYPERCALL_CODE	0x0002
 #define HV_STATUS_INVALID_HYPERCALL_INPUT	0x0003
@@ -113,15 +125,17 @@
 #define HV_STATUS_INVALID_PARTITION_STATE	0x0007
 #define HV_STATUS_OPERATION_DENIED		0x0008
 
-/* Call codes (4.8). */
+/* Call codes (hyperv.md "Call codes and probes"). */
 #define HVCALL_NOTIFY_LONG_SPIN_WAIT	0x0008	/* input: u64 spin count */
 #define HVCALL_GET_PARTITION_ID		0x0046	/* output: u64 partition id */
-#define HVCALL_PROBE_INVALID		0xffff	/* no such call (4.8 probe 1) */
+/* No such call: probe 1 of hyperv.md "Call codes and probes". */
+#define HVCALL_PROBE_INVALID		0xffff
 
 /*
- * The reference TSC page (4.9): time in 100 ns units is
- * ((TSC * tsc_scale) >> 64) + tsc_offset, a 128-bit product, valid while
- * tsc_sequence is the same before and after the read and is not 0.
+ * The reference TSC page (hyperv.md "Reference TSC page"): time in 100
+ * ns units is ((TSC * tsc_scale) >> 64) + tsc_offset, a 128-bit
+ * product, valid while tsc_sequence is the same before and after the
+ * read and is not 0.
  */
 struct hv_reference_tsc_page {
 	uint32_t	tsc_sequence;	/* @0; 0: invalid, use TIME_REF_COUNT */

@@ -1,12 +1,14 @@
 /*
  * KVM's CPUID block (at 0x40000000, or 0x40000100 behind Hyper-V
  * emulation).  Source: Linux Documentation/virt/kvm/x86/cpuid.rst and
- * include/uapi/asm/kvm_para.h; hypervisor-interfaces.md 3.1, 3.2.
+ * include/uapi/asm/kvm_para.h; docs/reference/kvm.md "CPUID leaves",
+ * "Feature bits".
  *
- * Then what a guest does with it: the MSRs (msr.rst; 3.3), the pvclock
- * structures the hypervisor writes into guest memory (msr.rst,
- * arch/x86/include/asm/pvclock-abi.h; 3.4), and the hypercalls
- * (hypercalls.rst, include/uapi/linux/kvm_para.h; 3.5).
+ * Then what a guest does with it: the MSRs (msr.rst; kvm.md "MSRs"),
+ * the pvclock structures the hypervisor writes into guest memory
+ * (msr.rst, arch/x86/include/asm/pvclock-abi.h; kvm.md "pvclock
+ * structures"), and the hypercalls (hypercalls.rst,
+ * include/uapi/linux/kvm_para.h; kvm.md "Hypercalls").
  */
 #ifndef _DRIVERS_PVBUS_KVMREG_H_
 #define _DRIVERS_PVBUS_KVMREG_H_
@@ -41,7 +43,7 @@
 #define KVM_HINTS_REALTIME		0
 
 /*
- * MSRs (msr.rst; 3.3).  Each exists only when its feature bit is set:
+ * MSRs (msr.rst; kvm.md "MSRs").  Each exists only when its feature bit is set:
  * KVM with KVM_CAP_ENFORCE_PV_FEATURE_CPUID raises #GP otherwise
  * (arch/x86/kvm/x86.c, guest_pv_has()).  The old pair 0x11/0x12 needs
  * CLOCKSOURCE, the new pair CLOCKSOURCE2.
@@ -82,11 +84,12 @@
 /*
  * pvclock_vcpu_time_info (msr.rst; pvclock-abi.h), the same as Xen's
  * vcpu_time_info: 32 bytes the hypervisor keeps up to date.  version is
- * odd while it writes; the guest reads version, the rest, version again.
- * ns = system_time + ((TSC - tsc_timestamp) << shift) * mul >> 32, with
- * a negative shift meaning a right shift.  It must not cross a page:
- * KVM maps it through a gfn-to-pfn cache that refuses the range, and
- * then never writes it although the WRMSR succeeded (3.4).
+ * odd while it writes; the guest reads version, the rest, version
+ * again.  ns = system_time + ((TSC - tsc_timestamp) << shift) * mul >>
+ * 32, with a negative shift meaning a right shift.  It must not cross a
+ * page: KVM maps it through a gfn-to-pfn cache that refuses the range,
+ * and then never writes it although the WRMSR succeeded (kvm.md
+ * "Placement").
  */
 struct pvclock_time_info {
 	uint32_t	ti_version;
@@ -124,9 +127,9 @@ struct kvm_steal_time {
 } __attribute__((packed));
 
 /*
- * Hypercalls (hypercalls.rst; 3.5): VMCALL on Intel, VMMCALL on AMD.
- * RAX the number, RBX RCX RDX RSI the arguments, RAX the result;
- * nothing else is changed.  Errors are negative.
+ * Hypercalls (hypercalls.rst; kvm.md "Hypercalls"): VMCALL on Intel,
+ * VMMCALL on AMD.  RAX the number, RBX RCX RDX RSI the arguments, RAX
+ * the result; nothing else is changed.  Errors are negative.
  */
 #define KVM_HC_VAPIC_POLL_IRQ		1	/* returns 0: the safe probe */
 #define KVM_HC_MMU_OP			2	/* gone */

@@ -4,7 +4,7 @@
  * 0x40000000-0x4FFFFFFF are reserved for software); the base convention
  * of Linux (arch/x86/include/asm/cpuid/api.h), FreeBSD (identcpu.c) and
  * OpenBSD (sys/dev/pv/pvreg.h): bases 0x40000000 + k * 0x100, k < 256.
- * See ../shared/reference/hypervisor-interfaces.md sections 1 and 2.
+ * docs/reference/cpuid-detection.md.
  */
 #ifndef _DRIVERS_PVBUS_PVBUSREG_H_
 #define _DRIVERS_PVBUS_PVBUSREG_H_

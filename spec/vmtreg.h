@@ -1,14 +1,16 @@
 /*
  * The VMware RPC message channel (backdoor command 30) and the GuestRPC
- * protocols spoken over it: RPCI (guest asks, host answers "1 " or
- * "0 ") and TCLO (host asks, guest answers "OK " or "ERROR ").  The
+ * protocols spoken over it: RPCI (guest asks, host answers "1 " or "0
+ * ") and TCLO (host asks, guest answers "OK " or "ERROR ").  The
  * backdoor itself (magic, ports, the other commands) is in
- * spec/vmwarereg.h.
- * Sources: open-vm-tools lib/include/backdoor_def.h, guest_msg_def.h,
- * lib/message/message.c, lib/rpcOut/rpcout.c, lib/rpcIn/rpcin.c,
- * lib/include/vmware/guestrpc/tclodefs.h, services/plugins/timeSync/
- * timeSync.c; OpenBSD sys/dev/pv/vmt.c rev 1.32;
- * hypervisor-interfaces.md 6.5-6.11.
+ * spec/vmwarereg.h.  Sources: open-vm-tools lib/include/backdoor_def.h,
+ * guest_msg_def.h, lib/message/message.c, lib/rpcOut/rpcout.c,
+ * lib/rpcIn/rpcin.c, lib/include/vmware/guestrpc/tclodefs.h,
+ * services/plugins/timeSync/ timeSync.c; OpenBSD sys/dev/pv/vmt.c rev
+ * 1.32; docs/reference/vmware.md "High-bandwidth transfer", "RPC
+ * channel", "RPCI and TCLO", "RPCI messages", "Host time";
+ * docs/reference/openbsd-pvbus.md "vmt TCLO commands", "vmt timers",
+ * "vmt probe and attach".
  */
 #ifndef _DRIVERS_VMT_VMTREG_H_
 #define _DRIVERS_VMT_VMTREG_H_

@@ -4,7 +4,8 @@
  * which rewrites EAX..EDI.  Sources: open-vm-tools
  * lib/include/backdoor_def.h and x86cpuid.h, Linux
  * arch/x86/kernel/cpu/vmware.c, QEMU hw/i386/vmport.c;
- * hypervisor-interfaces.md 6.1-6.3, 7.2.
+ * docs/reference/vmware.md "CPUID leaves", "Backdoor I/O port",
+ * "Backdoor commands"; docs/reference/qemu.md "vmport".
  */
 #ifndef _DRIVERS_PVBUS_VMWAREREG_H_
 #define _DRIVERS_PVBUS_VMWAREREG_H_

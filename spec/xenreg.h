@@ -2,13 +2,16 @@
  * Xen's CPUID block (xen/include/public/arch-x86/cpuid.h, which numbers
  * the leaves 1..6 for base+0..base+5).  With Viridian (Hyper-V
  * emulation) on, Xen moves to 0x40000100 and its hypercall MSR to
- * 0x40000200.  hypervisor-interfaces.md 5.1.
+ * 0x40000200.  docs/reference/xen.md "CPUID leaves".
  *
- * Then what a guest does with it: the hypercall page (5.2), the calling
- * convention and its errno values (5.3), the hypercall numbers (5.4) and
- * xen_version (5.5).  Sources: xen/include/public/{xen.h,version.h,
- * features.h,errno.h}, xen/arch/x86/{msr.c,domain.c},
- * xen/arch/x86/hvm/{vmx/vmx.c,svm/svm.c,hypercall.c}, xen/common/kernel.c.
+ * Then what a guest does with it: the hypercall page (xen.md "Hypercall
+ * page"), the calling convention and its errno values (xen.md "Calling
+ * convention"), the hypercall numbers (xen.md "Hypercall numbers") and
+ * xen_version (xen.md "xen_version").  Sources:
+ * xen/include/public/{xen.h,version.h, features.h,errno.h},
+ * xen/arch/x86/{msr.c,domain.c},
+ * xen/arch/x86/hvm/{vmx/vmx.c,svm/svm.c,hypercall.c},
+ * xen/common/kernel.c.
  */
 #ifndef _DRIVERS_PVBUS_XENREG_H_
 #define _DRIVERS_PVBUS_XENREG_H_
@@ -31,11 +34,12 @@
 #define XEN_HVM_CPUID_DOMID_PRESENT	(1U << 4)	/* ECX = domain id */
 
 /*
- * 5.2: the hypercall MSR (base+2 EBX).  Xen owns the MSRs from it up to
- * XEN_MSR_LAST; only the first one exists, the others #GP.  Without
- * Viridian that is 0x40000000..0x400002ff; with it 0x40000000..0x400001ff
- * are Viridian's (the guest OS id, the Hyper-V hypercall MSR) and Xen's
- * range starts at 0x40000200 (xen/arch/x86/msr.c).
+ * xen.md "Hypercall page": the hypercall MSR (base+2 EBX).  Xen owns
+ * the MSRs from it up to XEN_MSR_LAST; only the first one exists, the
+ * others #GP.  Without Viridian that is 0x40000000..0x400002ff; with it
+ * 0x40000000..0x400001ff are Viridian's (the guest OS id, the Hyper-V
+ * hypercall MSR) and Xen's range starts at 0x40000200
+ * (xen/arch/x86/msr.c).
  */
 #define XEN_MSR_PLAIN		0x40000000	/* base+2 EBX, no Viridian */
 #define XEN_MSR_VIRIDIAN	0x40000200	/* with it */
@@ -68,7 +72,10 @@
 #define XEN_STUB_VMMCALL	"\x0f\x01\xd9"	/* AMD */
 #define XEN_STUB_CALL_LEN	3
 
-/* 5.4: hypercall numbers (xen/include/public/xen.h __HYPERVISOR_*). */
+/*
+ * xen.md "Hypercall numbers": hypercall numbers
+ * (xen/include/public/xen.h __HYPERVISOR_*).
+ */
 #define XEN_HYPERCALL_MEMORY_OP		12
 #define XEN_HYPERCALL_XEN_VERSION	17
 #define XEN_HYPERCALL_CONSOLE_IO	18
@@ -80,19 +87,23 @@
 #define XEN_HYPERCALL_HVM_OP		34
 
 /*
- * 5.3: arguments in RDI, RSI, RDX, R10, R8; the result in RAX.  A debug
- * build of Xen overwrites the argument registers a call used with this
- * value once it returns (hvm/hypercall.c, unless the result is -ENOSYS).
+ * xen.md "Calling convention": arguments in RDI, RSI, RDX, R10, R8; the
+ * result in RAX.  A debug build of Xen overwrites the argument
+ * registers a call used with this value once it returns
+ * (hvm/hypercall.c, unless the result is -ENOSYS).
  */
 #define XEN_DEBUG_CLOBBER	0xdeadbeefdeadf00dULL
 
-/* 5.3: a failed call returns -errno, in Linux's numbering (errno.h). */
+/*
+ * xen.md "Calling convention": a failed call returns -errno, in Linux's
+ * numbering (errno.h).
+ */
 #define XEN_EPERM		1
 #define XEN_EFAULT		14
 #define XEN_EINVAL		22
 #define XEN_ENOSYS		38
 
-/* 5.5: xen_version sub-ops (RDI) and their buffers (RSI). */
+/* xen.md "xen_version": xen_version sub-ops (RDI) and their buffers (RSI). */
 #define XENVER_VERSION		0	/* no buffer: major << 16 | minor */
 #define XENVER_EXTRAVERSION	1	/* char[16], NUL-terminated */
 #define XENVER_GET_FEATURES	6	/* struct xen_feature_info */

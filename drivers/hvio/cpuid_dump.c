@@ -371,8 +371,8 @@ cpuid_dump_only_subleaf0(const struct cpuid_dump *d, uint32_t leaf)
  *    Intel dumps show it: baremetal-i7-6700k-1.txt recorded 0x20000000
  *    with the data of leaf 0x16.
  *  - everyone else: zeros, AMD's behaviour.  That AMD hardware answers
- *    zeros is [unverified] in ../shared/reference/hypervisor-interfaces.md
- *    section 1.3; it is what KVM does for an AMD-vendor guest (linux
+ *    zeros is unconfirmed (docs/reference/cpuid-detection.md "Leaves
+ *    that do not exist"); it is what KVM does for an AMD-vendor guest (linux
  *    arch/x86/kvm/cpuid.c, get_out_of_range_cpuid_entry()) and what Xen
  *    does for every guest (xen/arch/x86/cpuid.c, guest_cpuid()).
  *

@@ -1,7 +1,7 @@
 /*
  * Recorded CPUID dumps, replayed in place of the CPUID instruction.
  *
- * Text format (the one of ../shared/cpuid-dumps and tests/cpuid-dumps):
+ * Text format (the one of tests/cpuid-dumps):
  * '#' starts a comment line; every other non-blank line is
  *
  *	LEAF SUBLEAF EAX EBX ECX EDX

@@ -3,12 +3,13 @@
 ;
 ; The VMware backdoor and the hypercall instructions take arguments in
 ; up to seven registers, RBP included, and may change all of them
-; (open-vm-tools backdoor_types.h; hypervisor-interfaces.md 6.2, 6.5).
-; Inline assembly cannot hand RBP to an instruction while the compiler
-; keeps its frame pointer there, so these few lines are assembly.
-; hvio_native.c wraps them and reads trap_fixup_vector: each instruction
-; has an .extable entry, so a #GP (port not allowed) or #UD (no
-; hypervisor behind VMCALL) resumes at the store and becomes EFAULT.
+; (open-vm-tools backdoor_types.h; docs/reference/vmware.md "Backdoor
+; I/O port", "High-bandwidth transfer").  Inline assembly cannot hand
+; RBP to an instruction while the compiler keeps its frame pointer
+; there, so these few lines are assembly.  hvio_native.c wraps them and
+; reads trap_fixup_vector: each instruction has an .extable entry, so a
+; #GP (port not allowed) or #UD (no hypervisor behind VMCALL) resumes at
+; the store and becomes EFAULT.
 ;
 ; struct vm_regs (hvio.h): rax rbx rcx rdx rsi rdi rbp r8 r9 r10 r11,
 ; 8 bytes each.

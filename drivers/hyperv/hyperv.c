@@ -6,9 +6,11 @@
  * it: a step the hypervisor does not offer is a SKIP with the reason.
  *
  *	guest_os_id	write our identity first: until it is non-zero
- *			the hypercall MSR ignores every write (4.4)
+ *			the hypercall MSR ignores every write
+ *			(hyperv.md "Guest OS identity")
  *	hypercall_page	give the hypervisor a page; it writes the code
- *			that enters it (VMCALL on KVM) at offset 0 (4.5)
+ *			that enters it (VMCALL on KVM) at offset 0
+ *			(hyperv.md "Hypercall page")
  *	hypercall_fast	NotifyLongSpinWait, parameters in registers
  *	hypercall_simple GetPartitionId, through input and output pages
  *	hypercall_invalid an unknown call code and a reserved control
@@ -22,12 +24,15 @@
  *
  * This file matches, attaches, runs the steps in that order and prints
  * one facts line, "pvbus: hyperv0 ...".  It does the last three steps
- * itself: the VP index (4.3), the reference TSC page (4.9: the sequence
- * protocol, the 128-bit product, the comparison with TIME_REF_COUNT)
- * and teardown (4.4, 4.5, 4.9).  The first five, the hypercall layer
- * (4.4-4.8), are in hyperv_hypercall.c; hypervvar.h holds the softc.
- * Only RDTSC is used directly; everything else goes through struct hvio.
- * Sources: hypervisor-interfaces.md 4.1-4.9 (TLFS; Linux
+ * itself: the VP index (hyperv.md "Synthetic MSRs"), the reference TSC
+ * page (hyperv.md "Reference TSC page": the sequence protocol, the
+ * 128-bit product, the comparison with TIME_REF_COUNT) and teardown
+ * (hyperv.md "Guest OS identity", "Hypercall page", "Reference TSC
+ * page").  The first five, the hypercall layer (hyperv.md "Guest OS
+ * identity", "Hypercall page", "Calling a hypercall", "Status codes",
+ * "Call codes and probes"), are in hyperv_hypercall.c; hypervvar.h
+ * holds the softc.  Only RDTSC is used directly; everything else goes
+ * through struct hvio.  Sources: docs/reference/hyperv.md (TLFS; Linux
  * arch/x86/hyperv/hv_init.c, include/clocksource/hyperv_timer.h; KVM
  * arch/x86/kvm/hyperv.c).  OpenBSD's hyperv(4) needs SynIC and VMBus
  * and goes on to them; this driver stops at the hypercall layer.
@@ -68,11 +73,12 @@ hyperv_find(const struct pvbus_softc *pv)
 
 /*
  * Match on the interface id "Hv#1", whatever the vendor signature: the
- * TLFS makes the id the contract (1.5), and VirtualBox, VMware and KVM
+ * TLFS makes the id the contract (docs/reference/cpuid-detection.md
+ * "Several interfaces at once"), and VirtualBox, VMware and KVM
  * (hv-passthrough: "Linux KVM Hv") offer it under their own names.
  * OpenBSD also wants a version other than 0.0; we attach without one
- * and let the privilege bits decide each step.  Never on a replay: CPUID
- * is all it has, and a synthetic MSR there would be a real #GP.
+ * and let the privilege bits decide each step.  Never on a replay:
+ * CPUID is all it has, and a synthetic MSR there would be a real #GP.
  */
 int
 hyperv_match(const struct pv_attach_args *pva)
@@ -82,8 +88,9 @@ hyperv_match(const struct pv_attach_args *pva)
 }
 
 /*
- * Step 6 (4.3): HV_X64_MSR_VP_INDEX, 0 on the boot CPU.  It is
- * read-only: writing back the same value must raise #GP.
+ * Step 6 (hyperv.md "Synthetic MSRs"): HV_X64_MSR_VP_INDEX, 0 on the
+ * boot CPU.  It is read-only: writing back the same value must raise
+ * #GP.
  */
 static int
 hyperv_vp_index(struct hyperv_softc *sc)
@@ -108,10 +115,11 @@ hyperv_vp_index(struct hyperv_softc *sc)
 }
 
 /*
- * Reference time from the TSC page (4.9, Linux hv_read_tsc_page_tsc):
- * read the sequence, then scale, offset and the TSC, and start again
- * if the sequence changed meanwhile.  Sequence 0 means the page is not
- * valid now (ENXIO: use TIME_REF_COUNT).  The product is 128 bits.
+ * Reference time from the TSC page (hyperv.md "Reference TSC page",
+ * Linux hv_read_tsc_page_tsc): read the sequence, then scale, offset
+ * and the TSC, and start again if the sequence changed meanwhile.
+ * Sequence 0 means the page is not valid now (ENXIO: use
+ * TIME_REF_COUNT).  The product is 128 bits.
  */
 static int
 hyperv_tsc_read(const struct hv_reference_tsc_page *p, uint64_t *t)
@@ -167,7 +175,10 @@ hyperv_tsc_vs_msr(struct hyperv_softc *sc)
 	return KTAP_PASS;
 }
 
-/* Where the page is not valid, time comes from the MSR (4.9). */
+/*
+ * Where the page is not valid, time comes from the MSR (hyperv.md
+ * "Reference TSC page").
+ */
 static void
 hyperv_ref_count(struct hyperv_softc *sc)
 {
@@ -211,7 +222,10 @@ hyperv_tsc_check(struct hyperv_softc *sc)
 	return hyperv_tsc_vs_msr(sc);
 }
 
-/* Step 7 (4.9): enable the reference TSC page, then read time from it. */
+/*
+ * Step 7 (hyperv.md "Reference TSC page"): enable the reference TSC
+ * page, then read time from it.
+ */
 static int
 hyperv_reference_tsc(struct hyperv_softc *sc)
 {
@@ -234,9 +248,10 @@ hyperv_reference_tsc(struct hyperv_softc *sc)
 }
 
 /*
- * Step 8 (4.4, 4.5, 4.9): turn the TSC page off, then write 0 to the
- * guest OS id, which must disable the hypercall page with it.  A page
- * the hypervisor may still write is kept, not freed.
+ * Step 8 (hyperv.md "Guest OS identity", "Hypercall page", "Reference
+ * TSC page"): turn the TSC page off, then write 0 to the guest OS id,
+ * which must disable the hypercall page with it.  A page the hypervisor
+ * may still write is kept, not freed.
  */
 static int
 hyperv_teardown(struct hyperv_softc *sc)

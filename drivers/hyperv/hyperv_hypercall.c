@@ -1,14 +1,19 @@
 /*
  * hyperv0's hypercall layer, steps 1 to 5 of hyperv.c: the guest OS id
- * (4.4), without which the hypercall MSR ignores every write; the
- * hypercall page (4.5), which the hypervisor fills with the code that
- * enters it; and three hypercalls through that page (4.6-4.8): a fast
- * one, a memory-based one and the errors the TLFS names for a bad call.
- * The page helpers serve the reference TSC page in hyperv.c too: its
- * MSR has the hypercall MSR's shape (4.9).  Every call goes through
- * hvio_call_page().  Sources: hypervisor-interfaces.md 4.4-4.8 (TLFS;
- * Linux arch/x86/hyperv/hv_init.c, arch/x86/include/asm/mshyperv.h;
- * KVM arch/x86/kvm/hyperv.c kvm_hv_hypercall).
+ * (hyperv.md "Guest OS identity"), without which the hypercall MSR
+ * ignores every write; the hypercall page (hyperv.md "Hypercall page"),
+ * which the hypervisor fills with the code that enters it; and three
+ * hypercalls through that page (hyperv.md "Calling a hypercall",
+ * "Status codes", "Call codes and probes"): a fast one, a memory-based
+ * one and the errors the TLFS names for a bad call.  The page helpers
+ * serve the reference TSC page in hyperv.c too: its MSR has the
+ * hypercall MSR's shape (hyperv.md "Reference TSC page").  Every call
+ * goes through
+ * hvio_call_page().  Sources: docs/reference/hyperv.md "Guest OS
+ * identity", "Hypercall page", "Calling a hypercall", "Status codes",
+ * "Call codes and probes" (TLFS; Linux arch/x86/hyperv/hv_init.c,
+ * arch/x86/include/asm/mshyperv.h; KVM arch/x86/kvm/hyperv.c
+ * kvm_hv_hypercall).
  */
 
 #include "kern.h"
@@ -20,7 +25,10 @@
 #define HYPERV_POISON_OUT	0xa5a5a5a5a5a5a5a5ULL	/* output block */
 #define HYPERV_NO_ANSWER	0xffffULL	/* RAX before a call */
 
-/* A spin retry count the hypervisor wants to hear about (4.1, 4.8). */
+/*
+ * A spin retry count the hypervisor wants to hear about (hyperv.md
+ * "CPUID leaves", "Call codes and probes").
+ */
 static bool
 hyperv_spin_ok(const struct hyperv_softc *sc)
 {
@@ -48,10 +56,10 @@ hyperv_status_name(uint64_t status)
 }
 
 /*
- * One hypercall through the page: control in RCX, input and output
- * GPAs (or fast parameters) in RDX and R8, the result in RAX (4.6).
- * RAX starts as a status no hypervisor sends, so a page that returns
- * without answering cannot pass for SUCCESS.
+ * One hypercall through the page: control in RCX, input and output GPAs
+ * (or fast parameters) in RDX and R8, the result in RAX (hyperv.md
+ * "Calling a hypercall").  RAX starts as a status no hypervisor sends,
+ * so a page that returns without answering cannot pass for SUCCESS.
  */
 static uint64_t
 hyperv_call(const struct hyperv_softc *sc, uint64_t control, uint64_t in,
@@ -88,7 +96,10 @@ hyperv_expect(const struct hyperv_softc *sc, const char *what,
 	return KTAP_PASS;
 }
 
-/* Step 1 (4.4): the guest OS id, which must read back as written. */
+/*
+ * Step 1 (hyperv.md "Guest OS identity"): the guest OS id, which must
+ * read back as written.
+ */
 int
 hyperv_guest_os_id(struct hyperv_softc *sc)
 {
@@ -141,9 +152,10 @@ hyperv_page_poisoned(const uint8_t *page, uint8_t poison)
 }
 
 /*
- * Enable a page through an MSR shaped like HV_X64_MSR_HYPERCALL (4.5,
- * 4.9): keep bits 11:1 as read, set the page's GPA and the enable bit,
- * read back.  Returns 0 with the value read back in *back, or EFAULT.
+ * Enable a page through an MSR shaped like HV_X64_MSR_HYPERCALL
+ * (hyperv.md "Hypercall page", hyperv.md "Reference TSC page"): keep
+ * bits 11:1 as read, set the page's GPA and the enable bit, read back.
+ * Returns 0 with the value read back in *back, or EFAULT.
  */
 int
 hyperv_enable_page(const struct hyperv_softc *sc, uint32_t msr,
@@ -160,7 +172,10 @@ hyperv_enable_page(const struct hyperv_softc *sc, uint32_t msr,
 	return 0;
 }
 
-/* Step 2 (4.5): a poisoned page, enabled, read back, and changed. */
+/*
+ * Step 2 (hyperv.md "Hypercall page"): a poisoned page, enabled, read
+ * back, and changed.
+ */
 int
 hyperv_hypercall_page(struct hyperv_softc *sc)
 {
@@ -205,9 +220,10 @@ hyperv_hypercall_page(struct hyperv_softc *sc)
 }
 
 /*
- * Step 3 (4.8 probe 3): NotifyLongSpinWait, fast, RDX = 1 attempt.
- * Only where base+4 EBX asks to be told (KVM with enforced CPUID would
- * answer ACCESS_DENIED otherwise): SUCCESS, nothing else.
+ * Step 3 (hyperv.md "Call codes and probes" probe 3):
+ * NotifyLongSpinWait, fast, RDX = 1 attempt.  Only where base+4 EBX
+ * asks to be told (KVM with enforced CPUID would answer ACCESS_DENIED
+ * otherwise): SUCCESS, nothing else.
  */
 int
 hyperv_hypercall_fast(struct hyperv_softc *sc)
@@ -245,11 +261,12 @@ hyperv_partition_id_granted(struct hyperv_softc *sc, uint64_t result,
 }
 
 /*
- * Step 4 (4.6, 4.8): GetPartitionId, memory-based: the input GPA in
- * RDX, the output GPA in R8, each page-aligned.  The answer depends on
- * the AccessPartitionId privilege (base+3 EBX bit 1): the id with it,
- * ACCESS_DENIED without (a guest).  KVM does not implement the call
- * (INVALID_HYPERCALL_CODE): then it is not offered, a SKIP.
+ * Step 4 (hyperv.md "Calling a hypercall", "Call codes and probes"):
+ * GetPartitionId, memory-based: the input GPA in RDX, the output GPA in
+ * R8, each page-aligned.  The answer depends on the AccessPartitionId
+ * privilege (base+3 EBX bit 1): the id with it, ACCESS_DENIED without
+ * (a guest).  KVM does not implement the call (INVALID_HYPERCALL_CODE):
+ * then it is not offered, a SKIP.
  */
 int
 hyperv_hypercall_simple(struct hyperv_softc *sc)
@@ -288,10 +305,11 @@ hyperv_hypercall_simple(struct hyperv_softc *sc)
 }
 
 /*
- * Step 5 (4.8 probes 1 and 2): a call code nobody defines must come
- * back INVALID_HYPERCALL_CODE, and NotifyLongSpinWait with reserved
- * control bit 27 INVALID_HYPERCALL_INPUT (KVM since 2022; older KVM and
- * Xen's Viridian ignore reserved bits, which this reports).
+ * Step 5 (hyperv.md "Call codes and probes" probes 1 and 2): a call
+ * code nobody defines must come back INVALID_HYPERCALL_CODE, and
+ * NotifyLongSpinWait with reserved control bit 27
+ * INVALID_HYPERCALL_INPUT (KVM since 2022; older KVM and Xen's Viridian
+ * ignore reserved bits, which this reports).
  */
 int
 hyperv_hypercall_invalid(struct hyperv_softc *sc)

@@ -3,8 +3,8 @@
  * attaches, runs the steps, reads the VP index and the reference TSC
  * page, tears down and prints the facts line; hyperv_hypercall.c sets
  * the guest OS id, enables the hypercall page and makes the hypercalls.
- * This is the state they share.  Sources: hypervisor-interfaces.md
- * 4.1-4.9 (TLFS).
+ * This is the state they share.  Sources: docs/reference/hyperv.md
+ * (TLFS).
  */
 #ifndef _DRIVERS_PVBUS_HYPERVVAR_H_
 #define _DRIVERS_PVBUS_HYPERVVAR_H_
@@ -16,11 +16,12 @@
 #include "pvbusvar.h"
 
 /*
- * Our guest OS id, in the open-source layout of 4.4: bit 63, OS type 0
- * ("undefined": this is neither Linux nor a BSD, and claiming to be one
- * could earn another OS's workarounds), OS id 0, version 0.4.0 (issue 4,
- * encoded major << 16 | minor << 8 | patch as Linux encodes its
- * version), build 0.  Only non-zero matters to the hypervisor.
+ * Our guest OS id, in the open-source layout of hyperv.md "Guest OS
+ * identity": bit 63, OS type 0 ("undefined": this is neither Linux nor
+ * a BSD, and claiming to be one could earn another OS's workarounds),
+ * OS id 0, version 0.4.0 (issue 4, encoded major << 16 | minor << 8 |
+ * patch as Linux encodes its version), build 0.  Only non-zero matters
+ * to the hypervisor.
  */
 #define HYPERV_OS_VERSION	0x000400
 #define HYPERV_OS_ID		(HV_GUEST_OS_OPENSOURCE | \

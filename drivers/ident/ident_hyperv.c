@@ -7,16 +7,20 @@
  * privilege and feature masks (base+3), the recommendations (base+4)
  * and, where the block reaches it, the isolation leaf (base+0xC).  The
  * CreatePartitions privilege tells the root partition (a Windows host
- * running on the hypervisor) from a guest.
- * Source: TLFS chapter 2 "Feature and Interface Discovery"; Linux
- * include/hyperv/hvgdk_mini.h; hypervisor-interfaces.md 4.1, 4.2.
+ * running on the hypervisor) from a guest.  Source: TLFS chapter 2
+ * "Feature and Interface Discovery"; Linux include/hyperv/hvgdk_mini.h;
+ * docs/reference/hyperv.md "CPUID leaves", "Privilege and feature
+ * bits".
  */
 
 #include "kern.h"
 #include "hypervreg.h"
 #include "pvbusvar.h"
 
-/* base+3 EAX and EBX as one 64-bit privilege mask (4.2). */
+/*
+ * base+3 EAX and EBX as one 64-bit privilege mask (hyperv.md "Privilege
+ * and feature bits").
+ */
 static const struct pvbus_bit hyperv_privileges[] = {
 	{ 0, "VP_RUNTIME" }, { 1, "TIME_REF_COUNT" }, { 2, "SYNIC" },
 	{ 3, "SYNTIMER" }, { 4, "APIC_ACCESS" }, { 5, "HYPERCALL" },
@@ -35,7 +39,7 @@ static const struct pvbus_bit hyperv_privileges[] = {
 	{ 0, NULL },
 };
 
-/* base+3 EDX (4.2). */
+/* base+3 EDX (hyperv.md "Privilege and feature bits"). */
 static const struct pvbus_bit hyperv_features[] = {
 	{ 0, "MWAIT" }, { 1, "GUEST_DEBUGGING" }, { 2, "PERF_MONITOR" },
 	{ 3, "CPU_DYNAMIC_PARTITIONING" }, { 4, "XMM_HYPERCALL_INPUT" },
@@ -49,7 +53,7 @@ static const struct pvbus_bit hyperv_features[] = {
 	{ 0, NULL },
 };
 
-/* base+4 EAX (4.2). */
+/* base+4 EAX (hyperv.md "Privilege and feature bits"). */
 static const struct pvbus_bit hyperv_recommendations[] = {
 	{ 0, "AS_SWITCH_HYPERCALL" }, { 1, "LOCAL_FLUSH_HYPERCALL" },
 	{ 2, "REMOTE_FLUSH_HYPERCALL" }, { 3, "APIC_MSRS" },

@@ -2,9 +2,10 @@
  * KVM's CPUID block: base+1 EAX is a feature bitmap (there is no
  * version leaf), EDX holds hints.  QEMU may add the VMware timing leaf
  * at base+0x10 when KVM sits at 0x40000000 (vmware-cpuid-freq).
- * OpenBSD's vmm uses the same layout under its own signature.
- * Source: Linux Documentation/virt/kvm/x86/cpuid.rst;
- * hypervisor-interfaces.md 3.1, 3.2, 1.5.
+ * OpenBSD's vmm uses the same layout under its own signature.  Source:
+ * Linux Documentation/virt/kvm/x86/cpuid.rst; docs/reference/kvm.md
+ * "CPUID leaves", "Feature bits"; docs/reference/cpuid-detection.md
+ * "Several interfaces at once".
  */
 
 #include "kern.h"

@@ -3,9 +3,11 @@
  * APIC bus frequencies in kHz (open-vm-tools calls the fields _HZ, but
  * FreeBSD's tsc_freq_vmware() and QEMU both use kHz) and which
  * instruction reaches the backdoor besides the I/O port.  QEMU with KVM
- * puts the same leaf in KVM's block (vmware-cpuid-freq), so kvm_decode()
- * calls here too.  The backdoor itself is pvbus_probe_backdoor()'s and
- * vmt's business.  Source: hypervisor-interfaces.md 6.1, 1.5.
+ * puts the same leaf in KVM's block (vmware-cpuid-freq), so
+ * kvm_decode() calls here too.  The backdoor itself is
+ * pvbus_probe_backdoor()'s and vmt's business.  Source:
+ * docs/reference/vmware.md "CPUID leaves";
+ * docs/reference/cpuid-detection.md "Several interfaces at once".
  */
 
 #include "kern.h"

@@ -2,7 +2,7 @@
  * Xen's CPUID block: the version at base+1, and at base+2 the number of
  * hypercall pages and the MSR through which the guest asks for them.
  * Source: xen/include/public/arch-x86/cpuid.h, xen/arch/x86/cpuid.c;
- * hypervisor-interfaces.md 5.1.
+ * docs/reference/xen.md "CPUID leaves".
  */
 
 #include "kern.h"

@@ -2,17 +2,18 @@
  * pvbus: which hypervisor interfaces does this machine offer?
  *
  * The detection pass reads CPUID leaf 1 for the hypervisor bit, then
- * every base 0x40000000, 0x40000100, ... 0x4000FF00 (pvbusreg.h).  A base
- * is an interface only if its highest leaf lies inside its own block and
- * its 12-byte signature is a known one or printable text: an empty block
- * answers zeros (Xen, AMD) or the highest basic leaf's data (Intel, KVM
- * on Intel, QEMU TCG), and those must not be mistaken for hypervisors
- * (hypervisor-interfaces.md 1.3, 1.4).  Every valid interface is kept, in
- * base order; the highest one is the primary, as in Linux's
- * detect_hypervisor_vendor() (1.6).  A Hyper-V-compatible interface
- * ("Hv#1" at base+1) is decoded as such, but reported under the vendor
- * whose signature sits at its base: VMware or VirtualBox offering "Hv#1"
- * is not Microsoft Hyper-V.
+ * every base 0x40000000, 0x40000100, ... 0x4000FF00 (pvbusreg.h).  A
+ * base is an interface only if its highest leaf lies inside its own
+ * block and its 12-byte signature is a known one or printable text: an
+ * empty block answers zeros (Xen, AMD) or the highest basic leaf's data
+ * (Intel, KVM on Intel, QEMU TCG), and those must not be mistaken for
+ * hypervisors (docs/reference/cpuid-detection.md "Leaves that do not
+ * exist", "Validating a base").  Every valid interface is kept, in base
+ * order; the highest one is the primary, as in Linux's
+ * detect_hypervisor_vendor() (cpuid-detection.md "Who wins").  A
+ * Hyper-V-compatible interface ("Hv#1" at base+1) is decoded as such,
+ * but reported under the vendor whose signature sits at its base:
+ * VMware or VirtualBox offering "Hv#1" is not Microsoft Hyper-V.
  *
  * Compared with OpenBSD's pvbus_identify() (sys/dev/pv/pvbus.c), which
  * this follows in spirit: it knows six signatures and stops at the first
@@ -29,8 +30,8 @@ struct pvbus_softc pvbus_softc;
 
 /*
  * Known signatures: 12 bytes, "\0" is a NUL byte.  Sources are those of
- * hypervisor-interfaces.md section 2; the rows marked [3rd] there come
- * only from third-party detection lists.
+ * docs/reference/cpuid-detection.md "Signatures"; the rows marked [3rd]
+ * there come only from third-party detection lists.
  */
 #define PVBUS_SIG(sig, id, name)					\
 	{ .pt_sig = sig, .pt_id = id, .pt_name = name }
@@ -110,8 +111,10 @@ sig_read(const struct cpuid_regs *r, char sig[CPUID_HV_SIG_LEN])
 /*
  * Is this base an interface?  Its EAX must name a leaf inside its own
  * block; old KVM and OpenBSD vmm answer EAX = 0, which means base+1
- * (Linux Documentation/virt/kvm/x86/cpuid.rst; hypervisor-interfaces.md
- * 1.4 and 9.4).  The signature must be known or printable.
+ * (Linux Documentation/virt/kvm/x86/cpuid.rst;
+ * docs/reference/cpuid-detection.md "Validating a base",
+ * "Unconfirmed").  The
+ * signature must be known or printable.
  */
 bool
 pvbus_base_valid(uint32_t base, const struct cpuid_regs *r,

@@ -18,17 +18,19 @@
  *			where no other interface takes VMCALL first
  *
  * Before returning it stops the clock and gives the page back, as a
- * guest must before reboot or kexec (3.6 step 7): the host would go on
- * writing into a page someone else gets next.  A step the interface
- * does not offer is a SKIP; a hypervisor that breaks a rule is a "not
- * ok" naming the rule.  Every wait is bounded.
+ * guest must before reboot or kexec (kvm.md "First steps" step 7): the
+ * host would go on writing into a page someone else gets next.  A step
+ * the interface does not offer is a SKIP; a hypervisor that breaks a
+ * rule is a "not ok" naming the rule.  Every wait is bounded.
  *
  * This file matches, attaches, runs the steps, tears down and prints
  * the facts line; pvclock_read.c reads the clocks (kvmclock,
  * wall_clock) and pvclock_pv.c does the rest (steal_time, pv_eoi,
- * hypercall).  pvclockvar.h holds the softc they share.
- * Sources: Linux Documentation/virt/kvm/x86/cpuid.rst, msr.rst,
- * hypercalls.rst; hypervisor-interfaces.md 3.1-3.7; docs/kvm.md.
+ * hypercall).  pvclockvar.h holds the softc they share.  Sources: Linux
+ * Documentation/virt/kvm/x86/cpuid.rst, msr.rst, hypercalls.rst;
+ * docs/reference/kvm.md "CPUID leaves", "Feature bits", "MSRs",
+ * "pvclock structures", "Hypercalls", "First steps";
+ * docs/reference/openbsd-pvbus.md "pvclock driver"; docs/kvm.md.
  */
 
 #include "kern.h"
@@ -115,8 +117,9 @@ pvclock_match(const struct pv_attach_args *pva)
 }
 
 /*
- * Stop what may still be written (3.6 step 7), then give the page back,
- * unless the hypervisor refused to stop: then it stays allocated.
+ * Stop what may still be written (kvm.md "First steps" step 7), then
+ * give the page back, unless the hypervisor refused to stop: then it
+ * stays allocated.
  */
 static void
 pvclock_stop(struct pvclock_softc *sc)
@@ -160,7 +163,7 @@ pvclock_init(struct pvclock_softc *sc, const struct pv_attach_args *pva)
 	sc->sc_features = sc->sc_hv->hv_kvm.kv_features;
 	sc->sc_clock = sc->sc_steal = sc->sc_eoi = "absent";
 	sc->sc_hypercall = "skipped";
-	/* msr.rst: test bit 3, then bit 0 (not "flags & 3": 3.3). */
+	/* msr.rst: test bit 3, then bit 0 (not "flags & 3": kvm.md "MSRs"). */
 	if (pvclock_has(sc, KVM_FEATURE_CLOCKSOURCE2)) {
 		sc->sc_msr_time = MSR_KVM_SYSTEM_TIME_NEW;
 		sc->sc_msr_wall = MSR_KVM_WALL_CLOCK_NEW;

@@ -11,10 +11,11 @@
  *			takes VMCALL first
  *
  * An area the hypervisor will not turn off again marks the page busy,
- * so pvclock.c keeps it rather than give it back.
- * Sources: Linux Documentation/virt/kvm/x86/msr.rst (MSR_KVM_STEAL_TIME,
+ * so pvclock.c keeps it rather than give it back.  Sources: Linux
+ * Documentation/virt/kvm/x86/msr.rst (MSR_KVM_STEAL_TIME,
  * MSR_KVM_PV_EOI_EN), hypercalls.rst, include/uapi/linux/kvm_para.h;
- * hypervisor-interfaces.md 3.3, 3.5, 3.6 step 6; docs/kvm.md.
+ * docs/reference/kvm.md "MSRs", "Hypercalls", "First steps" step 6;
+ * docs/kvm.md.
  */
 
 #include "kern.h"
@@ -135,11 +136,12 @@ pvclock_kvm_errname(int64_t v)
 /*
  * Is VMCALL ours?  KVM sends it to its Hyper-V handler once the guest
  * OS id is non-zero in a VM with Hyper-V emulation, and to Xen's once
- * Xen hypercalls are on (3.5, kvm_hv_hypercall_enabled()).  The guest
- * OS id is the whole partition's and may be written at any time (by
- * hyperv0 just before us, by firmware, by a kernel before a kexec), so
- * the only answer that cannot be wrong later is: not with either
- * interface present.  NULL if safe, else the reason.
+ * Xen hypercalls are on (kvm.md "Instruction and registers",
+ * kvm_hv_hypercall_enabled()).  The guest OS id is the whole
+ * partition's and may be written at any time (by hyperv0 just before
+ * us, by firmware, by a kernel before a kexec), so the only answer that
+ * cannot be wrong later is: not with either interface present.  NULL if
+ * safe, else the reason.
  */
 static const char *
 pvclock_hypercall_unsafe(const struct pvclock_softc *sc, char *buf,
@@ -210,7 +212,8 @@ pvclock_call(struct pvclock_softc *sc, bool vmmcall, uint64_t nr,
 
 /*
  * VAPIC_POLL_IRQ (nr 1) must return 0, an unassigned number (0)
- * -KVM_ENOSYS (hypercalls.rst; 3.5).
+ * -KVM_ENOSYS (hypercalls.rst; kvm.md "Instruction and registers",
+ * "Hypercall errors").
  */
 int
 pvclock_hypercall(struct pvclock_softc *sc)

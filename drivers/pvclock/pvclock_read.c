@@ -10,9 +10,10 @@
  *
  * Every read is bounded: a version that stays 0 or odd, or keeps
  * changing, ends the step with a "not ok" after PVCLOCK_RETRIES reads.
- * Sources: Linux Documentation/virt/kvm/x86/msr.rst (MSR_KVM_SYSTEM_TIME_NEW,
- * MSR_KVM_WALL_CLOCK_NEW), arch/x86/include/asm/pvclock-abi.h;
- * hypervisor-interfaces.md 3.3, 3.4, 3.6 step 4; docs/kvm.md.
+ * Sources: Linux Documentation/virt/kvm/x86/msr.rst
+ * (MSR_KVM_SYSTEM_TIME_NEW, MSR_KVM_WALL_CLOCK_NEW),
+ * arch/x86/include/asm/pvclock-abi.h; docs/reference/kvm.md "MSRs",
+ * "pvclock structures", "First steps" step 4; docs/kvm.md.
  */
 
 #include "kern.h"
@@ -47,9 +48,10 @@ pvclock_rmb(void)
 }
 
 /*
- * ((delta << shift) * mul) >> 32 (3.4 step 5-6).  delta is 64 bits and
- * mul 32, so the product needs 96: never form it in 64.  Split delta
- * into 32-bit halves; each partial product fits 64 bits:
+ * ((delta << shift) * mul) >> 32 (kvm.md "Reading the clock" step
+ * 5-6).  delta is 64 bits and mul 32, so the product needs 96: never
+ * form it in 64.  Split delta into 32-bit halves; each partial product
+ * fits 64 bits:
  *
  *	delta * mul = hi * mul * 2^32 + lo * mul
  *	>> 32       = hi * mul + (lo * mul >> 32)
@@ -71,11 +73,12 @@ pvclock_scale(uint64_t delta, uint32_t mul, int8_t shift)
 }
 
 /*
- * The version protocol (3.4): read version; if odd, the hypervisor is
- * writing, read again; copy the fields and the TSC; if version changed,
- * start over.  0 means never written: KVM writes the structure before
- * the WRMSR returns.  Bounded: ENXIO if it stayed 0, ETIMEDOUT if it
- * stayed odd or kept changing for PVCLOCK_RETRIES reads.
+ * The version protocol (kvm.md "Reading the clock"): read version; if
+ * odd, the hypervisor is writing, read again; copy the fields and the
+ * TSC; if version changed, start over.  0 means never written: KVM
+ * writes the structure before the WRMSR returns.  Bounded: ENXIO if it
+ * stayed 0, ETIMEDOUT if it stayed odd or kept changing for
+ * PVCLOCK_RETRIES reads.
  */
 static int
 pvclock_read(volatile const struct pvclock_time_info *ti,
@@ -229,8 +232,9 @@ pvclock_advance(struct pvclock_softc *sc,
 }
 
 /*
- * kvmclock (3.6 step 4): the page is zeroed, so version 0 until KVM
- * writes; WRMSR(SYSTEM_TIME, pa | 1); read it, wait, read it again.
+ * kvmclock (kvm.md "First steps" step 4): the page is zeroed, so
+ * version 0 until KVM writes; WRMSR(SYSTEM_TIME, pa | 1); read it,
+ * wait, read it again.
  */
 int
 pvclock_kvmclock(struct pvclock_softc *sc)

@@ -1,19 +1,21 @@
 /*
  * vmt: the VMware Tools driver, after OpenBSD's sys/dev/pv/vmt.c.
  *
- * It matches when the VMware backdoor answers GETVERSION, whatever CPUID
- * says: QEMU's vmport device answers it under a "TCGTCGTCGTCG" or KVM
- * signature.  At attach it reads what the host says about the machine
- * (BIOS UUID, memory size, TSC frequency, time), treats a command the
- * host refuses as unsupported rather than as data, and checks the
- * memory size against the loader's memory map.  Then come the steps of
- * the RPC channel (vmt_info.c, vmt_tclo.c, vmt_time.c): a host without
- * one (QEMU) has them skipped, one that fails part way has the channel
- * reopened.
- * Each step is a KTAP subtest of vmt0; one facts line ends the attach.
- * Sources: open-vm-tools lib/include/backdoor_def.h, timeSync.c,
- * vmcheck.c; QEMU hw/i386/vmport.c; hypervisor-interfaces.md 6.2, 6.3,
- * 6.10, 7.2.
+ * It matches when the VMware backdoor answers GETVERSION, whatever
+ * CPUID says: QEMU's vmport device answers it under a "TCGTCGTCGTCG" or
+ * KVM signature.  At attach it reads what the host says about the
+ * machine (BIOS UUID, memory size, TSC frequency, time), treats a
+ * command the host refuses as unsupported rather than as data, and
+ * checks the memory size against the loader's memory map.  Then come
+ * the steps of the RPC channel (vmt_info.c, vmt_tclo.c, vmt_time.c): a
+ * host without one (QEMU) has them skipped, one that fails part way has
+ * the channel reopened.  Each step is a KTAP subtest of vmt0; one facts
+ * line ends the attach.  Sources: open-vm-tools
+ * lib/include/backdoor_def.h, timeSync.c, vmcheck.c; QEMU
+ * hw/i386/vmport.c; docs/reference/vmware.md "Backdoor I/O port",
+ * "Backdoor commands", vmware.md "Host time";
+ * docs/reference/openbsd-pvbus.md "vmt timers"; docs/reference/qemu.md
+ * "vmport".
  */
 
 #include "kern.h"

@@ -12,8 +12,10 @@
  * more on a new channel while the boot's reopen budget lasts
  * (VMT_REOPEN_MAX); an exchange that never got through fails its step.
  * Sources: OpenBSD sys/dev/pv/vmt.c rev 1.32 (vmt_attach, vmt_kvop,
- * vmt_update_guest_info, vmt_tclo_capreg); hypervisor-interfaces.md
- * 6.8, 6.9, 6.11, 8.4.
+ * vmt_update_guest_info, vmt_tclo_capreg);
+ * docs/reference/openbsd-pvbus.md "vmt TCLO commands", "vmt probe and
+ * attach", "Key-value interface"; docs/reference/vmware.md "RPCI
+ * messages".
  */
 
 #include "kern.h"

@@ -1,10 +1,11 @@
 /*
- * The text of the GuestRPC protocols (hypervisor-interfaces.md 6.7-6.9):
- * RPCI replies start "1 " (done) or "0 " (refused), as open-vm-tools
- * rpcout.c checks them; TCLO commands are compared whole and exactly
- * with OpenBSD vmt.c's table, and answered "OK ..." or "ERROR ...".
- * Pure functions on (pointer, length): host-tested (test_vmt_reply.c)
- * and fuzzed (fuzz_vmt_reply.c).
+ * The text of the GuestRPC protocols (docs/reference/vmware.md "RPCI
+ * and TCLO", "RPCI messages"; docs/reference/openbsd-pvbus.md "vmt TCLO
+ * commands"): RPCI replies start "1 " (done) or "0 " (refused), as
+ * open-vm-tools rpcout.c checks them; TCLO commands are compared whole
+ * and exactly with OpenBSD vmt.c's table, and answered "OK ..." or
+ * "ERROR ...".  Pure functions on (pointer, length): host-tested
+ * (test_vmt_reply.c) and fuzzed (fuzz_vmt_reply.c).
  */
 
 #include "kern.h"

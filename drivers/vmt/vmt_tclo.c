@@ -34,8 +34,9 @@
  * answered there (vmt_time.c).
  *
  * Sources: OpenBSD sys/dev/pv/vmt.c rev 1.32 (vmt_tclo_tick and the
- * handlers); open-vm-tools lib/rpcIn/rpcin.c; hypervisor-interfaces.md
- * 6.7, 6.8, 6.10.
+ * handlers); open-vm-tools lib/rpcIn/rpcin.c;
+ * docs/reference/vmware.md "RPCI and TCLO", "Host time";
+ * docs/reference/openbsd-pvbus.md "vmt TCLO commands", "vmt timers".
  */
 
 #include "kern.h"

@@ -12,8 +12,9 @@
  * and the host only sends it when it wants that done.
  *
  * Sources: OpenBSD sys/dev/pv/vmt.c rev 1.32 (vmt_tick), open-vm-tools
- * services/plugins/timeSync/timeSync.c; hypervisor-interfaces.md 6.8,
- * 6.10.
+ * services/plugins/timeSync/timeSync.c; docs/reference/openbsd-pvbus.md
+ * "vmt TCLO commands", docs/reference/vmware.md "Host time";
+ * openbsd-pvbus.md "vmt timers".
  */
 
 #include "kern.h"

@@ -2,11 +2,14 @@
  * xen0: the Xen hypercall page and xen_version, as an HVM or PVH guest
  * sets them up (OpenBSD does the same first steps in sys/dev/pv/xen.c).
  *
- *	hypercall_leaf	base+2: one page, through which MSR (5.1)
+ *	hypercall_leaf	base+2: one page, through which MSR
+ *			(xen.md "CPUID leaves")
  *	hypercall_page	poison a page, WRMSR its address, check that Xen
- *			wrote its stubs over the poison (5.2)
+ *			wrote its stubs over the poison
+ *			(xen.md "Hypercall page")
  *	xen_version	XENVER_version through the page, compared with
- *			CPUID base+1 (5.3, 5.5)
+ *			CPUID base+1 (xen.md "Calling convention",
+ *			"xen_version")
  *	extraversion	XENVER_extraversion: 16 bytes, NUL-terminated
  *	features	XENVER_get_features, submap 0
  *
@@ -14,8 +17,10 @@
  * a KTAP subtest; one that cannot run for want of an earlier one is a
  * SKIP naming it.  The hypervisor is reached only through struct hvio
  * (the MSR) and hvio_call_page() (the stubs Xen wrote): the same code
- * runs on real Xen, on KVM's Xen emulation and on sim_xen.c.
- * Sources: hypervisor-interfaces.md 1.5, 5.1-5.5; xenreg.h names the
+ * runs on real Xen, on KVM's Xen emulation and on sim_xen.c.  Sources:
+ * docs/reference/cpuid-detection.md "Several interfaces at once";
+ * docs/reference/xen.md "CPUID leaves", "Hypercall page", "Calling
+ * convention", "Hypercall numbers", "xen_version"; xenreg.h names the
  * Xen files.  docs/xen.md walks through it with a boot log.
  */
 
@@ -27,7 +32,7 @@
 
 /*
  * The poison: RET, so that a call into a page Xen never filled returns
- * at once instead of running whatever was there (STYLE.md).
+ * at once instead of running whatever was there.
  */
 #define XEN_POISON	0xc3
 
@@ -100,7 +105,7 @@ xen_match(const struct pv_attach_args *pva)
 	    !pva->pva_io->io_cpuid_only;
 }
 
-/* Xen's errno (5.3, Linux numbering), for messages. */
+/* Xen's errno (xen.md "Calling convention", Linux numbering), for messages. */
 static const char *
 xen_errname(int64_t ret)
 {
@@ -119,10 +124,10 @@ xen_errname(int64_t ret)
 }
 
 /*
- * Hypercall nr with two arguments (RDI, RSI): CALL its stub, page +
- * nr * 32 (5.3).  Every register is set afresh for each call: Xen may
- * leave the argument registers clobbered.  Returns RAX, negative errno
- * on failure.
+ * Hypercall nr with two arguments (RDI, RSI): CALL its stub, page + nr
+ * * 32 (xen.md "Calling convention").  Every register is set afresh for
+ * each call: Xen may leave the argument registers clobbered.  Returns
+ * RAX, negative errno on failure.
  */
 static int64_t
 xen_hypercall2(const struct xen_softc *sc, uint32_t nr, uint64_t a1,
@@ -140,8 +145,9 @@ xen_hypercall2(const struct xen_softc *sc, uint32_t nr, uint64_t a1,
 
 /*
  * With Viridian on, Xen sits at 0x40000100 next to a Hyper-V interface
- * and must have moved its MSR out of Viridian's range (1.5, 5.2): there
- * 0x40000000 is the guest OS id.
+ * and must have moved its MSR out of Viridian's range
+ * (cpuid-detection.md "Several interfaces at once"; xen.md "Hypercall
+ * page"): there 0x40000000 is the guest OS id.
  */
 static bool
 xen_msr_clashes(const struct xen_softc *sc)
@@ -236,9 +242,10 @@ xen_print_stub(const struct xen_softc *sc, const uint8_t *page, uint32_t n)
 }
 
 /*
- * 5.2: poison a page with RET, write its address to the MSR, and check
- * that Xen replaced the poison with its stubs.  A #GP, an untouched
- * page or a page without stubs each fail, naming what Xen did.
+ * xen.md "Hypercall page": poison a page with RET, write its address to
+ * the MSR, and check that Xen replaced the poison with its stubs.  A
+ * #GP, an untouched page or a page without stubs each fail, naming what
+ * Xen did.
  */
 static int
 xen_step_page(struct xen_softc *sc)
@@ -293,8 +300,9 @@ xen_step_page(struct xen_softc *sc)
 }
 
 /*
- * 5.5: XENVER_version, (major << 16) | minor in RAX, must say what CPUID
- * base+1 says: one hypervisor cannot be two versions.
+ * xen.md "xen_version": XENVER_version, (major << 16) | minor in RAX,
+ * must say what CPUID base+1 says: one hypervisor cannot be two
+ * versions.
  */
 static int
 xen_step_version(struct xen_softc *sc)
@@ -324,8 +332,9 @@ xen_step_version(struct xen_softc *sc)
 }
 
 /*
- * 5.5: XENVER_extraversion fills char[16].  Poisoned first, so a Xen
- * that says 0 and writes nothing is caught by the NUL check.
+ * xen.md "xen_version": XENVER_extraversion fills char[16].  Poisoned
+ * first, so a Xen that says 0 and writes nothing is caught by the NUL
+ * check.
  */
 static int
 xen_step_extraversion(struct xen_softc *sc)
@@ -361,8 +370,9 @@ xen_step_extraversion(struct xen_softc *sc)
 }
 
 /*
- * 5.5: XENVER_get_features, submap 0.  Every HVM or PVH guest runs on
- * translated paging, so auto_translated_physmap must be set.
+ * xen.md "xen_version": XENVER_get_features, submap 0.  Every HVM or
+ * PVH guest runs on translated paging, so auto_translated_physmap must
+ * be set.
  */
 static int
 xen_step_features(struct xen_softc *sc)

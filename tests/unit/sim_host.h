@@ -65,11 +65,13 @@ bool	sim_host_trap_rdtsc(bool on);
 
 /*
  * The stub hvio_call_page() expects at an entry, with INT 0xF0 where
- * the real one has VMCALL (hypervisor-interfaces.md 4.5, 5.2).
+ * the real one has VMCALL (docs/reference/hyperv.md "Hypercall page";
+ * docs/reference/xen.md "Hypercall page").
  */
 enum sim_host_stub {
-	SIM_HOST_STUB_HYPERV,	/* INT 0xF0; RET (4.5) */
-	SIM_HOST_STUB_XEN,	/* mov eax, n; INT 0xF0; NOP; RET (5.2) */
+	SIM_HOST_STUB_HYPERV,	/* INT 0xF0; RET (hyperv.md "Hypercall page") */
+	/* mov eax, n; INT 0xF0; NOP; RET (xen.md "Hypercall page") */
+	SIM_HOST_STUB_XEN,
 };
 extern enum sim_host_stub sim_host_stub;
 extern int	sim_host_ncalls;	/* hvio_call_page() calls */

@@ -1,11 +1,14 @@
 /*
  * The pvbus detection pass (drivers/pvbus/pvbus.c), the vendor decoders
- * (drivers/ident/) and what pvbus_tree.c prints, run against a scripted hvio
- * (hvio_table.c) whose CPUID answers come from tables built here.  The
- * expected values are taken from hypervisor-interfaces.md (sections 1,
- * 2, 3.1-3.2, 4.1-4.2, 5.1, 6.1), not from the code: signatures are
- * turned into registers here, byte by byte, and checked against the
- * fact sheet's hex columns.  fake_cons.c records what the kernel prints.
+ * (drivers/ident/) and what pvbus_tree.c prints, run against a scripted
+ * hvio (hvio_table.c) whose CPUID answers come from tables built here.
+ * The expected values are taken from the reference notes
+ * (docs/reference/cpuid-detection.md; docs/reference/kvm.md "CPUID
+ * leaves", "Feature bits"; docs/reference/hyperv.md "CPUID leaves",
+ * "Privilege and feature bits"; docs/reference/xen.md "CPUID leaves";
+ * docs/reference/vmware.md "CPUID leaves"), not from the code:
+ * signatures are turned into registers here, byte by byte, and checked
+ * against the hex columns of cpuid-detection.md "Signatures".  fake_cons.c records what the kernel prints.
  */
 
 #include "check.h"
@@ -16,8 +19,10 @@
 #define BASE0		0x40000000u	/* the first base */
 #define BASE(k)		(BASE0 + (uint32_t)(k) * 0x100u)
 #define NBASES		256
-#define HV1		0x31237648u	/* "Hv#1", base+1 EAX (4.1) */
-#define BD_MAGIC	0x564d5868u	/* 'VMXh' (6.2) */
+/* "Hv#1", base+1 EAX (hyperv.md "CPUID leaves"). */
+#define HV1		0x31237648u
+/* 'VMXh' (vmware.md "Backdoor I/O port"). */
+#define BD_MAGIC	0x564d5868u
 #define BD_PORT		0x5658u
 #define BD_GETVERSION	0x0au
 
@@ -96,7 +101,8 @@ prof_start(struct prof *p)
 /*
  * Every CPUID leaf asked inside a hypervisor block must be the base or
  * lie within the block's highest leaf: reading past it on Intel returns
- * another leaf's data (hypervisor-interfaces.md 1.3).
+ * another leaf's data (docs/reference/cpuid-detection.md "Leaves that
+ * do not exist").
  */
 static void
 check_reads_inside_blocks(const struct prof *p)
@@ -121,10 +127,10 @@ check_reads_inside_blocks(const struct prof *p)
 }
 
 /*
- * A QEMU/KVM-style Hyper-V guest at 0x40000000 (4.1): version 10.0
- * build 14393, guest privileges, block up to maxleaf.  Leaves up to
- * 0x4000000C are in the table whatever maxleaf says, so a read past
- * maxleaf would show.
+ * A QEMU/KVM-style Hyper-V guest at 0x40000000 (hyperv.md "CPUID
+ * leaves"): version 10.0 build 14393, guest privileges, block up to
+ * maxleaf.  Leaves up to 0x4000000C are in the table whatever maxleaf
+ * says, so a read past maxleaf would show.
  */
 static void
 prof_hyperv(struct prof *p, uint32_t base, uint32_t maxleaf)
@@ -195,7 +201,10 @@ test_base_valid_rejects_maxleaf_outside_block(void)
 	CHECK(!base_valid(BASE(3), 0, "Barevisor!\0\0", &maxleaf));
 }
 
-/* Old KVM and older OpenBSD vmm answer EAX 0: read as base+1 (1.4). */
+/*
+ * Old KVM and older OpenBSD vmm answer EAX 0: read as base+1
+ * (cpuid-detection.md "Validating a base").
+ */
 static void
 test_base_valid_eax_zero_is_base_plus_1_for_kvm_and_openbsd(void)
 {
@@ -288,7 +297,8 @@ rng(void)
 
 /*
  * Intel hardware and KVM on Intel repeat the highest basic leaf for a
- * base with no block (1.3): EAX is small, EBX..EDX anything.
+ * base with no block (cpuid-detection.md "Leaves that do not exist"):
+ * EAX is small, EBX..EDX anything.
  */
 static void
 test_base_valid_rejects_intel_repeated_leaf(void)
@@ -319,7 +329,7 @@ struct sig_row {
 	const char	*sr_id;
 };
 
-/* hypervisor-interfaces.md section 2, every row. */
+/* docs/reference/cpuid-detection.md "Signatures", every row. */
 static const struct sig_row fact_sigs[] = {
 	{ "KVMKVMKVM\0\0\0",	"kvm" },
 	{ "Linux KVM Hv",	"kvmhv" },
@@ -399,7 +409,7 @@ match_id(const char *sig)
 }
 
 static void
-test_match_signature_maps_every_fact_sheet_row(void)
+test_match_signature_maps_every_listed_row(void)
 {
 	size_t i;
 
@@ -440,8 +450,9 @@ identify_regs(uint32_t ebx, uint32_t ecx, uint32_t edx)
 }
 
 /*
- * The fact sheet's hex columns equal the strings turned into words here,
- * and the detection pass, reading EBX ECX EDX, names their vendors.
+ * The hex columns of docs/reference/cpuid-detection.md "Signatures"
+ * equal the strings turned into words here, and the detection pass,
+ * reading EBX ECX EDX, names their vendors.
  */
 static void
 test_identify_reads_signature_in_ebx_ecx_edx_order(void)
@@ -536,7 +547,10 @@ test_identify_bit_clear_reads_only_first_base(void)
 	CHECK(pvbus_softc.sc_io == io);
 }
 
-/* QEMU -cpu ...,-hypervisor hides the bit but still answers (1.1). */
+/*
+ * QEMU -cpu ...,-hypervisor hides the bit but still answers
+ * (cpuid-detection.md "Hypervisor-present bit").
+ */
 static void
 test_identify_bit_clear_still_records_answering_signature(void)
 {
@@ -588,7 +602,8 @@ test_identify_bit_set_reads_all_256_bases_once(void)
 
 /*
  * Intel: every base past KVM's block repeats the highest basic leaf
- * (1.3); those are rejected and counted.  Zeros (AMD, Xen) are not.
+ * (cpuid-detection.md "Leaves that do not exist"); those are rejected
+ * and counted.  Zeros (AMD, Xen) are not.
  */
 static void
 test_identify_counts_garbage_bases_not_zero_ones(void)
@@ -626,7 +641,11 @@ test_identify_counts_garbage_bases_not_zero_ones(void)
 	CHECK_EQ_INT(pvbus_softc.sc_primary, -1);
 }
 
-/* QEMU+KVM with hv-* flags (1.5); the higher base wins, as Linux (1.6). */
+/*
+ * QEMU+KVM with hv-* flags (cpuid-detection.md "Several interfaces at
+ * once"); the higher base wins, as Linux (cpuid-detection.md "Who
+ * wins").
+ */
 static void
 test_identify_prefers_highest_base(void)
 {
@@ -656,7 +675,10 @@ test_identify_prefers_highest_base(void)
 	check_reads_inside_blocks(&p);
 }
 
-/* VMware offering Hv#1 is VMware with a Hyper-V interface (1.5). */
+/*
+ * VMware offering Hv#1 is VMware with a Hyper-V interface
+ * (cpuid-detection.md "Several interfaces at once").
+ */
 static void
 test_identify_vmware_with_hv1_is_vmware_not_hyperv(void)
 {
@@ -750,7 +772,7 @@ test_identify_decodes_hyperv_version_and_role(void)
 	CHECK(!hy->hy_has_version);		/* base+2 all zero */
 }
 
-/* base+0xC only when the block reaches it (4.1). */
+/* base+0xC only when the block reaches it (hyperv.md "CPUID leaves"). */
 static void
 test_identify_hyperv_isolation_only_when_block_reaches_it(void)
 {
@@ -849,7 +871,10 @@ test_identify_reads_no_leaf_above_a_blocks_max(void)
 	CHECK_EQ_INT(hvio_table_count(BASE(6) + 1), 0);
 }
 
-/* Xen with Viridian: Hyper-V at 0x40000000, Xen at 0x40000100 (5.1). */
+/*
+ * Xen with Viridian: Hyper-V at 0x40000000, Xen at 0x40000100 (xen.md
+ * "CPUID leaves").
+ */
 static void
 test_identify_decodes_xen_version_and_hypercall_msr(void)
 {
@@ -885,7 +910,10 @@ test_identify_decodes_xen_version_and_hypercall_msr(void)
 	    "1 hypercall page through MSR 0x40000200\n");
 }
 
-/* KVM's features and hints (3.1, 3.2), and QEMU's timing leaf (1.5). */
+/*
+ * KVM's features and hints (kvm.md "CPUID leaves", "Feature bits"), and
+ * QEMU's timing leaf (cpuid-detection.md "Several interfaces at once").
+ */
 static void
 test_identify_decodes_kvm_features_and_timing_leaf(void)
 {
@@ -935,7 +963,10 @@ test_identify_decodes_kvm_features_and_timing_leaf(void)
 	check_reads_inside_blocks(&p);
 }
 
-/* VMware's timing leaf (6.1) at base+0x10 when max >= base+0x10. */
+/*
+ * VMware's timing leaf (vmware.md "CPUID leaves") at base+0x10 when max
+ * >= base+0x10.
+ */
 static void
 test_identify_decodes_vmware_timing_leaf(void)
 {
@@ -969,8 +1000,8 @@ test_identify_decodes_vmware_timing_leaf(void)
  * Ten valid interfaces: eight kept in base order, two counted.  NOTE:
  * the primary is the highest *kept* base (0x40000e00) although the two
  * dropped ones lie above it, where Linux would pick the highest base
- * (hypervisor-interfaces.md 1.6).  This asserts what pvbus.c does now;
- * no real machine has more than two interfaces.
+ * (docs/reference/cpuid-detection.md "Who wins").  This asserts what
+ * pvbus.c does now; no real machine has more than two interfaces.
  */
 static void
 test_identify_counts_interfaces_beyond_max_as_dropped(void)
@@ -998,7 +1029,10 @@ test_identify_counts_interfaces_beyond_max_as_dropped(void)
 	CHECK_EQ_INT(pvbus_softc.sc_nscanned, NBASES);
 }
 
-/* A "Microsoft Hv" signature promises Hv#1 and base+5 (4.1). */
+/*
+ * A "Microsoft Hv" signature promises Hv#1 and base+5 (hyperv.md "CPUID
+ * leaves").
+ */
 static void
 test_hyperv_check_names_broken_promises(void)
 {
@@ -1041,7 +1075,7 @@ test_hyperv_check_names_broken_promises(void)
 	    "(base+2 absent)\n");
 }
 
-/* Linux wants Xen's block to reach base+2 (5.1). */
+/* Linux wants Xen's block to reach base+2 (xen.md "CPUID leaves"). */
 static void
 test_xen_check_names_missing_hypercall_leaf(void)
 {
@@ -1063,7 +1097,10 @@ test_xen_check_names_missing_hypercall_leaf(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* The VMware backdoor probe (6.2): GETVERSION, EBX = magic if there. */
+/*
+ * The VMware backdoor probe (vmware.md "Backdoor I/O port"):
+ * GETVERSION, EBX = magic if there.
+ */
 
 static void
 test_backdoor_probe_reads_version_and_product(void)
@@ -1399,7 +1436,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_base_valid_accepts_unknown_printable_signature),
 	CHECK_TEST(test_base_valid_rejects_unprintable_signatures),
 	CHECK_TEST(test_base_valid_rejects_intel_repeated_leaf),
-	CHECK_TEST(test_match_signature_maps_every_fact_sheet_row),
+	CHECK_TEST(test_match_signature_maps_every_listed_row),
 	CHECK_TEST(test_match_signature_needs_all_12_bytes),
 	CHECK_TEST(test_identify_reads_signature_in_ebx_ecx_edx_order),
 	CHECK_TEST(test_sig_escape_nul_quote_backslash_and_high_bytes),

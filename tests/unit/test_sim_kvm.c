@@ -1,9 +1,10 @@
 /*
  * The simulated KVM (sim/sim_kvm.c) against the rules of
- * hypervisor-interfaces.md 3.1-3.5, then the guest driver
+ * docs/reference/kvm.md "CPUID leaves", "Feature bits", "MSRs",
+ * "pvclock structures", "Hypercalls", then the guest driver
  * (drivers/pvclock/pvclock.c) end to end against it, as the kernel runs
- * them under hv=sim:kvm.  The expected numbers come from the fact sheet
- * and msr.rst, not from the code: the signature registers, the feature
+ * them under hv=sim:kvm.  The expected numbers come from the reference
+ * notes and msr.rst, not from the code: the signature registers, the feature
  * bits, KVM's errno values, which bits are reserved, how the version
  * moves, and that a clock across a page is taken and never written.
  *
@@ -130,7 +131,7 @@ all_zero(const uint8_t *p, size_t len)
 }
 
 /* ------------------------------------------------------------------ */
-/* CPUID (3.1, 3.2). */
+/* CPUID (kvm.md "CPUID leaves", "Feature bits"). */
 
 static void
 test_cpuid_block(void)
@@ -152,7 +153,11 @@ test_cpuid_block(void)
 	CHECK_EQ_HEX(r.eax | r.ebx | r.ecx | r.edx, 0);
 }
 
-/* Behind Hyper-V emulation KVM is at 0x40000100 (1.5), EAX base+1. */
+/*
+ * Behind Hyper-V emulation KVM is at 0x40000100
+ * (docs/reference/cpuid-detection.md "Several interfaces at once"), EAX
+ * base+1.
+ */
 static void
 test_cpuid_kvm_hyperv_layout(void)
 {
@@ -168,7 +173,7 @@ test_cpuid_kvm_hyperv_layout(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* kvmclock (3.3, 3.4). */
+/* kvmclock (kvm.md "MSRs", "pvclock structures"). */
 
 static const volatile struct pvclock_time_info *
 time_info(const uint8_t *p)
@@ -288,7 +293,10 @@ test_clock_stops_when_bit0_is_clear(void)
 	guest_page_free(p);
 }
 
-/* KVM's gfn-to-pfn cache refuses it; the WRMSR still succeeds (3.4). */
+/*
+ * KVM's gfn-to-pfn cache refuses it; the WRMSR still succeeds (kvm.md
+ * "Placement").
+ */
 static void
 test_clock_across_a_page_is_taken_and_never_written(void)
 {
@@ -348,7 +356,7 @@ test_wall_clock_written_once_per_write(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* Steal time, PV EOI, the MSRs not offered (3.3). */
+/* Steal time, PV EOI, the MSRs not offered (kvm.md "MSRs"). */
 
 static void
 test_steal_time_aligned_and_reserved_bits(void)
@@ -412,7 +420,7 @@ test_msrs_not_offered_raise_gp(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* Hypercalls (3.5). */
+/* Hypercalls (kvm.md "Hypercalls"). */
 
 static int
 call(bool vmmcall, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
@@ -751,7 +759,10 @@ test_driver_no_clock_no_steal_no_eoi_skips(void)
 	CHECK_EQ_INT(sim_host_pages_held(), 0);
 }
 
-/* Hyper-V at 0x40000000, KVM at 0x40000100: no VMCALL (3.5). */
+/*
+ * Hyper-V at 0x40000000, KVM at 0x40000100: no VMCALL (kvm.md
+ * "Instruction and registers").
+ */
 static void
 test_driver_kvm_hyperv_skips_hypercall(void)
 {
