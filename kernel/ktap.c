@@ -18,6 +18,7 @@ struct ktap_level {
 	int		kl_done;	/* results printed at this level */
 	int		kl_npass, kl_nfail, kl_nskip;
 	const char	*kl_running;	/* the test between start and result */
+	const struct ktap_step *kl_steps;	/* ktap_run_steps()'s, or NULL */
 };
 
 static struct ktap_level ktap_levels[KTAP_DEPTH_MAX];
@@ -254,6 +255,24 @@ ktap_sub_end(void)
 	return KTAP_PASS;
 }
 
+int
+ktap_run_steps(const struct ktap_step *steps, int nsteps, void *arg,
+    int *results)
+{
+	int i, result;
+
+	ktap_sub_begin(nsteps);
+	ktap_levels[ktap_depth].kl_steps = steps;
+	for (i = 0; i < nsteps; i++) {
+		ktap_sub_start(steps[i].ks_name);
+		result = steps[i].ks_run(arg);
+		if (results != NULL)
+			results[i] = result;
+		ktap_sub_result(result, steps[i].ks_name, NULL);
+	}
+	return ktap_sub_end();
+}
+
 const char *
 ktap_running(void)
 {
@@ -341,7 +360,8 @@ ktap_stop(const char *why)
 			    KTAP_SKIP, kl->kl_running, below_failed ? failed :
 			    reason);
 		for (i = kl->kl_done; level > 0 && i < kl->kl_plan; i++)
-			ktap_print_result(level, KTAP_SKIP, "not_run", reason);
+			ktap_print_result(level, KTAP_SKIP, kl->kl_steps != NULL ?
+			    kl->kl_steps[i].ks_name : "not_run", reason);
 		below_failed = kl->kl_nfail > 0;
 	}
 	ktap_depth = 0;

@@ -93,8 +93,9 @@ hyperv_match(const struct pv_attach_args *pva)
  * #GP.
  */
 static int
-hyperv_vp_index(struct hyperv_softc *sc)
+hyperv_vp_index(void *arg)
 {
+	struct hyperv_softc *sc = arg;
 	const struct hvio *io = sc->sc_io;
 	uint64_t v;
 
@@ -227,8 +228,9 @@ hyperv_tsc_check(struct hyperv_softc *sc)
  * page, then read time from it.
  */
 static int
-hyperv_reference_tsc(struct hyperv_softc *sc)
+hyperv_reference_tsc(void *arg)
 {
+	struct hyperv_softc *sc = arg;
 	uint64_t back;
 
 	if (!hyperv_priv(sc, HV_PRIV_REFERENCE_TSC))
@@ -254,8 +256,9 @@ hyperv_reference_tsc(struct hyperv_softc *sc)
  * may still write is kept, not freed.
  */
 static int
-hyperv_teardown(struct hyperv_softc *sc)
+hyperv_teardown(void *arg)
 {
+	struct hyperv_softc *sc = arg;
 	const struct hvio *io = sc->sc_io;
 	bool tsc_off = !sc->sc_tsc_enabled, hc_off = !sc->sc_hc_enabled;
 	uint64_t v;
@@ -290,10 +293,7 @@ hyperv_teardown(struct hyperv_softc *sc)
 	return ret;
 }
 
-static const struct {
-	const char	*name;
-	int		(*fn)(struct hyperv_softc *);
-} hyperv_steps[HYPERV_NSTEPS] = {
+static const struct ktap_step hyperv_steps[HYPERV_NSTEPS] = {
 	[HYPERV_GUEST_OS_ID] =		{ "guest_os_id", hyperv_guest_os_id },
 	[HYPERV_HYPERCALL_PAGE] =	{ "hypercall_page",
 					    hyperv_hypercall_page },
@@ -325,7 +325,7 @@ hyperv_print_facts(const struct hyperv_softc *sc)
 
 	printf("pvbus: %s base=0x%08x", sc->sc_name, sc->sc_hv->hv_base);
 	for (i = 0; i < HYPERV_NSTEPS; i++) {
-		printf(" %s=", hyperv_steps[i].name);
+		printf(" %s=", hyperv_steps[i].ks_name);
 		if (i == HYPERV_GUEST_OS_ID && res[i] == KTAP_PASS)
 			printf("0x%016lx", (unsigned long)HYPERV_OS_ID);
 		else if (i == HYPERV_VP_INDEX && res[i] == KTAP_PASS)
@@ -369,7 +369,7 @@ hyperv_attach(const struct pv_attach_args *pva)
 {
 	struct hyperv_softc *sc = &hyperv_softc;
 	const struct pvbus_hyperv *hy;
-	int i, nfailed = 0;
+	int result;
 
 	hyperv_init_softc(sc, pva);
 	hy = &sc->sc_hv->hv_hyperv;
@@ -383,13 +383,7 @@ hyperv_attach(const struct pv_attach_args *pva)
 		    (unsigned long)sc->sc_priv);
 	else
 		printf(", no privilege leaf (base+3): nothing is offered\n");
-	ktap_sub_begin(HYPERV_NSTEPS);
-	for (i = 0; i < HYPERV_NSTEPS; i++) {
-		ktap_sub_start(hyperv_steps[i].name);
-		sc->sc_result[i] = hyperv_steps[i].fn(sc);
-		ktap_sub_result(sc->sc_result[i], hyperv_steps[i].name, NULL);
-		nfailed += sc->sc_result[i] == KTAP_FAIL;
-	}
+	result = ktap_run_steps(hyperv_steps, HYPERV_NSTEPS, sc, sc->sc_result);
 	hyperv_print_facts(sc);
-	return ktap_sub_end() == KTAP_FAIL || nfailed > 0 ? EIO : 0;
+	return result == KTAP_FAIL ? EIO : 0;
 }

@@ -101,8 +101,9 @@ hyperv_expect(const struct hyperv_softc *sc, const char *what,
  * read back as written.
  */
 int
-hyperv_guest_os_id(struct hyperv_softc *sc)
+hyperv_guest_os_id(void *arg)
 {
+	struct hyperv_softc *sc = arg;
 	const struct hvio *io = sc->sc_io;
 	uint64_t v;
 
@@ -177,8 +178,9 @@ hyperv_enable_page(const struct hyperv_softc *sc, uint32_t msr,
  * back, and changed.
  */
 int
-hyperv_hypercall_page(struct hyperv_softc *sc)
+hyperv_hypercall_page(void *arg)
 {
+	struct hyperv_softc *sc = arg;
 	uint64_t back;
 	uint8_t *p;
 	int error;
@@ -226,8 +228,10 @@ hyperv_hypercall_page(struct hyperv_softc *sc)
  * otherwise): SUCCESS, nothing else.
  */
 int
-hyperv_hypercall_fast(struct hyperv_softc *sc)
+hyperv_hypercall_fast(void *arg)
 {
+	struct hyperv_softc *sc = arg;
+
 	if (!sc->sc_hc_usable)
 		return ktap_skip("no hypercall page");
 	if (!hyperv_spin_ok(sc))
@@ -269,8 +273,9 @@ hyperv_partition_id_granted(struct hyperv_softc *sc, uint64_t result,
  * then it is not offered, a SKIP.
  */
 int
-hyperv_hypercall_simple(struct hyperv_softc *sc)
+hyperv_hypercall_simple(void *arg)
 {
+	struct hyperv_softc *sc = arg;
 	uint64_t *in, *out, result, status;
 	int ret;
 
@@ -312,8 +317,9 @@ hyperv_hypercall_simple(struct hyperv_softc *sc)
  * ignore reserved bits, which this reports).
  */
 int
-hyperv_hypercall_invalid(struct hyperv_softc *sc)
+hyperv_hypercall_invalid(void *arg)
 {
+	struct hyperv_softc *sc = arg;
 	int ret;
 
 	if (!sc->sc_hc_usable)

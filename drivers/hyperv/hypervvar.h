@@ -64,10 +64,10 @@ void	hyperv_free(void *page);			/* hyperv.c */
 bool	hyperv_page_poisoned(const uint8_t *page, uint8_t poison);
 int	hyperv_enable_page(const struct hyperv_softc *sc, uint32_t msr,
 	    const void *page, uint64_t *back);
-int	hyperv_guest_os_id(struct hyperv_softc *sc);
-int	hyperv_hypercall_page(struct hyperv_softc *sc);
-int	hyperv_hypercall_fast(struct hyperv_softc *sc);
-int	hyperv_hypercall_simple(struct hyperv_softc *sc);
-int	hyperv_hypercall_invalid(struct hyperv_softc *sc);
+int	hyperv_guest_os_id(void *sc);
+int	hyperv_hypercall_page(void *sc);
+int	hyperv_hypercall_fast(void *sc);
+int	hyperv_hypercall_simple(void *sc);
+int	hyperv_hypercall_invalid(void *sc);
 
 #endif /* _DRIVERS_PVBUS_HYPERVVAR_H_ */

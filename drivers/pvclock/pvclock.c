@@ -53,8 +53,9 @@ static const struct pvbus_bit pvclock_used[] = {
 
 /* pvbus0 has decoded and printed base+1; say what is used from it. */
 static int
-pvclock_features(struct pvclock_softc *sc)
+pvclock_features(void *arg)
 {
+	struct pvclock_softc *sc = arg;
 	char what[64];
 	uint64_t mask = 0;
 	size_t i;
@@ -68,10 +69,7 @@ pvclock_features(struct pvclock_softc *sc)
 	return KTAP_PASS;
 }
 
-static const struct {
-	const char	*name;
-	int		(*fn)(struct pvclock_softc *);
-} pvclock_steps[] = {
+static const struct ktap_step pvclock_steps[] = {
 	{ "features", pvclock_features },
 	{ "kvmclock", pvclock_kvmclock },
 	{ "wall_clock", pvclock_wall_clock },
@@ -177,8 +175,7 @@ int
 pvclock_attach(const struct pv_attach_args *pva)
 {
 	struct pvclock_softc *sc = &pvclock_softc;
-	size_t i;
-	int result, nfailed = 0;
+	int result;
 
 	pvclock_init(sc, pva);
 	if ((sc->sc_page = page_alloc()) == NULL) {
@@ -192,14 +189,9 @@ pvclock_attach(const struct pv_attach_args *pva)
 		    sc->sc_msr_time);
 	else
 		printf("no kvmclock\n");
-	ktap_sub_begin((int)nitems(pvclock_steps));
-	for (i = 0; i < nitems(pvclock_steps); i++) {
-		ktap_sub_start(pvclock_steps[i].name);
-		result = pvclock_steps[i].fn(sc);
-		ktap_sub_result(result, pvclock_steps[i].name, NULL);
-		nfailed += result == KTAP_FAIL;
-	}
+	result = ktap_run_steps(pvclock_steps, nitems(pvclock_steps), sc,
+	    NULL);
 	pvclock_stop(sc);
 	pvclock_facts(sc);
-	return ktap_sub_end() == KTAP_FAIL || nfailed > 0 ? EIO : 0;
+	return result == KTAP_FAIL ? EIO : 0;
 }

@@ -45,8 +45,9 @@ pvclock_must_refuse(struct pvclock_softc *sc, uint32_t msr, uint64_t val,
  * reserved.  KVM fills it before the guest runs again, version even.
  */
 int
-pvclock_steal_time(struct pvclock_softc *sc)
+pvclock_steal_time(void *arg)
 {
+	struct pvclock_softc *sc = arg;
 	volatile struct kvm_steal_time *st =
 	    (void *)(sc->sc_page + PVCLOCK_OFF_STEAL);
 	uint64_t pa = pvclock_pa(sc, PVCLOCK_OFF_STEAL);
@@ -89,8 +90,9 @@ pvclock_steal_time(struct pvclock_softc *sc)
  * takes none, so: enable, read back, disable.
  */
 int
-pvclock_pv_eoi(struct pvclock_softc *sc)
+pvclock_pv_eoi(void *arg)
 {
+	struct pvclock_softc *sc = arg;
 	uint64_t want = pvclock_pa(sc, PVCLOCK_OFF_EOI) | KVM_MSR_ENABLED;
 	uint64_t got = 0;
 
@@ -216,8 +218,9 @@ pvclock_call(struct pvclock_softc *sc, bool vmmcall, uint64_t nr,
  * "Hypercall errors").
  */
 int
-pvclock_hypercall(struct pvclock_softc *sc)
+pvclock_hypercall(void *arg)
 {
+	struct pvclock_softc *sc = arg;
 	char buf[128], vendor[13];
 	const char *why, *insn;
 	bool vmmcall;

@@ -237,8 +237,9 @@ pvclock_advance(struct pvclock_softc *sc,
  * wait, read it again.
  */
 int
-pvclock_kvmclock(struct pvclock_softc *sc)
+pvclock_kvmclock(void *arg)
 {
+	struct pvclock_softc *sc = arg;
 	volatile const struct pvclock_time_info *ti =
 	    (void *)(sc->sc_page + PVCLOCK_OFF_TIME);
 	uint64_t want = pvclock_pa(sc, PVCLOCK_OFF_TIME) | KVM_MSR_ENABLED;
@@ -299,8 +300,9 @@ pvclock_wall_read(volatile const struct pvclock_wall_clock *wc,
  * time at kvmclock 0; now = that + kvmclock.
  */
 int
-pvclock_wall_clock(struct pvclock_softc *sc)
+pvclock_wall_clock(void *arg)
 {
+	struct pvclock_softc *sc = arg;
 	volatile const struct pvclock_wall_clock *wc =
 	    (void *)(sc->sc_page + PVCLOCK_OFF_WALL);
 	uint64_t now;

@@ -58,10 +58,10 @@ pvclock_pa(const struct pvclock_softc *sc, size_t off)
 }
 
 /* The steps after "features", in the order pvclock.c runs them. */
-int	pvclock_kvmclock(struct pvclock_softc *sc);	/* pvclock_read.c */
-int	pvclock_wall_clock(struct pvclock_softc *sc);
-int	pvclock_steal_time(struct pvclock_softc *sc);	/* pvclock_pv.c */
-int	pvclock_pv_eoi(struct pvclock_softc *sc);
-int	pvclock_hypercall(struct pvclock_softc *sc);
+int	pvclock_kvmclock(void *sc);	/* pvclock_read.c */
+int	pvclock_wall_clock(void *sc);
+int	pvclock_steal_time(void *sc);	/* pvclock_pv.c */
+int	pvclock_pv_eoi(void *sc);
+int	pvclock_hypercall(void *sc);
 
 #endif

@@ -50,8 +50,9 @@ vmt_match(const struct pv_attach_args *pva)
 
 /* GETBIOSUUID: the 16 bytes in EAX..EDX, little-endian words. */
 static int
-vmt_uuid(struct vmt_softc *sc)
+vmt_uuid(void *arg)
 {
+	struct vmt_softc *sc = arg;
 	struct vm_regs r;
 	uint8_t b[16];
 	uint32_t w[4];
@@ -77,8 +78,9 @@ vmt_uuid(struct vmt_softc *sc)
  * (vmt_memsize_judge() in vmt_reply.c has the rule and its sources).
  */
 static int
-vmt_memsize(struct vmt_softc *sc)
+vmt_memsize(void *arg)
 {
+	struct vmt_softc *sc = arg;
 	static const char *const how[] = {
 		[VMT_MEM_MB] = "answered in MB, as VMware does",
 		[VMT_MEM_BYTES] = "answered in bytes, as QEMU does",
@@ -125,8 +127,9 @@ vmt_tsc_hz_plausible(uint64_t hz)
 
 /* GETHZ: EBX stays all ones when the host does not know the rate. */
 static int
-vmt_gethz(struct vmt_softc *sc)
+vmt_gethz(void *arg)
 {
+	struct vmt_softc *sc = arg;
 	struct vm_regs r;
 	uint64_t hz;
 
@@ -152,8 +155,9 @@ vmt_gethz(struct vmt_softc *sc)
  * magic in EAX, which is why OpenBSD's probe checks for that.
  */
 static int
-vmt_getmhz(struct vmt_softc *sc)
+vmt_getmhz(void *arg)
 {
+	struct vmt_softc *sc = arg;
 	struct vm_regs r;
 
 	if (vm_cmd(sc, VM_CMD_GET_SPEED, 0, &r) != 0 ||
@@ -166,8 +170,9 @@ vmt_getmhz(struct vmt_softc *sc)
 
 /* GETTIME: EAX seconds (32 bits), EBX microseconds; all ones = refused. */
 static int
-vmt_gettime(struct vmt_softc *sc)
+vmt_gettime(void *arg)
 {
+	struct vmt_softc *sc = arg;
 	struct vm_regs r;
 
 	if (vm_cmd(sc, VM_CMD_GET_TIME, 0, &r) != 0 ||
@@ -202,8 +207,9 @@ vmt_gettimefull(struct vmt_softc *sc, uint64_t *us, uint64_t *tsc)
 
 /* The first answer also sets the guest clock (vmt_time.c). */
 static int
-vmt_step_gettimefull(struct vmt_softc *sc)
+vmt_step_gettimefull(void *arg)
 {
+	struct vmt_softc *sc = arg;
 	uint64_t us, tsc;
 
 	if (vmt_gettimefull(sc, &us, &tsc) != 0)
@@ -214,10 +220,7 @@ vmt_step_gettimefull(struct vmt_softc *sc)
 	return KTAP_PASS;
 }
 
-static const struct {
-	const char	*name;
-	int		(*fn)(struct vmt_softc *);
-} vmt_steps[] = {
+static const struct ktap_step vmt_steps[] = {
 	{ "bios_uuid", vmt_uuid },
 	{ "memsize", vmt_memsize },
 	{ "gethz", vmt_gethz },
@@ -286,8 +289,7 @@ vmt_attach(const struct pv_attach_args *pva)
 {
 	struct vmt_softc *sc = &vmt_softc;
 	const struct pvbus_backdoor *bd = &pva->pva_pvbus->sc_backdoor;
-	size_t i;
-	int result, nfailed = 0;
+	int result;
 
 	memset(sc, 0, sizeof(*sc));
 	sc->sc_io = pva->pva_io;
@@ -298,13 +300,7 @@ vmt_attach(const struct pv_attach_args *pva)
 	    pvbus_find("vmware") != NULL ? "" :
 	    ", no VMware CPUID signature");
 	sc->sc_tsc_hz = vmt_leaf_tsc_hz(sc);
-	ktap_sub_begin((int)nitems(vmt_steps));
-	for (i = 0; i < nitems(vmt_steps); i++) {
-		ktap_sub_start(vmt_steps[i].name);
-		result = vmt_steps[i].fn(sc);
-		ktap_sub_result(result, vmt_steps[i].name, NULL);
-		nfailed += result == KTAP_FAIL;
-	}
+	result = ktap_run_steps(vmt_steps, nitems(vmt_steps), sc, NULL);
 	vmt_print_facts(sc);
-	return ktap_sub_end() == KTAP_FAIL || nfailed > 0 ? EIO : 0;
+	return result == KTAP_FAIL ? EIO : 0;
 }

@@ -346,8 +346,9 @@ vmt_tclo_loop(struct vmt_softc *sc)
 }
 
 int
-vmt_step_tclo(struct vmt_softc *sc)
+vmt_step_tclo(void *arg)
 {
+	struct vmt_softc *sc = arg;
 	int lost = sc->sc_nrpci_lost;
 	enum vmt_poll p;
 

@@ -101,8 +101,10 @@ vmt_timesync(struct vmt_softc *sc, int arg)
 
 /* What the ticks said: the guest clock against the host's. */
 int
-vmt_step_time(struct vmt_softc *sc)
+vmt_step_time(void *arg)
 {
+	struct vmt_softc *sc = arg;
+
 	if (sc->sc_nticks == 0)
 		return ktap_skip("GETTIMEFULL unsupported");
 	if (sc->sc_tsc_hz == 0)

@@ -88,12 +88,12 @@ void	vmt_print_facts(const struct vmt_softc *sc);
 int	vmt_rpci(struct vmt_softc *sc, char *reply, size_t replylen,
 	    const char *fmt, ...) __printflike(4, 5);
 bool	vmt_reopen_allowed(const struct vmt_softc *sc);
-int	vmt_step_rpci_open(struct vmt_softc *sc);
-int	vmt_step_tools_version(struct vmt_softc *sc);
-int	vmt_step_capabilities(struct vmt_softc *sc);
-int	vmt_step_guest_info(struct vmt_softc *sc);
-int	vmt_step_guest_ip(struct vmt_softc *sc);
-int	vmt_step_info_get(struct vmt_softc *sc);
+int	vmt_step_rpci_open(void *sc);
+int	vmt_step_tools_version(void *sc);
+int	vmt_step_capabilities(void *sc);
+int	vmt_step_guest_info(void *sc);
+int	vmt_step_guest_ip(void *sc);
+int	vmt_step_info_get(void *sc);
 int	vmt_update_guest_info(struct vmt_softc *sc);
 int	vmt_update_uptime(struct vmt_softc *sc);
 
@@ -114,11 +114,11 @@ int	vmt_update_uptime(struct vmt_softc *sc);
 #define VMT_TCLO_TIME_MAX_US	10000000	/* 10 s */
 extern int	vmt_tclo_polls_max;
 extern uint64_t	vmt_tclo_time_max_us;
-int	vmt_step_tclo(struct vmt_softc *sc);
+int	vmt_step_tclo(void *sc);
 
 /* vmt_time.c: the guest clock, its ticks, Time_Synchronize <arg>. */
 void	vmt_tick(struct vmt_softc *sc);
 int	vmt_timesync(struct vmt_softc *sc, int arg);
-int	vmt_step_time(struct vmt_softc *sc);
+int	vmt_step_time(void *sc);
 
 #endif

@@ -164,8 +164,9 @@ xen_msr_clashes(const struct xen_softc *sc)
 
 /* base+2: Xen defines exactly one page; OpenBSD refuses other counts. */
 static int
-xen_step_leaf(struct xen_softc *sc)
+xen_step_leaf(void *arg)
 {
+	struct xen_softc *sc = arg;
 	const struct pvbus_xen *xe = &sc->sc_hv->hv_xen;
 
 	ktap_diag("CPUID 0x%08x: EAX %u page%s, EBX MSR 0x%08x",
@@ -248,8 +249,9 @@ xen_print_stub(const struct xen_softc *sc, const uint8_t *page, uint32_t n)
  * Xen did.
  */
 static int
-xen_step_page(struct xen_softc *sc)
+xen_step_page(void *arg)
 {
+	struct xen_softc *sc = arg;
 	uint32_t msr = sc->sc_hv->hv_xen.xe_hypercall_msr;
 	uint8_t *page;
 	uint64_t pa;
@@ -305,8 +307,9 @@ xen_step_page(struct xen_softc *sc)
  * versions.
  */
 static int
-xen_step_version(struct xen_softc *sc)
+xen_step_version(void *arg)
 {
+	struct xen_softc *sc = arg;
 	const struct pvbus_xen *xe = &sc->sc_hv->hv_xen;
 	int64_t ret;
 
@@ -337,8 +340,9 @@ xen_step_version(struct xen_softc *sc)
  * check.
  */
 static int
-xen_step_extraversion(struct xen_softc *sc)
+xen_step_extraversion(void *arg)
 {
+	struct xen_softc *sc = arg;
 	char buf[XEN_EXTRAVERSION_LEN];
 	int64_t ret;
 	size_t i;
@@ -375,8 +379,9 @@ xen_step_extraversion(struct xen_softc *sc)
  * be set.
  */
 static int
-xen_step_features(struct xen_softc *sc)
+xen_step_features(void *arg)
 {
+	struct xen_softc *sc = arg;
 	struct xen_feature_info fi;
 	char what[40];
 	int64_t ret;
@@ -423,10 +428,7 @@ xen_print_facts(const struct xen_softc *sc)
 	    sc->sc_hv->hv_xen.xe_hypercall_msr, sc->sc_page_state);
 }
 
-static const struct {
-	const char	*name;
-	int		(*fn)(struct xen_softc *);
-} xen_steps[] = {
+static const struct ktap_step xen_steps[] = {
 	{ "hypercall_leaf", xen_step_leaf },
 	{ "hypercall_page", xen_step_page },
 	{ "xen_version", xen_step_version },
@@ -439,8 +441,7 @@ xen_attach(const struct pv_attach_args *pva)
 {
 	struct xen_softc *sc = &xen_softc;
 	const struct pvbus_xen *xe;
-	size_t i;
-	int result, nfailed = 0;
+	int result;
 
 	memset(sc, 0, sizeof(*sc));
 	sc->sc_io = pva->pva_io;
@@ -451,13 +452,7 @@ xen_attach(const struct pv_attach_args *pva)
 	xe = &sc->sc_hv->hv_xen;
 	printf(": Xen %u.%u at 0x%08x, hypercall MSR 0x%08x\n", xe->xe_major,
 	    xe->xe_minor, sc->sc_hv->hv_base, xe->xe_hypercall_msr);
-	ktap_sub_begin((int)nitems(xen_steps));
-	for (i = 0; i < nitems(xen_steps); i++) {
-		ktap_sub_start(xen_steps[i].name);
-		result = xen_steps[i].fn(sc);
-		ktap_sub_result(result, xen_steps[i].name, NULL);
-		nfailed += result == KTAP_FAIL;
-	}
+	result = ktap_run_steps(xen_steps, nitems(xen_steps), sc, NULL);
 	xen_print_facts(sc);
-	return ktap_sub_end() == KTAP_FAIL || nfailed > 0 ? EIO : 0;
+	return result == KTAP_FAIL ? EIO : 0;
 }
