@@ -54,9 +54,10 @@ HVIO_OBJS	= drivers/hvio/hvio.o drivers/hvio/hvio_select.o \
 		  drivers/hvio/hvio_replay.o drivers/hvio/cpuid_dump.o
 IDENT_OBJS	= drivers/ident/ident_hyperv.o drivers/ident/ident_kvm.o \
 		  drivers/ident/ident_xen.o drivers/ident/ident_vmware.o
-PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_tree.o \
-		  drivers/pvbus/pvbus_test.o drivers/pvbus/pvconf.o \
-		  drivers/pvbus/pvbus_host.o
+PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_backend.o \
+		  drivers/pvbus/pvbus_tree.o drivers/pvbus/pvbus_attach.o \
+		  drivers/pvbus/pvconf.o drivers/pvbus/pvbus_host.o \
+		  drivers/pvbus/pvbus_test.o drivers/pvbus/pvbus_test_boot.o
 CHILD_OBJS	= drivers/hyperv/hyperv.o drivers/hyperv/hyperv_hypercall.o \
 		  drivers/xen/xen.o \
 		  drivers/pvclock/pvclock.o drivers/pvclock/pvclock_read.o \

@@ -397,30 +397,6 @@ selftest_exceptions(void)
 }
 
 /*
- * After the children have attached: on real hardware or a real
- * hypervisor, no driver may have touched an MSR that CPUID did not
- * promise, so none of the native backend's MSR accesses may have raised
- * #GP.  Under QEMU TCG there is no synthetic MSR at all, so the count of
- * accesses is itself the check that no driver tried one.
- */
-int
-selftest_msr(void)
-{
-	unsigned reads, writes, faults;
-
-	if (pvbus_io != &hvio_native)
-		return ktap_skip("backend %s: its MSRs are a model's or none",
-		    pvbus_io != NULL ? pvbus_io->io_name : "none");
-	hvio_native_msr_stats(&reads, &writes, &faults);
-	ktap_diag("MSR accesses through hvio: %u reads, %u writes, %u faulted",
-	    reads, writes, faults);
-	if (faults > 0)
-		return ktap_fail("%u MSR accesses raised #GP: a driver used an "
-		    "MSR its CPUID leaves did not promise", faults);
-	return KTAP_PASS;
-}
-
-/*
  * What fault= may ask for.  The first four are the CPU exceptions a
  * crash report must name.  The next four break the kernel's protections
  * and must be caught by them: a call into a data page (NX), a write into

@@ -9,7 +9,6 @@ int	selftest_bootinfo(void);
 int	selftest_memmap(void);
 int	selftest_cmdline(void);
 int	selftest_exceptions(void);
-int	selftest_msr(void);
 int	selftest_fault(void);
 
 /* Keys the kernel understands on its command line, with their checks. */

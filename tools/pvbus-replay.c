@@ -205,8 +205,8 @@ main(int argc, char **argv)
 	}
 	if ((text = read_dump(path, &len)) == NULL)
 		return 2;
-	pvbus_io = hvio_replay_open(text, len, name, err, sizeof(err));
-	if (pvbus_io == NULL) {
+	pvbus_softc.sc_io = hvio_replay_open(text, len, name, err, sizeof(err));
+	if (pvbus_softc.sc_io == NULL) {
 		kern_printf("pvbus: backend error: %s\n", err);
 		fflush(stdout);
 		fprintf(stderr, "pvbus-replay: %s\n", err);

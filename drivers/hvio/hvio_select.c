@@ -1,14 +1,13 @@
 /*
  * Choosing the backend from the command line (kernel only: it needs the
- * boot modules and the native instructions), and its KTAP test.
+ * boot modules and the native instructions).  The bus makes the choice
+ * its first step (drivers/pvbus/pvbus_backend.c).
  */
 
 #include "kern.h"
 #include "bootinfo.h"
 #include "cmdline.h"
 #include "hvio.h"
-#include "ktap.h"
-#include "pvbusvar.h"
 #include "cpuid_dump.h"
 #include "simvar.h"
 #include "sim_vmwarevar.h"	/* sim_vmw_script_check() */
@@ -218,20 +217,4 @@ hvio_check_script(const char *value, const struct cmdline *cl,
 		return EINVAL;
 	}
 	return sim_vmw_script_check(value, err, errlen);	/* @NAME */
-}
-
-int
-pvbus_test_backend(void)
-{
-	char err[160];
-
-	err[0] = '\0';
-	pvbus_io = hvio_select(&cmdline, &bootinfo, err, sizeof(err));
-	if (pvbus_io == NULL) {
-		printf("pvbus: backend error: %s\n", err);
-		return ktap_fail("%s", err);
-	}
-	ktap_diag("backend %s%s%s", pvbus_io->io_name,
-	    pvbus_io->io_detail[0] != '\0' ? ": " : "", pvbus_io->io_detail);
-	return KTAP_PASS;
 }

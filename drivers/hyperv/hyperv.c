@@ -59,18 +59,6 @@ hyperv_free(void *page)
 		page_free(page);
 }
 
-/* The Hv#1 interface: at 0x40000000 on every known configuration. */
-static const struct pvbus_hv *
-hyperv_find(const struct pvbus_softc *pv)
-{
-	int i;
-
-	for (i = 0; i < pv->sc_nhv; i++)
-		if (pv->sc_hv[i].hv_hv1)
-			return &pv->sc_hv[i];
-	return NULL;
-}
-
 /*
  * Match on the interface id "Hv#1", whatever the vendor signature: the
  * TLFS makes the id the contract (docs/reference/cpuid-detection.md
@@ -80,11 +68,10 @@ hyperv_find(const struct pvbus_softc *pv)
  * and let the privilege bits decide each step.  Never on a replay:
  * CPUID is all it has, and a synthetic MSR there would be a real #GP.
  */
-int
+static int
 hyperv_match(const struct pv_attach_args *pva)
 {
-	return !pva->pva_io->io_cpuid_only &&
-	    hyperv_find(pva->pva_pvbus) != NULL;
+	return !pva->pva_io->io_cpuid_only && pva->pva_hv1 != NULL;
 }
 
 /*
@@ -323,7 +310,7 @@ hyperv_print_facts(const struct hyperv_softc *sc)
 	const int *res = sc->sc_result;
 	int i;
 
-	printf("pvbus: %s base=0x%08x", sc->sc_name, sc->sc_hv->hv_base);
+	printf("pvbus: %s base=0x%08x", sc->sc_name, sc->sc_id->id_base);
 	for (i = 0; i < HYPERV_NSTEPS; i++) {
 		printf(" %s=", hyperv_steps[i].ks_name);
 		if (i == HYPERV_GUEST_OS_ID && res[i] == KTAP_PASS)
@@ -343,18 +330,18 @@ hyperv_print_facts(const struct hyperv_softc *sc)
 static void
 hyperv_init_softc(struct hyperv_softc *sc, const struct pv_attach_args *pva)
 {
-	const struct pvbus_hyperv *hy;
+	const struct ident_hyperv *hy;
 	struct cpuid_regs r;
 
 	memset(sc, 0, sizeof(*sc));
 	sc->sc_io = pva->pva_io;
 	sc->sc_name = pva->pva_name;
-	sc->sc_hv = hyperv_find(pva->pva_pvbus);
-	hy = &sc->sc_hv->hv_hyperv;
+	sc->sc_id = pva->pva_hv1;
+	hy = &sc->sc_id->id_hyperv;
 	if (hy->hy_has_features)
 		sc->sc_priv = hy->hy_privileges;
 	if (hy->hy_has_recommend) {
-		sc->sc_io->io_cpuid(sc->sc_hv->hv_base + HV_CPUID_RECOMMEND, 0,
+		sc->sc_io->io_cpuid(sc->sc_id->id_base + HV_CPUID_RECOMMEND, 0,
 		    &r);
 		sc->sc_spin_retries = r.ebx;
 	}
@@ -364,22 +351,22 @@ hyperv_init_softc(struct hyperv_softc *sc, const struct pv_attach_args *pva)
  * Finish "hyperv0 at pvbus0" with the interface and the partition's
  * role, then run each step as a subtest.  EIO if any step failed.
  */
-int
+static int
 hyperv_attach(const struct pv_attach_args *pva)
 {
 	struct hyperv_softc *sc = &hyperv_softc;
-	const struct pvbus_hyperv *hy;
+	const struct ident_hyperv *hy;
 	int result;
 
 	hyperv_init_softc(sc, pva);
-	hy = &sc->sc_hv->hv_hyperv;
-	printf(": Hv#1 at 0x%08x", sc->sc_hv->hv_base);
+	hy = &sc->sc_id->id_hyperv;
+	printf(": Hv#1 at 0x%08x", sc->sc_id->id_base);
 	if (hy->hy_has_version)
 		printf(", version %u.%u.%u", hy->hy_major, hy->hy_minor,
 		    hy->hy_build);
 	if (hy->hy_has_features)
 		printf(", %s partition, privileges 0x%016lx\n",
-		    hyperv_is_root(hy) ? "root" : "guest",
+		    ident_hyperv_is_root(hy) ? "root" : "guest",
 		    (unsigned long)sc->sc_priv);
 	else
 		printf(", no privilege leaf (base+3): nothing is offered\n");
@@ -387,3 +374,7 @@ hyperv_attach(const struct pv_attach_args *pva)
 	hyperv_print_facts(sc);
 	return result == KTAP_FAIL ? EIO : 0;
 }
+
+const struct pv_driver hyperv_driver = {
+	"hyperv", hyperv_match, hyperv_attach
+};

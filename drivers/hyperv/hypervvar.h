@@ -36,7 +36,7 @@ enum {
 
 struct hyperv_softc {
 	const struct hvio *sc_io;
-	const struct pvbus_hv *sc_hv;
+	const struct ident *sc_id;	/* the Hv#1 interface */
 	const char	*sc_name;	/* "hyperv0" */
 	uint64_t	sc_priv;	/* base+3 EBX:EAX; 0 without it */
 	uint32_t	sc_spin_retries;	/* base+4 EBX */

@@ -15,13 +15,13 @@
 
 #include "kern.h"
 #include "hypervreg.h"
-#include "pvbusvar.h"
+#include "identvar.h"
 
 /*
  * base+3 EAX and EBX as one 64-bit privilege mask (hyperv.md "Privilege
  * and feature bits").
  */
-static const struct pvbus_bit hyperv_privileges[] = {
+static const struct bit_name hyperv_privileges[] = {
 	{ 0, "VP_RUNTIME" }, { 1, "TIME_REF_COUNT" }, { 2, "SYNIC" },
 	{ 3, "SYNTIMER" }, { 4, "APIC_ACCESS" }, { 5, "HYPERCALL" },
 	{ 6, "VP_INDEX" }, { 7, "RESET" }, { 8, "STATS" },
@@ -40,7 +40,7 @@ static const struct pvbus_bit hyperv_privileges[] = {
 };
 
 /* base+3 EDX (hyperv.md "Privilege and feature bits"). */
-static const struct pvbus_bit hyperv_features[] = {
+static const struct bit_name hyperv_features[] = {
 	{ 0, "MWAIT" }, { 1, "GUEST_DEBUGGING" }, { 2, "PERF_MONITOR" },
 	{ 3, "CPU_DYNAMIC_PARTITIONING" }, { 4, "XMM_HYPERCALL_INPUT" },
 	{ 5, "GUEST_IDLE_STATE" }, { 6, "HYPERVISOR_SLEEP_STATE" },
@@ -54,7 +54,7 @@ static const struct pvbus_bit hyperv_features[] = {
 };
 
 /* base+4 EAX (hyperv.md "Privilege and feature bits"). */
-static const struct pvbus_bit hyperv_recommendations[] = {
+static const struct bit_name hyperv_recommendations[] = {
 	{ 0, "AS_SWITCH_HYPERCALL" }, { 1, "LOCAL_FLUSH_HYPERCALL" },
 	{ 2, "REMOTE_FLUSH_HYPERCALL" }, { 3, "APIC_MSRS" },
 	{ 4, "RESET_MSR" }, { 5, "RELAXED_TIMING" }, { 6, "DMA_REMAPPING" },
@@ -67,22 +67,22 @@ static const struct pvbus_bit hyperv_recommendations[] = {
 };
 
 static bool
-hyperv_leaf(const struct hvio *io, const struct pvbus_hv *hv, uint32_t n,
-    struct cpuid_regs *r)
+ident_hyperv_leaf(const struct hvio *io, const struct ident *id,
+    uint32_t n, struct cpuid_regs *r)
 {
-	if (hv->hv_maxleaf < hv->hv_base + n)
+	if (id->id_maxleaf < id->id_base + n)
 		return false;
-	io->io_cpuid(hv->hv_base + n, 0, r);
+	io->io_cpuid(id->id_base + n, 0, r);
 	return true;
 }
 
-void
-hyperv_decode(const struct hvio *io, struct pvbus_hv *hv)
+static void
+ident_hyperv_decode(const struct hvio *io, struct ident *id)
 {
-	struct pvbus_hyperv *hy = &hv->hv_hyperv;
+	struct ident_hyperv *hy = &id->id_hyperv;
 	struct cpuid_regs r;
 
-	if (hyperv_leaf(io, hv, HV_CPUID_VERSION, &r) &&
+	if (ident_hyperv_leaf(io, id, HV_CPUID_VERSION, &r) &&
 	    (r.eax | r.ebx | r.ecx | r.edx) != 0) {
 		hy->hy_has_version = true;
 		hy->hy_build = r.eax;
@@ -92,17 +92,17 @@ hyperv_decode(const struct hvio *io, struct pvbus_hv *hv)
 		hy->hy_branch = (uint8_t)(r.edx >> HV_SERVICE_BRANCH_SHIFT);
 		hy->hy_number = r.edx & HV_SERVICE_NUMBER_MASK;
 	}
-	if (hyperv_leaf(io, hv, HV_CPUID_FEATURES, &r)) {
+	if (ident_hyperv_leaf(io, id, HV_CPUID_FEATURES, &r)) {
 		hy->hy_has_features = true;
 		hy->hy_privileges = (uint64_t)r.ebx << 32 | r.eax;
 		hy->hy_power = r.ecx;
 		hy->hy_features = r.edx;
 	}
-	if (hyperv_leaf(io, hv, HV_CPUID_RECOMMEND, &r)) {
+	if (ident_hyperv_leaf(io, id, HV_CPUID_RECOMMEND, &r)) {
 		hy->hy_has_recommend = true;
 		hy->hy_recommend = r.eax;
 	}
-	if (hyperv_leaf(io, hv, HV_CPUID_ISOLATION, &r)) {
+	if (ident_hyperv_leaf(io, id, HV_CPUID_ISOLATION, &r)) {
 		hy->hy_has_isolation = true;
 		hy->hy_isolation = r.ebx & HV_ISOLATION_TYPE_MASK;
 		hy->hy_paravisor = (r.eax & HV_ISOLATION_PARAVISOR) != 0;
@@ -110,14 +110,14 @@ hyperv_decode(const struct hvio *io, struct pvbus_hv *hv)
 }
 
 bool
-hyperv_is_root(const struct pvbus_hyperv *hy)
+ident_hyperv_is_root(const struct ident_hyperv *hy)
 {
 	return hy->hy_has_features &&
 	    (hy->hy_privileges >> HV_PRIV_CREATE_PARTITIONS & 1) != 0;
 }
 
 static const char *
-hyperv_isolation_name(uint32_t type)
+ident_hyperv_isolation(uint32_t type)
 {
 	switch (type) {
 	case HV_ISOLATION_NONE:	return "none";
@@ -128,44 +128,45 @@ hyperv_isolation_name(uint32_t type)
 	}
 }
 
-void
-hyperv_print(const struct pvbus_hv *hv)
+static void
+ident_hyperv_print(const struct ident *id)
 {
-	const struct pvbus_hyperv *hy = &hv->hv_hyperv;
+	const struct ident_hyperv *hy = &id->id_hyperv;
 	const char *iso;
 
-	printf("pvbus0: 0x%08x: Hyper-V interface (Hv#1)", hv->hv_base);
+	printf("pvbus0: 0x%08x: Hyper-V interface (Hv#1)", id->id_base);
 	if (hy->hy_has_version)
 		printf(", version %u.%u build %u SP%u (branch %u, number %u)",
 		    hy->hy_major, hy->hy_minor, hy->hy_build, hy->hy_sp,
 		    hy->hy_branch, hy->hy_number);
 	else
-		printf(", no version (base+2 %s)", hv->hv_maxleaf >=
-		    hv->hv_base + HV_CPUID_VERSION ? "all zero" : "absent");
+		printf(", no version (base+2 %s)", id->id_maxleaf >=
+		    id->id_base + HV_CPUID_VERSION ? "all zero" : "absent");
 	if (hy->hy_has_features)
-		printf(", %s partition", hyperv_is_root(hy) ? "root" : "guest");
+		printf(", %s partition", ident_hyperv_is_root(hy) ? "root" :
+		    "guest");
 	if (hy->hy_has_isolation) {
-		iso = hyperv_isolation_name(hy->hy_isolation);
+		iso = ident_hyperv_isolation(hy->hy_isolation);
 		printf(", isolation %s%s", iso != NULL ? iso : "unknown",
 		    hy->hy_paravisor ? " with paravisor" : "");
 	}
 	printf("\n");
 	if (hy->hy_has_features) {
-		pvbus_print_bits("pvbus0: privileges:", hy->hy_privileges,
+		print_bits("pvbus0: privileges:", hy->hy_privileges,
 		    hyperv_privileges);
-		pvbus_print_bits("pvbus0: features:", hy->hy_features,
+		print_bits("pvbus0: features:", hy->hy_features,
 		    hyperv_features);
 	}
 	if (hy->hy_has_recommend)
-		pvbus_print_bits("pvbus0: recommendations:", hy->hy_recommend,
+		print_bits("pvbus0: recommendations:", hy->hy_recommend,
 		    hyperv_recommendations);
 }
 
 /* The fields of the facts line (README "Machine-readable facts"). */
-void
-hyperv_facts(const struct pvbus_hv *hv)
+static void
+ident_hyperv_facts(const struct ident *id)
 {
-	const struct pvbus_hyperv *hy = &hv->hv_hyperv;
+	const struct ident_hyperv *hy = &id->id_hyperv;
 	const char *iso;
 
 	printf(" iface=Hv#1");
@@ -175,10 +176,10 @@ hyperv_facts(const struct pvbus_hv *hv)
 		    hy->hy_branch, hy->hy_number);
 	if (hy->hy_has_features)
 		printf(" role=%s privileges=0x%016lx",
-		    hyperv_is_root(hy) ? "root" : "guest",
+		    ident_hyperv_is_root(hy) ? "root" : "guest",
 		    (unsigned long)hy->hy_privileges);
 	if (hy->hy_has_isolation) {
-		iso = hyperv_isolation_name(hy->hy_isolation);
+		iso = ident_hyperv_isolation(hy->hy_isolation);
 		if (iso != NULL)
 			printf(" isolation=%s", iso);
 		else
@@ -192,11 +193,17 @@ hyperv_facts(const struct pvbus_hv *hv)
  * reaching at least base+5.
  */
 const char *
-hyperv_check(const struct pvbus_hv *hv)
+ident_hyperv_check(const struct ident *id)
 {
-	if (!hv->hv_hv1)
+	if (!id->id_hv1)
 		return "\"Microsoft Hv\" without the Hv#1 interface at base+1";
-	if (hv->hv_maxleaf < hv->hv_base + HV_CPUID_MIN_MAXLEAF)
+	if (id->id_maxleaf < id->id_base + HV_CPUID_MIN_MAXLEAF)
 		return "\"Microsoft Hv\" with a block shorter than base+5";
 	return NULL;
 }
+
+const struct ident_ops ident_hyperv_ops = {
+	.op_decode = ident_hyperv_decode,
+	.op_print = ident_hyperv_print,
+	.op_facts = ident_hyperv_facts,
+};

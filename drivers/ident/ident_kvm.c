@@ -1,7 +1,8 @@
 /*
  * KVM's CPUID block: base+1 EAX is a feature bitmap (there is no
  * version leaf), EDX holds hints.  QEMU may add the VMware timing leaf
- * at base+0x10 when KVM sits at 0x40000000 (vmware-cpuid-freq).
+ * at base+0x10 when KVM sits at 0x40000000 (vmware-cpuid-freq): the
+ * signature table gives KVM's block ident_vmware.c's decoder too.
  * OpenBSD's vmm uses the same layout under its own signature.  Source:
  * Linux Documentation/virt/kvm/x86/cpuid.rst; docs/reference/kvm.md
  * "CPUID leaves", "Feature bits"; docs/reference/cpuid-detection.md
@@ -10,9 +11,9 @@
 
 #include "kern.h"
 #include "kvmreg.h"
-#include "pvbusvar.h"
+#include "identvar.h"
 
-static const struct pvbus_bit kvm_features[] = {
+static const struct bit_name kvm_features[] = {
 	{ KVM_FEATURE_CLOCKSOURCE, "CLOCKSOURCE" },
 	{ KVM_FEATURE_NOP_IO_DELAY, "NOP_IO_DELAY" },
 	{ KVM_FEATURE_MMU_OP, "MMU_OP" },
@@ -34,37 +35,40 @@ static const struct pvbus_bit kvm_features[] = {
 	{ 0, NULL },
 };
 
-static const struct pvbus_bit kvm_hints[] = {
+static const struct bit_name kvm_hints[] = {
 	{ KVM_HINTS_REALTIME, "REALTIME" },
 	{ 0, NULL },
 };
 
-void
-kvm_decode(const struct hvio *io, struct pvbus_hv *hv)
+static void
+ident_kvm_decode(const struct hvio *io, struct ident *id)
 {
 	struct cpuid_regs r;
 
-	if (hv->hv_maxleaf >= hv->hv_base + KVM_CPUID_FEATURES) {
-		io->io_cpuid(hv->hv_base + KVM_CPUID_FEATURES, 0, &r);
-		hv->hv_kvm.kv_features = r.eax;
-		hv->hv_kvm.kv_hints = r.edx;
+	if (id->id_maxleaf >= id->id_base + KVM_CPUID_FEATURES) {
+		io->io_cpuid(id->id_base + KVM_CPUID_FEATURES, 0, &r);
+		id->id_kvm.kv_features = r.eax;
+		id->id_kvm.kv_hints = r.edx;
 	}
-	vmware_decode(io, hv);		/* the timing leaf, if there */
 }
 
-void
-kvm_print(const struct pvbus_hv *hv)
+static void
+ident_kvm_print(const struct ident *id)
 {
-	pvbus_print_bits("pvbus0: features:", hv->hv_kvm.kv_features,
+	print_bits("pvbus0: features:", id->id_kvm.kv_features,
 	    kvm_features);
-	pvbus_print_bits("pvbus0: hints:", hv->hv_kvm.kv_hints, kvm_hints);
-	vmware_print(hv);
+	print_bits("pvbus0: hints:", id->id_kvm.kv_hints, kvm_hints);
 }
 
-void
-kvm_facts(const struct pvbus_hv *hv)
+static void
+ident_kvm_facts(const struct ident *id)
 {
-	printf(" features=0x%08x hints=0x%08x", hv->hv_kvm.kv_features,
-	    hv->hv_kvm.kv_hints);
-	vmware_facts(hv);
+	printf(" features=0x%08x hints=0x%08x", id->id_kvm.kv_features,
+	    id->id_kvm.kv_hints);
 }
+
+const struct ident_ops ident_kvm_ops = {
+	.op_decode = ident_kvm_decode,
+	.op_print = ident_kvm_print,
+	.op_facts = ident_kvm_facts,
+};

@@ -6,35 +6,35 @@
  */
 
 #include "kern.h"
-#include "pvbusvar.h"
+#include "identvar.h"
 #include "xenreg.h"
 
-void
-xen_decode(const struct hvio *io, struct pvbus_hv *hv)
+static void
+ident_xen_decode(const struct hvio *io, struct ident *id)
 {
-	struct pvbus_xen *xe = &hv->hv_xen;
+	struct ident_xen *xe = &id->id_xen;
 	struct cpuid_regs r;
 
-	if (hv->hv_maxleaf >= hv->hv_base + XEN_CPUID_VERSION) {
-		io->io_cpuid(hv->hv_base + XEN_CPUID_VERSION, 0, &r);
+	if (id->id_maxleaf >= id->id_base + XEN_CPUID_VERSION) {
+		io->io_cpuid(id->id_base + XEN_CPUID_VERSION, 0, &r);
 		xe->xe_has_version = true;
 		xe->xe_major = (uint16_t)(r.eax >> XEN_VERSION_MAJOR_SHIFT);
 		xe->xe_minor = (uint16_t)(r.eax & XEN_VERSION_MINOR_MASK);
 	}
-	if (hv->hv_maxleaf >= hv->hv_base + XEN_CPUID_HYPERCALL) {
-		io->io_cpuid(hv->hv_base + XEN_CPUID_HYPERCALL, 0, &r);
+	if (id->id_maxleaf >= id->id_base + XEN_CPUID_HYPERCALL) {
+		io->io_cpuid(id->id_base + XEN_CPUID_HYPERCALL, 0, &r);
 		xe->xe_has_hypercall = true;
 		xe->xe_hypercall_pages = r.eax;
 		xe->xe_hypercall_msr = r.ebx;
 	}
 }
 
-void
-xen_print(const struct pvbus_hv *hv)
+static void
+ident_xen_print(const struct ident *id)
 {
-	const struct pvbus_xen *xe = &hv->hv_xen;
+	const struct ident_xen *xe = &id->id_xen;
 
-	printf("pvbus0: 0x%08x: Xen", hv->hv_base);
+	printf("pvbus0: 0x%08x: Xen", id->id_base);
 	if (xe->xe_has_version)
 		printf(" %u.%u", xe->xe_major, xe->xe_minor);
 	if (xe->xe_has_hypercall)
@@ -45,10 +45,10 @@ xen_print(const struct pvbus_hv *hv)
 	printf("\n");
 }
 
-void
-xen_facts(const struct pvbus_hv *hv)
+static void
+ident_xen_facts(const struct ident *id)
 {
-	const struct pvbus_xen *xe = &hv->hv_xen;
+	const struct ident_xen *xe = &id->id_xen;
 
 	if (xe->xe_has_version)
 		printf(" version=%u.%u", xe->xe_major, xe->xe_minor);
@@ -59,9 +59,15 @@ xen_facts(const struct pvbus_hv *hv)
 
 /* Linux accepts Xen only with base+2 in the block (cpuid_base(.., 2)). */
 const char *
-xen_check(const struct pvbus_hv *hv)
+ident_xen_check(const struct ident *id)
 {
-	if (hv->hv_maxleaf < hv->hv_base + XEN_CPUID_MIN_MAXLEAF)
+	if (id->id_maxleaf < id->id_base + XEN_CPUID_MIN_MAXLEAF)
 		return "Xen block without the hypercall leaf base+2";
 	return NULL;
 }
+
+const struct ident_ops ident_xen_ops = {
+	.op_decode = ident_xen_decode,
+	.op_print = ident_xen_print,
+	.op_facts = ident_xen_facts,
+};

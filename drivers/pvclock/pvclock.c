@@ -42,7 +42,7 @@
 static struct pvclock_softc pvclock_softc;
 
 /* The bits of base+1 EAX this driver looks at. */
-static const struct pvbus_bit pvclock_used[] = {
+static const struct bit_name pvclock_used[] = {
 	{ KVM_FEATURE_CLOCKSOURCE, "CLOCKSOURCE" },
 	{ KVM_FEATURE_CLOCKSOURCE2, "CLOCKSOURCE2" },
 	{ KVM_FEATURE_STEAL_TIME, "STEAL_TIME" },
@@ -60,12 +60,12 @@ pvclock_features(void *arg)
 	uint64_t mask = 0;
 	size_t i;
 
-	for (i = 0; pvclock_used[i].pb_name != NULL; i++)
-		mask |= 1ULL << pvclock_used[i].pb_bit;
+	for (i = 0; pvclock_used[i].bn_name != NULL; i++)
+		mask |= 1ULL << pvclock_used[i].bn_bit;
 	printf("%s: features 0x%08x, hints 0x%08x\n", sc->sc_name,
-	    sc->sc_features, sc->sc_hv->hv_kvm.kv_hints);
+	    sc->sc_features, sc->sc_id->id_kvm.kv_hints);
 	snprintf(what, sizeof(what), "%s: used here:", sc->sc_name);
-	pvbus_print_bits(what, sc->sc_features & mask, pvclock_used);
+	print_bits(what, sc->sc_features & mask, pvclock_used);
 	return KTAP_PASS;
 }
 
@@ -78,40 +78,25 @@ static const struct ktap_step pvclock_steps[] = {
 	{ "hypercall", pvclock_hypercall },
 };
 
-/* The KVM interface (or OpenBSD vmm's, the same leaves), or NULL. */
-static const struct pvbus_hv *
-pvclock_find(const struct pvbus_softc *pv, bool *vmm)
+/* The KVM interface, else OpenBSD vmm's (the same leaves), or NULL. */
+static const struct ident *
+pvclock_iface(const struct pv_attach_args *pva)
 {
-	const struct pvbus_hv *hv, *found = NULL;
-	int i;
-
-	for (i = 0; i < pv->sc_nhv; i++) {
-		hv = &pv->sc_hv[i];
-		if (hv->hv_type == NULL)
-			continue;
-		if (strcmp(hv->hv_type->pt_id, "kvm") == 0) {
-			*vmm = false;
-			return hv;
-		}
-		if (found == NULL && strcmp(hv->hv_type->pt_id, "openbsd") == 0)
-			found = hv;
-	}
-	*vmm = found != NULL;
-	return found;
+	if (pva->pva_iface[PVBUS_KVM] != NULL)
+		return pva->pva_iface[PVBUS_KVM];
+	return pva->pva_iface[PVBUS_OPENBSD];
 }
 
 /*
  * A replay has CPUID only: MSRs would fault on a machine that is not
  * the recorded one, so nothing matches there.
  */
-int
+static int
 pvclock_match(const struct pv_attach_args *pva)
 {
-	bool vmm;
-
 	if (pva->pva_io->io_cpuid_only)
 		return 0;
-	return pvclock_find(pva->pva_pvbus, &vmm) != NULL;
+	return pvclock_iface(pva) != NULL;
 }
 
 /*
@@ -150,15 +135,14 @@ pvclock_facts(const struct pvclock_softc *sc)
 static void
 pvclock_init(struct pvclock_softc *sc, const struct pv_attach_args *pva)
 {
-	bool vmm;
-
 	memset(sc, 0, sizeof(*sc));
 	sc->sc_io = pva->pva_io;
-	sc->sc_pvbus = pva->pva_pvbus;
 	sc->sc_name = pva->pva_name;
-	sc->sc_hv = pvclock_find(pva->pva_pvbus, &vmm);
-	sc->sc_vmm = vmm;
-	sc->sc_features = sc->sc_hv->hv_kvm.kv_features;
+	sc->sc_id = pvclock_iface(pva);
+	sc->sc_vmm = pva->pva_iface[PVBUS_KVM] == NULL;
+	sc->sc_hv1 = pva->pva_hv1;
+	sc->sc_xen = pva->pva_iface[PVBUS_XEN];
+	sc->sc_features = sc->sc_id->id_kvm.kv_features;
 	sc->sc_clock = sc->sc_steal = sc->sc_eoi = "absent";
 	sc->sc_hypercall = "skipped";
 	/* msr.rst: test bit 3, then bit 0 (not "flags & 3": kvm.md "MSRs"). */
@@ -171,7 +155,7 @@ pvclock_init(struct pvclock_softc *sc, const struct pv_attach_args *pva)
 	}
 }
 
-int
+static int
 pvclock_attach(const struct pv_attach_args *pva)
 {
 	struct pvclock_softc *sc = &pvclock_softc;
@@ -183,7 +167,7 @@ pvclock_attach(const struct pv_attach_args *pva)
 		return ENOMEM;
 	}
 	printf(": %s at 0x%08x, ", sc->sc_vmm ? "OpenBSD vmm" : "KVM",
-	    sc->sc_hv->hv_base);
+	    sc->sc_id->id_base);
 	if (sc->sc_msr_time != 0)
 		printf("kvmclock on MSRs 0x%08x/0x%08x\n", sc->sc_msr_wall,
 		    sc->sc_msr_time);
@@ -195,3 +179,7 @@ pvclock_attach(const struct pv_attach_args *pva)
 	pvclock_facts(sc);
 	return result == KTAP_FAIL ? EIO : 0;
 }
+
+const struct pv_driver pvclock_driver = {
+	"pvclock", pvclock_match, pvclock_attach
+};

@@ -149,27 +149,22 @@ static const char *
 pvclock_hypercall_unsafe(const struct pvclock_softc *sc, char *buf,
     size_t len)
 {
-	const struct pvbus_hv *hv;
-	int i;
+	const struct ident *hv1 = sc->sc_hv1, *xen = sc->sc_xen;
 
 	if (sc->sc_vmm)
 		return "OpenBSD vmm has no KVM hypercalls";
-	for (i = 0; i < sc->sc_pvbus->sc_nhv; i++) {
-		hv = &sc->sc_pvbus->sc_hv[i];
-		if (hv == sc->sc_hv)
-			continue;
-		if (hv->hv_hv1) {
-			snprintf(buf, len, "a Hyper-V interface at 0x%08x: "
-			    "once a guest OS id is set, KVM sends every "
-			    "VMCALL to its Hyper-V handler", hv->hv_base);
-			return buf;
-		}
-		if (hv->hv_type != NULL &&
-		    strcmp(hv->hv_type->pt_id, "xen") == 0) {
-			snprintf(buf, len, "a Xen interface at 0x%08x: KVM "
-			    "sends VMCALL to its Xen handler", hv->hv_base);
-			return buf;
-		}
+	if (hv1 == sc->sc_id)
+		hv1 = NULL;
+	if (hv1 != NULL && (xen == NULL || hv1->id_base < xen->id_base)) {
+		snprintf(buf, len, "a Hyper-V interface at 0x%08x: once a "
+		    "guest OS id is set, KVM sends every VMCALL to its Hyper-V "
+		    "handler", hv1->id_base);
+		return buf;
+	}
+	if (xen != NULL) {
+		snprintf(buf, len, "a Xen interface at 0x%08x: KVM sends "
+		    "VMCALL to its Xen handler", xen->id_base);
+		return buf;
 	}
 	return NULL;
 }

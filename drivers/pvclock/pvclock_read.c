@@ -211,7 +211,7 @@ pvclock_advance(struct pvclock_softc *sc,
 
 	if (!pvclock_wait(PVCLOCK_WAIT_TICKS))
 		return ktap_fail("the TSC did not advance");
-	sc->sc_io->io_cpuid(sc->sc_hv->hv_base + KVM_CPUID_FEATURES, 0, &cr);
+	sc->sc_io->io_cpuid(sc->sc_id->id_base + KVM_CPUID_FEATURES, 0, &cr);
 	if (pvclock_read(ti, &r2) != 0)
 		return ktap_fail("pvclock version stayed odd: the hypervisor "
 		    "never finished an update");

@@ -26,8 +26,9 @@
 
 struct pvclock_softc {
 	const struct hvio *sc_io;
-	const struct pvbus_softc *sc_pvbus;
-	const struct pvbus_hv *sc_hv;	/* the KVM interface */
+	const struct ident *sc_id;	/* the KVM interface */
+	const struct ident *sc_hv1;	/* a Hyper-V interface, or NULL */
+	const struct ident *sc_xen;	/* a Xen interface, or NULL */
 	const char	*sc_name;	/* "pvclock0" */
 	bool		sc_vmm;		/* OpenBSD vmm: no wall clock, calls */
 	uint32_t	sc_features;	/* base+1 EAX */

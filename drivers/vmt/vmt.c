@@ -42,10 +42,10 @@ vm_cmd(const struct vmt_softc *sc, uint32_t cmd, uint32_t ebx,
 	return sc->sc_io->io_backdoor(r);
 }
 
-int
+static int
 vmt_match(const struct pv_attach_args *pva)
 {
-	return pva->pva_pvbus->sc_backdoor.bd_present;
+	return pva->pva_backdoor->bd_present;
 }
 
 /* GETBIOSUUID: the 16 bytes in EAX..EDX, little-endian words. */
@@ -269,26 +269,27 @@ vmt_print_facts(const struct vmt_softc *sc)
  * there is none, or one the guest clock cannot run on (said once).
  */
 static uint64_t
-vmt_leaf_tsc_hz(const struct vmt_softc *sc)
+vmt_leaf_tsc_hz(const struct vmt_softc *sc, const struct ident *vmware)
 {
-	const struct pvbus_hv *hv = pvbus_find("vmware");
 	uint64_t hz;
 
-	if (hv == NULL || !hv->hv_freq.fq_valid)
+	if (vmware == NULL || !vmware->id_timing.tm_valid)
 		return 0;
-	hz = (uint64_t)hv->hv_freq.fq_tsc_khz * 1000;
+	hz = (uint64_t)vmware->id_timing.tm_tsc_khz * 1000;
 	if (vmt_tsc_hz_plausible(hz))
 		return hz;
 	printf("%s: the CPUID timing leaf's TSC rate, %u kHz, is not "
-	    "plausible: not used\n", sc->sc_name, hv->hv_freq.fq_tsc_khz);
+	    "plausible: not used\n", sc->sc_name,
+	    vmware->id_timing.tm_tsc_khz);
 	return 0;
 }
 
-int
+static int
 vmt_attach(const struct pv_attach_args *pva)
 {
 	struct vmt_softc *sc = &vmt_softc;
-	const struct pvbus_backdoor *bd = &pva->pva_pvbus->sc_backdoor;
+	const struct pvbus_backdoor *bd = pva->pva_backdoor;
+	const struct ident *vmware = pva->pva_iface[PVBUS_VMWARE];
 	int result;
 
 	memset(sc, 0, sizeof(*sc));
@@ -297,10 +298,13 @@ vmt_attach(const struct pv_attach_args *pva)
 	sc->sc_mem_avail = pva->pva_mem_avail;
 	sc->sc_tclo.rpc_io = sc->sc_io;
 	printf(": backdoor version %u%s\n", bd->bd_version,
-	    pvbus_find("vmware") != NULL ? "" :
-	    ", no VMware CPUID signature");
-	sc->sc_tsc_hz = vmt_leaf_tsc_hz(sc);
+	    vmware != NULL ? "" : ", no VMware CPUID signature");
+	sc->sc_tsc_hz = vmt_leaf_tsc_hz(sc, vmware);
 	result = ktap_run_steps(vmt_steps, nitems(vmt_steps), sc, NULL);
 	vmt_print_facts(sc);
 	return result == KTAP_FAIL ? EIO : 0;
 }
+
+const struct pv_driver vmt_driver = {
+	"vmt", vmt_match, vmt_attach
+};

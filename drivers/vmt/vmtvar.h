@@ -15,8 +15,6 @@
 #include "vm_rpc.h"
 #include "vmt_reply.h"
 
-struct pv_attach_args;
-
 /* What the host said to the first RPC open. */
 enum vmt_rpc_state {
 	VMT_RPC_UNTRIED,
@@ -68,9 +66,6 @@ struct vmt_softc {
 	int64_t		sc_delta_max_us;	/* largest |delta| seen */
 	int		sc_nsyncs;	/* Time_Synchronize done */
 };
-
-int	vmt_match(const struct pv_attach_args *pva);
-int	vmt_attach(const struct pv_attach_args *pva);
 
 /* vmt.c */
 #define VMT_TSC_HZ_MIN	1000000ULL		/* 1 MHz */

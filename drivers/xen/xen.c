@@ -39,8 +39,8 @@
 struct xen_softc {
 	const struct hvio *sc_io;
 	const char	*sc_name;		/* "xen0" */
-	const struct pvbus_softc *sc_pvbus;
-	const struct pvbus_hv *sc_hv;		/* the Xen interface */
+	const struct ident *sc_id;		/* the Xen interface */
+	const struct ident *sc_hv1;		/* a Hyper-V one, or NULL */
 	bool		sc_leaf_ok;		/* base+2 is usable */
 	uint8_t		*sc_page;		/* filled hypercall page */
 	const char	*sc_page_state;		/* the facts line's page= */
@@ -54,7 +54,7 @@ struct xen_softc {
 
 static struct xen_softc xen_softc;
 
-static const struct pvbus_bit xen_feature_names[] = {
+static const struct bit_name xen_feature_names[] = {
 	{ XENFEAT_WRITABLE_PAGE_TABLES,		"writable_page_tables" },
 	{ XENFEAT_WRITABLE_DESCRIPTOR_TABLES,	"writable_descriptor_tables" },
 	{ XENFEAT_AUTO_TRANSLATED_PHYSMAP,	"auto_translated_physmap" },
@@ -79,29 +79,16 @@ static const struct pvbus_bit xen_feature_names[] = {
 	{ 0, NULL }
 };
 
-/* The Xen interface pvbus found, or NULL. */
-static const struct pvbus_hv *
-xen_find(const struct pvbus_softc *pv)
-{
-	int i;
-
-	for (i = 0; i < pv->sc_nhv; i++)
-		if (pv->sc_hv[i].hv_type != NULL &&
-		    strcmp(pv->sc_hv[i].hv_type->pt_id, "xen") == 0)
-			return &pv->sc_hv[i];
-	return NULL;
-}
-
 /*
  * Match a Xen interface with its hypercall leaf, where MSRs are real:
  * a replay has CPUID only, and a WRMSR there would #GP for nothing.
  */
-int
+static int
 xen_match(const struct pv_attach_args *pva)
 {
-	const struct pvbus_hv *hv = xen_find(pva->pva_pvbus);
+	const struct ident *id = pva->pva_iface[PVBUS_XEN];
 
-	return hv != NULL && hv->hv_xen.xe_has_hypercall &&
+	return id != NULL && id->id_xen.xe_has_hypercall &&
 	    !pva->pva_io->io_cpuid_only;
 }
 
@@ -152,14 +139,8 @@ xen_hypercall2(const struct xen_softc *sc, uint32_t nr, uint64_t a1,
 static bool
 xen_msr_clashes(const struct xen_softc *sc)
 {
-	uint32_t msr = sc->sc_hv->hv_xen.xe_hypercall_msr;
-	int i;
-
-	for (i = 0; i < sc->sc_pvbus->sc_nhv; i++)
-		if (sc->sc_pvbus->sc_hv[i].hv_hv1 &&
-		    msr <= XEN_VIRIDIAN_MSR_LAST)
-			return true;
-	return false;
+	return sc->sc_hv1 != NULL &&
+	    sc->sc_id->id_xen.xe_hypercall_msr <= XEN_VIRIDIAN_MSR_LAST;
 }
 
 /* base+2: Xen defines exactly one page; OpenBSD refuses other counts. */
@@ -167,10 +148,10 @@ static int
 xen_step_leaf(void *arg)
 {
 	struct xen_softc *sc = arg;
-	const struct pvbus_xen *xe = &sc->sc_hv->hv_xen;
+	const struct ident_xen *xe = &sc->sc_id->id_xen;
 
 	ktap_diag("CPUID 0x%08x: EAX %u page%s, EBX MSR 0x%08x",
-	    sc->sc_hv->hv_base + XEN_CPUID_HYPERCALL, xe->xe_hypercall_pages,
+	    sc->sc_id->id_base + XEN_CPUID_HYPERCALL, xe->xe_hypercall_pages,
 	    xe->xe_hypercall_pages == 1 ? "" : "s", xe->xe_hypercall_msr);
 	if (xe->xe_hypercall_pages != XEN_HYPERCALL_PAGES)
 		return ktap_fail("Xen offers %u hypercall pages at base+2; "
@@ -252,7 +233,7 @@ static int
 xen_step_page(void *arg)
 {
 	struct xen_softc *sc = arg;
-	uint32_t msr = sc->sc_hv->hv_xen.xe_hypercall_msr;
+	uint32_t msr = sc->sc_id->id_xen.xe_hypercall_msr;
 	uint8_t *page;
 	uint64_t pa;
 	int n, error;
@@ -310,7 +291,7 @@ static int
 xen_step_version(void *arg)
 {
 	struct xen_softc *sc = arg;
-	const struct pvbus_xen *xe = &sc->sc_hv->hv_xen;
+	const struct ident_xen *xe = &sc->sc_id->id_xen;
 	int64_t ret;
 
 	if (sc->sc_page == NULL)
@@ -400,7 +381,7 @@ xen_step_features(void *arg)
 	sc->sc_features = fi.submap;
 	snprintf(what, sizeof(what), "%s: features 0x%08x:", sc->sc_name,
 	    fi.submap);
-	pvbus_print_bits(what, fi.submap, xen_feature_names);
+	print_bits(what, fi.submap, xen_feature_names);
 	if ((fi.submap & 1U << XENFEAT_AUTO_TRANSLATED_PHYSMAP) == 0)
 		return ktap_fail("Xen says auto_translated_physmap is off, "
 		    "which no HVM or PVH guest can be");
@@ -425,7 +406,7 @@ xen_print_facts(const struct xen_softc *sc)
 	else
 		printf(" features=-");
 	printf(" hypercall_msr=0x%08x page=%s\n",
-	    sc->sc_hv->hv_xen.xe_hypercall_msr, sc->sc_page_state);
+	    sc->sc_id->id_xen.xe_hypercall_msr, sc->sc_page_state);
 }
 
 static const struct ktap_step xen_steps[] = {
@@ -436,23 +417,27 @@ static const struct ktap_step xen_steps[] = {
 	{ "features", xen_step_features },
 };
 
-int
+static int
 xen_attach(const struct pv_attach_args *pva)
 {
 	struct xen_softc *sc = &xen_softc;
-	const struct pvbus_xen *xe;
+	const struct ident_xen *xe;
 	int result;
 
 	memset(sc, 0, sizeof(*sc));
 	sc->sc_io = pva->pva_io;
 	sc->sc_name = pva->pva_name;
-	sc->sc_pvbus = pva->pva_pvbus;
-	sc->sc_hv = xen_find(pva->pva_pvbus);
+	sc->sc_id = pva->pva_iface[PVBUS_XEN];
+	sc->sc_hv1 = pva->pva_hv1;
 	sc->sc_page_state = "none";
-	xe = &sc->sc_hv->hv_xen;
+	xe = &sc->sc_id->id_xen;
 	printf(": Xen %u.%u at 0x%08x, hypercall MSR 0x%08x\n", xe->xe_major,
-	    xe->xe_minor, sc->sc_hv->hv_base, xe->xe_hypercall_msr);
+	    xe->xe_minor, sc->sc_id->id_base, xe->xe_hypercall_msr);
 	result = ktap_run_steps(xen_steps, nitems(xen_steps), sc, NULL);
 	xen_print_facts(sc);
 	return result == KTAP_FAIL ? EIO : 0;
 }
+
+const struct pv_driver xen_driver = {
+	"xen", xen_match, xen_attach
+};

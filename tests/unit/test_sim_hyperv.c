@@ -574,13 +574,15 @@ test_fault_clock_odd_version(void)
 /* ------------------------------------------------------------------ */
 /* The driver, end to end on the model. */
 
+extern const struct pv_driver hyperv_driver;	/* as pvconf.c declares it */
+
 static struct pv_attach_args pva;
 static int	attach_error;
 
 static int
 t_attach(void)
 {
-	attach_error = hyperv_attach(&pva);
+	attach_error = hyperv_driver.pd_attach(&pva);
 	return attach_error == 0 ? KTAP_PASS : KTAP_FAIL;
 }
 
@@ -593,11 +595,9 @@ static int
 run_driver(void)
 {
 	pvbus_identify(&sim_host_io);
-	memset(&pva, 0, sizeof(pva));
-	pva.pva_io = &sim_host_io;
-	pva.pva_pvbus = &pvbus_softc;
+	pvbus_attach_args(&pva, 0);
 	pva.pva_name = "hyperv0";
-	if (!CHECK(hyperv_match(&pva)))
+	if (!CHECK(hyperv_driver.pd_match(&pva)))
 		return -1;
 	sim_host_tsc_step = 1000;	/* time runs while the driver does */
 	sim_host_nmsr = 0;
@@ -764,29 +764,27 @@ test_driver_under_kvm(void)
 static void
 test_match_rules(void)
 {
-	struct pvbus_softc sc;
 	struct pv_attach_args a;
+	struct ident vmware;
 
 	setup("hyperv", 0);
 	pvbus_identify(&sim_host_io);
-	memset(&a, 0, sizeof(a));
-	a.pva_io = &sim_host_io;
-	a.pva_pvbus = &pvbus_softc;
-	CHECK_EQ_INT(hyperv_match(&a), 1);
+	pvbus_attach_args(&a, 0);
+	CHECK(a.pva_hv1 == &pvbus_softc.sc_iface[0].pi_id);
+	CHECK_EQ_INT(hyperv_driver.pd_match(&a), 1);
 	sim_host_io.io_cpuid_only = true;
-	CHECK_EQ_INT(hyperv_match(&a), 0);
+	CHECK_EQ_INT(hyperv_driver.pd_match(&a), 0);
 	sim_host_io.io_cpuid_only = false;
 	/* VMware's Hv#1 with no version leaf: attached (see hyperv.c). */
-	memset(&sc, 0, sizeof(sc));
-	sc.sc_nhv = 1;
-	sc.sc_hv[0].hv_base = BASE;
-	sc.sc_hv[0].hv_hv1 = true;
-	a.pva_pvbus = &sc;
-	CHECK_EQ_INT(hyperv_match(&a), 1);
-	sc.sc_hv[0].hv_hv1 = false;		/* KVM, Xen, TCG alone */
-	CHECK_EQ_INT(hyperv_match(&a), 0);
-	sc.sc_nhv = 0;
-	CHECK_EQ_INT(hyperv_match(&a), 0);
+	memset(&vmware, 0, sizeof(vmware));
+	vmware.id_base = BASE;
+	vmware.id_hv1 = true;
+	memset(&a, 0, sizeof(a));
+	a.pva_io = &sim_host_io;
+	a.pva_iface[PVBUS_VMWARE] = a.pva_hv1 = &vmware;
+	CHECK_EQ_INT(hyperv_driver.pd_match(&a), 1);
+	a.pva_hv1 = NULL;			/* KVM, Xen, TCG alone */
+	CHECK_EQ_INT(hyperv_driver.pd_match(&a), 0);
 }
 
 static const struct check_test tests[] = {

@@ -601,6 +601,8 @@ static struct hvio io = {
 	.io_hypercall = sim_hypercall,
 };
 
+extern const struct pv_driver pvclock_driver;	/* as pvconf.c declares it */
+
 static struct pv_attach_args test_pva;
 static int	test_attach_error;
 
@@ -608,7 +610,7 @@ static int
 run_attach(void)
 {
 	kern_printf("pvclock0 at pvbus0");
-	test_attach_error = pvclock_attach(&test_pva);
+	test_attach_error = pvclock_driver.pd_attach(&test_pva);
 	return test_attach_error == 0 ? KTAP_PASS : KTAP_FAIL;
 }
 
@@ -633,11 +635,9 @@ drive(const char *name, uint32_t faults, bool intel, uint64_t offset)
 	sim_host_tsc_offset = offset;
 	sim_kvm_init(kvm_iface(), kvm_iface()->si_base);	/* tsc0 now */
 	pvbus_identify(&io);
-	memset(&test_pva, 0, sizeof(test_pva));
-	test_pva.pva_io = &io;
-	test_pva.pva_pvbus = &pvbus_softc;
+	pvbus_attach_args(&test_pva, 0);
 	test_pva.pva_name = "pvclock0";
-	if (!pvclock_match(&test_pva))
+	if (!pvclock_driver.pd_match(&test_pva))
 		return false;
 	(void)sim_host_pages_release();	/* count the pages from here */
 	test_attach_error = -1;
@@ -770,7 +770,7 @@ test_driver_kvm_hyperv_skips_hypercall(void)
 	io_hv1 = true;
 	CHECK(drive("kvm+hyperv", 0, true, 0));
 	CHECK_EQ_INT(test_attach_error, 0);
-	CHECK_EQ_INT(pvbus_softc.sc_nhv, 2);
+	CHECK_EQ_INT(pvbus_softc.sc_niface, 2);
 	CHECK_CONTAINS(fake_cons_buf, "pvclock0 at pvbus0: KVM at "
 	    "0x40000100, kvmclock");
 	CHECK_CONTAINS(fake_cons_buf, "ok 2 kvmclock\n");
@@ -786,7 +786,7 @@ test_driver_replay_does_not_match(void)
 	io_reset();
 	io.io_cpuid_only = true;
 	CHECK(!drive("kvm", 0, false, 0));
-	CHECK_EQ_INT(pvbus_softc.sc_nhv, 1);	/* seen, not attached */
+	CHECK_EQ_INT(pvbus_softc.sc_niface, 1);	/* seen, not attached */
 	io.io_cpuid_only = false;
 }
 
@@ -852,7 +852,7 @@ test_driver_fault_garbage_cpuid_no_match(void)
 {
 	io_reset();
 	CHECK(!drive("kvm", SIM_FAULT_GARBAGE_CPUID, false, 0));
-	CHECK_EQ_INT(pvbus_softc.sc_nhv, 0);
+	CHECK_EQ_INT(pvbus_softc.sc_niface, 0);
 	CHECK_EQ_INT(pvbus_softc.sc_nrejected, 1);
 }
 

@@ -390,11 +390,13 @@ test_fault_garbage_cpuid(void)
 	CHECK(sim_cpuid(XEN_PLAIN_BASE, 0, &r));
 	CHECK_EQ_HEX(r.eax, 0x1f);
 	pvbus_identify(&sim_host_io);
-	CHECK(pvbus_find("xen") == NULL);
+	CHECK(pvbus_find(PVBUS_XEN) == NULL);
 }
 
 /* ------------------------------------------------------------------ */
-/* The driver, end to end: pvbus_identify, then xen_match/xen_attach. */
+/* The driver, end to end: pvbus_identify, then its match and attach. */
+
+extern const struct pv_driver xen_driver;	/* as pvconf.c declares it */
 
 static struct pv_attach_args run_pva;
 static int	run_error;
@@ -405,7 +407,7 @@ t_attach(void)
 	ktap_sub_begin(1);
 	ktap_sub_start("xen0");
 	kern_printf("xen0 at pvbus0");	/* the kernel's, into fake_cons */
-	run_error = xen_attach(&run_pva);
+	run_error = xen_driver.pd_attach(&run_pva);
 	ktap_sub_result(run_error == 0 ? KTAP_PASS : KTAP_FAIL, "xen0",
 	    run_error == 0 ? NULL : "attach failed");
 	return ktap_sub_end();
@@ -420,11 +422,9 @@ static bool
 attach(int *error)
 {
 	pvbus_identify(&sim_host_io);
-	memset(&run_pva, 0, sizeof(run_pva));
-	run_pva.pva_io = &sim_host_io;
-	run_pva.pva_pvbus = &pvbus_softc;
+	pvbus_attach_args(&run_pva, 0);
 	run_pva.pva_name = "xen0";
-	if (!xen_match(&run_pva))
+	if (!xen_driver.pd_match(&run_pva))
 		return false;
 	fake_cons_reset();
 	run_error = -1;

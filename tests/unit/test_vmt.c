@@ -103,20 +103,19 @@ memory_map(uint64_t ram)
 	mem_avail = 0x9fc00 + ram - 0x100000 - 0x20000;
 }
 
+extern const struct pv_driver vmt_driver;	/* as pvconf.c declares it */
+
 static int
 run_vmt0(void)
 {
 	struct pv_attach_args pva;
 
-	if (!pvbus_attach())
+	if (!pvbus_print_tree())
 		return ktap_fail("no pvbus0");
-	memset(&pva, 0, sizeof(pva));
-	pva.pva_io = &io;
-	pva.pva_pvbus = &pvbus_softc;
+	pvbus_attach_args(&pva, mem_avail);
 	pva.pva_name = "vmt0";
-	pva.pva_mem_avail = mem_avail;
 	kern_printf("vmt0 at pvbus0");
-	return vmt_attach(&pva) == 0 ? KTAP_PASS : KTAP_FAIL;
+	return vmt_driver.pd_attach(&pva) == 0 ? KTAP_PASS : KTAP_FAIL;
 }
 
 static const struct ktest plan[] = {

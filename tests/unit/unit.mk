@@ -79,6 +79,7 @@ UNIT_IDENT	:= $(call UNIT_O,drivers/pvbus/pvbus.o \
 PVBUS_REPLAY	:= $(UNIT_DIR)/pvbus-replay
 PVBUS_REPLAY_OBJS := $(call UNIT_O,tools/pvbus-replay.o \
 		   drivers/pvbus/pvbus_tree.o drivers/pvbus/pvbus_test.o \
+		   drivers/pvbus/pvbus_attach.o \
 		   drivers/pvbus/pvbus_host.o drivers/pvbus/pvconf.o \
 		   drivers/hyperv/hyperv.o drivers/hyperv/hyperv_hypercall.o \
 		   drivers/xen/xen.o drivers/pvclock/pvclock.o \
