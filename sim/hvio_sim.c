@@ -99,6 +99,8 @@ simio_report(void)
 static const struct hvio hvio_sim = {
 	.io_name = sim_ioname,
 	.io_detail = "",
+	.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL,
+	.io_exit = &sim_exit_insn,
 	.io_cpuid = simio_cpuid,
 	.io_rdmsr = sim_rdmsr,
 	.io_wrmsr = sim_wrmsr,

@@ -26,6 +26,12 @@
 
 struct sim sim;
 
+const struct hvio_exit sim_exit_insn = {
+	.ex_insn = { SIM_EXIT_INSN & 0xff, SIM_EXIT_INSN >> 8 },
+	.ex_page_name = "INT 0xF0, the simulator's exit",
+	.ex_stub_name = "int 0xf0; nop (the simulator's VM exit)",
+};
+
 static const struct {
 	const char	*fn_name;
 	uint32_t	fn_bit;

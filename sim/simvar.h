@@ -28,6 +28,9 @@
 #define SIM_EXIT_INSN	0xf0cd		/* "INT 0xF0" as a little-endian u16 */
 #define SIM_EXIT_LEN	2
 
+/* The exit as the backend describes it to the drivers (sim.c). */
+extern const struct hvio_exit sim_exit_insn;
+
 /* One interface of a model, at one CPUID base. */
 struct sim_iface {
 	const char	*si_name;	/* "hyperv", "xen", "kvm" */

@@ -86,7 +86,7 @@ panic(const char *fmt, ...)
 
 /*
  * The kernel-only services the child drivers link against.  A replay
- * has CPUID only (io_cpuid_only), so no child that needs them attaches;
+ * has CPUID only (no HVIO_CAP_MSR), so no child that needs them attaches;
  * reaching one is a bug.
  */
 void

@@ -3,9 +3,13 @@
  * talks to a hypervisor goes through one of these function pointers:
  * CPUID, MSRs, the VMware backdoor ports and the hypercall instructions.
  * hvio_native.c executes the real instructions; hvio_replay.c answers
- * CPUID from a recorded dump; later simulators fill the same table.  The
- * drivers cannot tell which one they are talking to, which is the point:
- * CI without KVM runs the same driver code as a real Hyper-V guest.
+ * CPUID from a recorded dump; the simulated hypervisors fill the same
+ * table (sim/hvio_sim.c).  The drivers cannot tell which one they are
+ * talking to, which is the point: CI without KVM runs the same driver
+ * code as a real Hyper-V guest.  Where a driver must know what its
+ * environment can do, the backend says so in words of its own: a
+ * capability (io_caps), or how its hypercall pages leave the guest
+ * (io_exit); never its name.
  */
 #ifndef _DRIVERS_PVBUS_HVIO_H_
 #define _DRIVERS_PVBUS_HVIO_H_
@@ -28,11 +32,32 @@ struct vm_regs {
 	uint64_t	vr_r8, vr_r9, vr_r10, vr_r11;
 };
 
+/*
+ * How a backend's hypercall pages leave the guest where not by the
+ * CPU's VMCALL or VMMCALL: the instruction's bytes, and its name as a
+ * driver prints it, on the Hyper-V page line ("hypercall page starts
+ * ...: <name>") and after "mov eax, n" on a Xen stub line.
+ */
+struct hvio_exit {
+	uint8_t		ex_insn[2];
+	const char	*ex_page_name;
+	const char	*ex_stub_name;
+};
+
+/* What a backend can do besides CPUID (io_caps). */
+#define HVIO_CAP_MSR		0x01	/* RDMSR/WRMSR reach a hypervisor */
+#define HVIO_CAP_HYPERCALL	0x02	/* hypercall pages and VMCALL run */
+
 struct hvio {
 	const char	*io_name;	/* "native", "replay", "sim:..." */
 	const char	*io_detail;	/* "" or what it replays */
-	bool		io_cpuid_only;	/* a replay: CPUID is all there is, */
-					/* so no child may attach on MSRs */
+	/*
+	 * HVIO_CAP_*.  Without HVIO_CAP_MSR (a replay: CPUID is all there
+	 * is) no child may attach on MSRs, which would fault on a machine
+	 * that is not the recorded one.
+	 */
+	uint32_t	io_caps;
+	const struct hvio_exit *io_exit;	/* NULL: VMCALL or VMMCALL */
 
 	void	(*io_cpuid)(uint32_t leaf, uint32_t subleaf,
 		    struct cpuid_regs *out);
@@ -108,7 +133,7 @@ const struct hvio *hvio_replay_open(const char *text, size_t len,
  * number) with these registers, and store what comes back.  The page is
  * ordinary code the hypervisor wrote into guest memory, so this is the
  * same for every backend: on a real hypervisor the page holds VMCALL,
- * under a simulator it holds the simulator's exit (hvio_sim.c).
+ * under a simulator the exit io_exit describes (sim/hvio_sim.c).
  * hvio_native_asm.asm.
  */
 void	hvio_call_page(struct vm_regs *r, uintptr_t entry);

@@ -87,6 +87,7 @@ native_hypercall(struct vm_regs *r, bool vmmcall)
 const struct hvio hvio_native = {
 	.io_name = "native",
 	.io_detail = "",
+	.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL,
 	.io_cpuid = native_cpuid,
 	.io_rdmsr = native_rdmsr,
 	.io_wrmsr = native_wrmsr,

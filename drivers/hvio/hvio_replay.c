@@ -37,7 +37,7 @@ replay_report(void)
 static struct hvio hvio_replay = {
 	.io_name = "replay",
 	.io_detail = replay_name,
-	.io_cpuid_only = true,
+	.io_caps = 0,			/* CPUID only */
 	.io_cpuid = replay_cpuid,
 	.io_rdmsr = hvio_no_msr_read,
 	.io_wrmsr = hvio_no_msr_write,

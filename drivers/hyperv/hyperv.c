@@ -71,7 +71,8 @@ hyperv_free(void *page)
 static int
 hyperv_match(const struct pv_attach_args *pva)
 {
-	return !pva->pva_io->io_cpuid_only && pva->pva_hv1 != NULL;
+	return (pva->pva_io->io_caps & HVIO_CAP_MSR) != 0 &&
+	    pva->pva_hv1 != NULL;
 }
 
 /*

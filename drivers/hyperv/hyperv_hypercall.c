@@ -126,18 +126,23 @@ hyperv_guest_os_id(void *arg)
 	return KTAP_PASS;
 }
 
-/* What the hypervisor's code at offset 0 starts with, for people. */
+/*
+ * What the hypervisor's code at offset 0 starts with, for people; an
+ * exit of the backend's own is the backend's to name (io_exit).
+ */
 static const char *
-hyperv_stub_name(const uint8_t *p)
+hyperv_stub_name(const struct hyperv_softc *sc, const uint8_t *p)
 {
+	const struct hvio_exit *ex = sc->sc_io->io_exit;
+
 	if (p[0] == 0x0f && p[1] == 0x01 && p[2] == 0xc1)
 		return "VMCALL";			/* Intel */
 	if (p[0] == 0x0f && p[1] == 0x01 && p[2] == 0xd9)
 		return "VMMCALL";			/* AMD */
 	if (p[0] == 0x0d)
 		return "OR EAX, imm32 (KVM with Xen calls too)";
-	if (p[0] == 0xcd && p[1] == 0xf0)
-		return "INT 0xF0, the simulator's exit";
+	if (ex != NULL && memcmp(p, ex->ex_insn, sizeof(ex->ex_insn)) == 0)
+		return ex->ex_page_name;
 	return "unknown code";
 }
 
@@ -209,7 +214,7 @@ hyperv_hypercall_page(void *arg)
 		    "but did not fill it (all 0x%02x still)",
 		    HYPERV_POISON_CODE);
 	printf("%s: hypercall page starts %02x %02x %02x %02x: %s\n",
-	    sc->sc_name, p[0], p[1], p[2], p[3], hyperv_stub_name(p));
+	    sc->sc_name, p[0], p[1], p[2], p[3], hyperv_stub_name(sc, p));
 	/*
 	 * The one page outside the kernel's code it may execute: made
 	 * executable, and read-only, as the guest never writes it.

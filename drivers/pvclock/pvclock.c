@@ -94,7 +94,7 @@ pvclock_iface(const struct pv_attach_args *pva)
 static int
 pvclock_match(const struct pv_attach_args *pva)
 {
-	if (pva->pva_io->io_cpuid_only)
+	if ((pva->pva_io->io_caps & HVIO_CAP_MSR) == 0)
 		return 0;
 	return pvclock_iface(pva) != NULL;
 }

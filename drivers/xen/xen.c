@@ -89,7 +89,7 @@ xen_match(const struct pv_attach_args *pva)
 	const struct ident *id = pva->pva_iface[PVBUS_XEN];
 
 	return id != NULL && id->id_xen.xe_has_hypercall &&
-	    !pva->pva_io->io_cpuid_only;
+	    (pva->pva_io->io_caps & HVIO_CAP_MSR) != 0;
 }
 
 /* Xen's errno (xen.md "Calling convention", Linux numbering), for messages. */
@@ -184,18 +184,22 @@ xen_bad_stub(const uint8_t *page)
 	return -1;
 }
 
-/* What follows the mov in a stub: the instruction that leaves the guest. */
+/*
+ * What follows the mov in a stub: the instruction that leaves the
+ * guest.  An exit of the backend's own is the backend's to name.
+ */
 static const char *
-xen_stub_exit_name(const uint8_t *s)
+xen_stub_exit_name(const struct xen_softc *sc, const uint8_t *s)
 {
+	const struct hvio_exit *ex = sc->sc_io->io_exit;
 	const uint8_t *insn = s + XEN_STUB_MOV_LEN;
 
 	if (memcmp(insn, XEN_STUB_VMCALL, XEN_STUB_CALL_LEN) == 0)
 		return "vmcall (Intel)";
 	if (memcmp(insn, XEN_STUB_VMMCALL, XEN_STUB_CALL_LEN) == 0)
 		return "vmmcall (AMD)";
-	if (insn[0] == 0xcd && insn[1] == 0xf0)
-		return "int 0xf0; nop (the simulator's VM exit)";
+	if (ex != NULL && memcmp(insn, ex->ex_insn, sizeof(ex->ex_insn)) == 0)
+		return ex->ex_stub_name;
 	return "an instruction this driver does not know";
 }
 
@@ -214,7 +218,7 @@ xen_print_stub(const struct xen_softc *sc, const uint8_t *page, uint32_t n)
 	if (s[0] == XEN_STUB_MOV_EAX)
 		printf(": mov eax, %u; %s%s\n", (uint32_t)s[1] |
 		    (uint32_t)s[2] << 8 | (uint32_t)s[3] << 16 |
-		    (uint32_t)s[4] << 24, xen_stub_exit_name(s),
+		    (uint32_t)s[4] << 24, xen_stub_exit_name(sc, s),
 		    s[XEN_STUB_MOV_LEN + XEN_STUB_CALL_LEN] == XEN_STUB_RET ?
 		    "; ret" : "");
 	else if (s[0] == XEN_PAGE_FILL)

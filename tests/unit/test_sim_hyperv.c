@@ -772,9 +772,9 @@ test_match_rules(void)
 	pvbus_attach_args(&a, 0);
 	CHECK(a.pva_hv1 == &pvbus_softc.sc_iface[0].pi_id);
 	CHECK_EQ_INT(hyperv_driver.pd_match(&a), 1);
-	sim_host_io.io_cpuid_only = true;
+	sim_host_io.io_caps = 0;	/* a replay: CPUID only */
 	CHECK_EQ_INT(hyperv_driver.pd_match(&a), 0);
-	sim_host_io.io_cpuid_only = false;
+	sim_host_io.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL;
 	/* VMware's Hv#1 with no version leaf: attached (see hyperv.c). */
 	memset(&vmware, 0, sizeof(vmware));
 	vmware.id_base = BASE;

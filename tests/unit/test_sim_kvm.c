@@ -593,6 +593,7 @@ io_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
 static struct hvio io = {
 	.io_name = "sim:test",
 	.io_detail = "",
+	.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL,
 	.io_cpuid = io_cpuid,
 	.io_rdmsr = sim_rdmsr,
 	.io_wrmsr = sim_wrmsr,
@@ -655,7 +656,7 @@ io_reset(void)
 {
 	io_hv1 = false;
 	io_mask = 0;
-	io.io_cpuid_only = false;
+	io.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL;
 }
 
 static void
@@ -784,10 +785,10 @@ static void
 test_driver_replay_does_not_match(void)
 {
 	io_reset();
-	io.io_cpuid_only = true;
+	io.io_caps = 0;		/* a replay: CPUID only */
 	CHECK(!drive("kvm", 0, false, 0));
 	CHECK_EQ_INT(pvbus_softc.sc_niface, 1);	/* seen, not attached */
-	io.io_cpuid_only = false;
+	io.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL;
 }
 
 static void

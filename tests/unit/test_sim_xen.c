@@ -488,9 +488,9 @@ test_driver_no_match_on_replay(void)
 	int error;
 
 	setup("xen", 0);
-	sim_host_io.io_cpuid_only = true;
+	sim_host_io.io_caps = 0;	/* a replay: CPUID only */
 	CHECK(!attach(&error));
-	sim_host_io.io_cpuid_only = false;
+	sim_host_io.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL;
 	CHECK_EQ_INT(sim_host_npages_alloc, 0);
 }
 
