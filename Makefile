@@ -48,8 +48,9 @@ KERNEL_OBJS	= kernel/main.o kernel/trapasm.o kernel/trap.o \
 		  kernel/bootinfo.o kernel/multiboot2.o kernel/pvh.o \
 		  kernel/cmdline.o kernel/memmap.o kernel/mainbus.o kernel/pmap.o \
 		  kernel/pmem.o kernel/ksyms.o kernel/ssp.o \
-		  kernel/selftest.o
+		  kernel/selftest.o kernel/cmdline_keys.o
 HVIO_OBJS	= drivers/hvio/hvio.o drivers/hvio/hvio_select.o \
+		  drivers/hvio/hvio_backends.o \
 		  drivers/hvio/hvio_native.o drivers/hvio/hvio_native_asm.o \
 		  drivers/hvio/hvio_replay.o drivers/hvio/cpuid_dump.o
 IDENT_OBJS	= drivers/ident/ident_hyperv.o drivers/ident/ident_kvm.o \
@@ -65,9 +66,11 @@ CHILD_OBJS	= drivers/hyperv/hyperv.o drivers/hyperv/hyperv_hypercall.o \
 		  drivers/vmt/vmt.o drivers/vmt/vmt_info.o drivers/vmt/vmt_tclo.o \
 		  drivers/vmt/vmt_time.o \
 		  drivers/vmt/vm_rpc.o drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o
-SIM_OBJS	= sim/sim.o sim/hvio_sim.o sim/sim_hyperv.o sim/sim_xen.o \
-		  sim/sim_kvm.o sim/sim_vmware.o sim/sim_vmware_rpc.o \
-		  sim/sim_vmware_host.o sim/sim_vmware_dump.o
+SIM_OBJS	= sim/sim_backend.o sim/sim_options.o sim/sim_models.o \
+		  sim/sim_hyperv.o sim/sim_xen.o sim/sim_kvm.o \
+		  sim/sim_vmware.o sim/sim_vmware_rpc.o sim/sim_vmware_host.o \
+		  sim/sim_vmware_record.o sim/sim_vmware_dump.o sim/sim.o \
+		  sim/sim_machine.o
 OBJS	= $(addprefix $(BUILD)/,$(BOOT_OBJS) $(KERNEL_OBJS) $(HVIO_OBJS) \
 	  $(IDENT_OBJS) $(PVBUS_OBJS) $(CHILD_OBJS) $(SIM_OBJS))
 

@@ -16,9 +16,7 @@
 #include "multiboot2.h"
 #include "pmap.h"
 #include "pmem.h"
-#include "pvbusvar.h"
 #include "selftest.h"
-#include "simvar.h"
 #include "specialreg.h"
 #include "ssp.h"
 #include "trap.h"
@@ -38,29 +36,6 @@ extern char __kernel_start[], __kernel_end[];	/* linker.ld */
 static uint8_t	data_ret[16] = { INSN_RET };
 
 _Static_assert(BI_CMDLINE_MAX == CMDLINE_MAX, "one command-line limit");
-
-static int	fault_check(const char *, const struct cmdline *,
-		    const struct bootinfo *, char *, size_t);
-
-/*
- * Every key the kernel reads, the file that acts on it, and the check
- * of its value, which also checks that the options it needs are there
- * (cmdline_check(), kernel/cmdline.h).  cmdline_parsed runs them before
- * any later test reads the command line: a key not listed here, a key
- * given twice, or a value its check refuses fails the test, and that
- * word is not acted on (cmdline_prune()).
- */
-const struct cmdline_key cmdline_keys[] = {
-	{ "fault",	  "kernel/selftest.c",		 fault_check },
-	{ "hv",		  "drivers/hvio/hvio_select.c", hvio_check_hv },
-	{ "sim.fault",	  "sim/sim.c",	 sim_check_fault },
-	{ "profile",	  "drivers/hvio/hvio_select.c", hvio_check_profile },
-	{ "sim.failbyte", "sim/sim_vmware_rpc.c",
-	    sim_check_failbyte },
-	{ "vmt.script",	  "sim/sim_vmware_host.c",
-	    hvio_check_script },
-	{ NULL, NULL, NULL },
-};
 
 int
 selftest_bootinfo(void)
@@ -521,8 +496,8 @@ fault_find(const char *value)
 }
 
 /* cmdline_parsed's check of fault=: one of faults[], named from it. */
-static int
-fault_check(const char *value, const struct cmdline *cl __unused,
+int
+selftest_check_fault(const char *value, const struct cmdline *cl __unused,
     const struct bootinfo *bi __unused, char *err, size_t errlen)
 {
 	size_t i, n;
@@ -551,7 +526,8 @@ selftest_fault(void)
 	if (f == NULL)
 		return ktap_skip("no fault= on the command line");
 	if ((i = fault_find(f)) < 0) {	/* cmdline_parsed said so first */
-		(void)fault_check(f, &cmdline, &bootinfo, err, sizeof(err));
+		(void)selftest_check_fault(f, &cmdline, &bootinfo, err,
+		    sizeof(err));
 		return ktap_fail("%s", err);
 	}
 	if (faults[i].f_kind == FAULT_EXEC_DATA && !pmap_has_nx())

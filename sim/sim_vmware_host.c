@@ -5,7 +5,7 @@
  * rpcout.c, rpcin.c): the answers to RPCI commands, the guestinfo keys,
  * and the TCLO script with its place kept in the NVRAM.  The channel
  * that carries it all is sim_vmware_rpc.c; the record each message
- * lands in, sim_vmware.c.
+ * lands in, sim_vmware_record.c.
  *
  * RPCI: each message the guest sends is answered as VMware does ("1 "
  * or "0 " and a text; the table and the texts' sources are at
@@ -43,6 +43,34 @@
 #include "bootinfo.h"
 #include "sim_vmwarevar.h"
 #include "simvar.h"
+
+/* ------------------------------------------------------------------ */
+/* The message the host has for the guest, on one channel. */
+
+/* A message for the guest: ch_out_have bytes of p, then fill to len. */
+void
+sim_vmw_put(struct sim_vmw_chan *ch, const char *p, uint32_t have,
+    uint32_t len, int event)
+{
+	ch->ch_out = p;
+	ch->ch_out_have = have;
+	ch->ch_out_len = len;
+	ch->ch_out_fill = 'x';
+	ch->ch_out_pos = 0;
+	ch->ch_out_ready = true;
+	ch->ch_out_sized = false;
+	ch->ch_event = event;
+}
+
+/* Byte i of the message waiting for the guest. */
+uint8_t
+sim_vmw_out_byte(const struct sim_vmw_chan *ch, uint32_t i)
+{
+	if (i >= ch->ch_out_len)
+		return 0;
+	return (uint8_t)(i < ch->ch_out_have ? ch->ch_out[i] :
+	    ch->ch_out_fill);
+}
 
 #define SIM_VMW_LONG_REPLY	65536	/* rpc-reply-too-long */
 #define SIM_VMW_ENDLESS		0xffffffffU	/* rpc-endless-reply */

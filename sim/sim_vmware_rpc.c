@@ -6,7 +6,7 @@
  * of command 30 on port 0x5658 and the HB transfers on 0x5659, the size
  * limits, and the faults injected at this level.  What travels over it,
  * the RPCI answers and the TCLO script, is sim_vmware_host.c; the
- * backdoor and the record, sim_vmware.c.
+ * backdoor, sim_vmware.c; the record, sim_vmware_record.c.
  *
  * The RPC channel (vmware.md "RPC channel"): up to SIM_VMW_NCHAN
  * channels (VMware allows 128), ids from 0, a pair of cookies each when
@@ -40,31 +40,6 @@
 
 /* ------------------------------------------------------------------ */
 /* The channel: open, send, receive, close (vmware.md "RPC channel"). */
-
-/* A message for the guest: ch_out_have bytes of p, then fill to len. */
-void
-sim_vmw_put(struct sim_vmw_chan *ch, const char *p, uint32_t have,
-    uint32_t len, int event)
-{
-	ch->ch_out = p;
-	ch->ch_out_have = have;
-	ch->ch_out_len = len;
-	ch->ch_out_fill = 'x';
-	ch->ch_out_pos = 0;
-	ch->ch_out_ready = true;
-	ch->ch_out_sized = false;
-	ch->ch_event = event;
-}
-
-/* Byte i of the message waiting for the guest. */
-uint8_t
-sim_vmw_out_byte(const struct sim_vmw_chan *ch, uint32_t i)
-{
-	if (i >= ch->ch_out_len)
-		return 0;
-	return (uint8_t)(i < ch->ch_out_have ? ch->ch_out[i] :
-	    ch->ch_out_fill);
-}
 
 static uint32_t
 sim_vmw_cookie(struct sim_vmware *sv)
@@ -410,19 +385,14 @@ sim_vmw_hb_in(struct sim_vmw_chan *ch, struct vm_regs *r, uint32_t n)
  * instruction completes whatever the status: RCX 0, RSI or RDI moved
  * on.
  */
-int
-sim_vmware_backdoor_hb(struct sim_iface *si, struct vm_regs *r, bool out)
+void
+sim_vmw_hb(struct sim_vmware *sv, struct vm_regs *r, bool out)
 {
-	struct sim_vmware *sv = si->si_state;
 	struct sim_vmw_chan *ch;
 	uint32_t n = (uint32_t)r->vr_rcx, status;
 	bool cmd_ok = (r->vr_rbx & 0xffff) == VM_HB_CMD_MESSAGE &&
 	    r->vr_rcx == n;
 
-	if ((r->vr_rdx & 0xffff) != VM_PORT_RPC ||
-	    (uint32_t)r->vr_rax != VM_MAGIC)
-		return ENOENT;
-	sim_vmw_start(sv);
 	ch = out ? sim_vmw_chan(sv, r, (uint32_t)r->vr_rbp,
 	    (uint32_t)r->vr_rdi, &status) : sim_vmw_chan(sv, r,
 	    (uint32_t)r->vr_rsi, (uint32_t)r->vr_rbp, &status);
@@ -437,5 +407,4 @@ sim_vmware_backdoor_hb(struct sim_iface *si, struct vm_regs *r, bool out)
 	else
 		r->vr_rdi += n;
 	r->vr_rcx = 0;
-	return 0;
 }

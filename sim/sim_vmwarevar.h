@@ -1,12 +1,13 @@
 /*
- * The simulated VMware host (hv=sim:vmware): the state its three files
- * share, and what each offers the others.  sim_vmware.c is the host as
- * the guest first meets it (CPUID, the plain backdoor commands) and the
- * record of the conversation; sim_vmware_rpc.c the RPC message channel
+ * The simulated VMware host (hv=sim:vmware): the state its four files
+ * share, and what each offers those above it.  sim_vmware.c is the host
+ * as the guest first meets it (CPUID, the plain backdoor commands);
+ * sim_vmware_rpc.c the RPC message channel
  * (docs/reference/vmware.md "High-bandwidth transfer", "RPC channel");
  * sim_vmware_host.c what the host says over it: RPCI answers, guestinfo
  * keys, the TCLO script (vmware.md "RPCI and TCLO", "RPCI messages";
- * docs/reference/openbsd-pvbus.md "vmt TCLO commands").
+ * docs/reference/openbsd-pvbus.md "vmt TCLO commands");
+ * sim_vmware_record.c the record of what was said.
  */
 #ifndef _DRIVERS_PVBUS_SIM_VMWAREVAR_H_
 #define _DRIVERS_PVBUS_SIM_VMWAREVAR_H_
@@ -120,24 +121,27 @@ struct sim_vmware {
 	int		sv_nrpci, sv_ntclo, sv_nfaults;
 };
 
-/* sim_vmware.c: the start of the boot, the record, faults. */
-void	sim_vmw_start(struct sim_vmware *sv);
-int	sim_vmw_event(struct sim_vmware *sv, enum sim_vmw_kind kind, int num);
-void	sim_vmw_event_text(struct sim_vmware *sv, int e, const char *p,
-	    uint32_t len, uint32_t kept);
-void	sim_vmw_event_reply(struct sim_vmware *sv, int e, const char *p,
-	    uint32_t have, uint32_t len, enum sim_vmw_state state);
-void	sim_vmw_note(struct sim_vmware *sv, enum sim_vmw_kind kind,
-	    const char *fmt, ...) __printflike(3, 4);
-bool	sim_vmw_take(struct sim_vmware *sv, uint32_t fault);
+/*
+ * The model's files, each calling only those below it:
+ *
+ *	sim_vmware.c		the host as the guest first meets it:
+ *				CPUID, the plain backdoor commands, the
+ *				start of the boot, the end-of-boot print
+ *	sim_vmware_rpc.c	the RPC channel: command 30 on port 0x5658,
+ *				REP OUTSB/INSB on 0x5659
+ *	sim_vmware_host.c	what the host says over it: the message it
+ *				has for the guest, RPCI answers, guestinfo
+ *				keys, the TCLO script and its NVRAM
+ *	sim_vmware_record.c	the record of the conversation, and the
+ *				faults injected
+ */
 
-/* sim_vmware_rpc.c: the channel, and HB on port 0x5659. */
+/* sim_vmware.c: the start of the boot, once per boot. */
+void	sim_vmw_start(struct sim_vmware *sv);
+
+/* sim_vmware_rpc.c: command 30 (EAX the magic) and HB on port 0x5659. */
 void	sim_vmw_rpc(struct sim_vmware *sv, struct vm_regs *r);
-int	sim_vmware_backdoor_hb(struct sim_iface *si, struct vm_regs *r,
-	    bool out);
-void	sim_vmw_put(struct sim_vmw_chan *ch, const char *p, uint32_t have,
-	    uint32_t len, int event);
-uint8_t	sim_vmw_out_byte(const struct sim_vmw_chan *ch, uint32_t i);
+void	sim_vmw_hb(struct sim_vmware *sv, struct vm_regs *r, bool out);
 
 /*
  * sim_vmware_host.c: what the host says; the script and its NVRAM.
@@ -146,6 +150,9 @@ uint8_t	sim_vmw_out_byte(const struct sim_vmw_chan *ch, uint32_t i);
  * 0, or EINVAL with a sentence naming the cause in err.
  */
 #define SIM_VMW_SCRIPT_MAX	(1024 * 1024)	/* a script module's bytes */
+void	sim_vmw_put(struct sim_vmw_chan *ch, const char *p, uint32_t have,
+	    uint32_t len, int event);
+uint8_t	sim_vmw_out_byte(const struct sim_vmw_chan *ch, uint32_t i);
 int	sim_vmw_script_check(const char *script, char *err, size_t errlen);
 void	sim_vmw_script_load(struct sim_vmware *sv);
 bool	sim_vmw_set_key(struct sim_vmware *sv, const char *key, size_t klen,
@@ -155,5 +162,16 @@ void	sim_vmw_tclo_give_up(struct sim_vmware *sv);
 void	sim_vmw_tclo_poll(struct sim_vmware *sv, struct sim_vmw_chan *ch);
 void	sim_vmw_tclo_ack(struct sim_vmware *sv, bool ok);
 void	sim_vmw_tclo_reply(struct sim_vmware *sv, struct sim_vmw_chan *ch);
+
+/* sim_vmware_record.c: the record, and the faults taken. */
+int	sim_vmw_event(struct sim_vmware *sv, enum sim_vmw_kind kind, int num);
+void	sim_vmw_event_text(struct sim_vmware *sv, int e, const char *p,
+	    uint32_t len, uint32_t kept);
+void	sim_vmw_event_reply(struct sim_vmware *sv, int e, const char *p,
+	    uint32_t have, uint32_t len, enum sim_vmw_state state);
+void	sim_vmw_note(struct sim_vmware *sv, enum sim_vmw_kind kind,
+	    const char *fmt, ...) __printflike(3, 4);
+bool	sim_vmw_take(struct sim_vmware *sv, uint32_t fault);
+void	sim_vmw_record_print(const struct sim_vmware *sv);
 
 #endif

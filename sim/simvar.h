@@ -3,19 +3,25 @@
  * Hyper-V, Xen, KVM and VMware that follow the rules of
  * docs/reference/hyperv.md, xen.md, kvm.md and vmware.md, so CI without
  * KVM runs the guest code of hyperv.c, xen.c, pvclock.c and vmt for
- * real.  hvio_sim.c is the backend: it answers CPUID, MSRs and
+ * real.  sim_backend.c is the backend: it answers CPUID, MSRs and
  * VMCALL/VMMCALL by asking each interface of the model in turn, and
  * takes the simulated VM exits.
  *
  * A VM exit: where a real hypercall page holds VMCALL, a simulated one
  * holds INT 0xF0 (T_SIMEXIT, kernel/trap.h).  The trap hands the
- * registers to hvio_sim.c, which passes them to the interface whose page
+ * registers to sim_backend.c, which passes them to the interface whose page
  * the INT is in; the interface does what the hypervisor would, writes
  * the result registers, and the IRETQ resumes the page's RET.
  *
  * Guest memory: the kernel maps memory 1:1, so a guest physical address
  * is also a pointer the model can read and write, as KVM writes guest
  * RAM.  The unit tests give the models heap pages the same way.
+ *
+ * The files, each using only those listed after it: sim_backend.c, the
+ * backend; sim_options.c, the command line's sim.* words; sim_models.c,
+ * the table of models; the models, sim_hyperv.c, sim_xen.c, sim_kvm.c
+ * and sim_vmware*.c; sim.c, the common part; sim_machine.c, what they
+ * take from the real machine.
  */
 #ifndef _DRIVERS_PVBUS_SIMVAR_H_
 #define _DRIVERS_PVBUS_SIMVAR_H_
@@ -23,6 +29,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cmdline.h"
 #include "hvio.h"
 
 #define SIM_EXIT_INSN	0xf0cd		/* "INT 0xF0" as a little-endian u16 */
@@ -105,8 +112,16 @@ sim_fault(uint32_t f)
 	return (sim.sm_faults & f) != 0;
 }
 
+/* A model, as hv=sim:<name> names it (sim_models.c lists them). */
+struct sim_model {
+	const char	*m_name;
+	int		 m_niface;
+	void		(*m_init)(struct sim_iface *);
+	uint32_t	 m_faults;	/* SIM_FAULT_* it can inject */
+};
+
 /* sim.c: the model's set-up and the dispatch to its interfaces. */
-int	sim_setup(const char *name, uint32_t faults, char *err, size_t errlen);
+void	sim_setup(const struct sim_model *m, uint32_t faults);
 bool	sim_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out);
 int	sim_rdmsr(uint32_t msr, uint64_t *val);
 int	sim_wrmsr(uint32_t msr, uint64_t val);
@@ -117,17 +132,21 @@ int	sim_backdoor_hb(struct vm_regs *r, bool out);
 void	sim_finish(void);
 
 /*
- * hvio_sim.c: set up model "name" ("hyperv", "xen", "kvm",
- * "kvm+hyperv", "xen+viridian", "vmware") with these faults ("a,b" or ""), CPUID
- * from a dump if one is given.  NULL with a sentence in err otherwise.
+ * sim_models.c: the model hv=sim:<name> names, or NULL; set it up
+ * (EINVAL naming the models if there is none); check the name for
+ * cmdline_parsed; and "a, b or c" appended to err at *np, each name
+ * with prefix (*np counts what snprintf() would have written).
  */
-struct cpuid_dump;
-const struct hvio *hvio_sim_open(const char *name, const char *faults,
-	    struct cpuid_dump *profile, char *err, size_t errlen);
+const struct sim_model *sim_model_find(const char *name);
+int	sim_setup_model(const char *name, uint32_t faults, char *err,
+	    size_t errlen);
+int	sim_check_model(const char *name, char *err, size_t errlen);
+void	sim_list(char *err, size_t errlen, size_t *np, const char *prefix,
+	    const char *const *names, size_t n);
 
 /*
- * Parse "a,b" into SIM_FAULT_* bits ("" is none); EINVAL naming an
- * unknown one, one named twice, or an empty one.
+ * sim_options.c: parse "a,b" into SIM_FAULT_* bits ("" is none); EINVAL
+ * naming an unknown one, one named twice, or an empty one.
  */
 int	sim_parse_faults(const char *s, uint32_t *faults, char *err,
 	    size_t errlen);
@@ -141,25 +160,33 @@ int	sim_parse_faults(const char *s, uint32_t *faults, char *err,
 #define SIM_FAILBYTE_DEFAULT	8
 
 /*
- * The checks cmdline_parsed runs (struct cmdline_key, kernel/cmdline.h):
- * 0, or non-zero with one sentence in err.
+ * The checks cmdline_parsed runs on the simulators' options
+ * (kernel/cmdline_keys.c lists them): 0, or non-zero with one sentence
+ * in err.  sim_options.c has two of them:
  *
- * - sim_check_model(): "name" (hv=sim:name) is a model.
  * - sim_check_fault(): sim.fault= needs hv=sim:<model>, and each fault
  *   must be one that model injects; garbage-cpuid does nothing with
  *   profile=.
  * - sim_check_failbyte(): a decimal from 0 to SIM_FAILBYTE_MAX, with
  *   hv=sim:vmware and sim.fault=rpc-send-fails.
+ *
+ * and sim_backend.c, which reads the options, the two that name boot
+ * modules:
+ *
+ * - sim_backend_check_profile(): profile= needs hv=sim:<model> and a
+ *   module of that name.
+ * - sim_backend_check_script(): vmt.script= needs hv=sim:vmware, and a
+ *   script the model can play (sim_vmw_script_check()).
  */
-struct cmdline;
-struct bootinfo;
-int	sim_check_model(const char *name, char *err, size_t errlen);
-int	sim_check_fault(const char *value, const struct cmdline *cl,
-	    const struct bootinfo *bi, char *err, size_t errlen);
-int	sim_check_failbyte(const char *value, const struct cmdline *cl,
-	    const struct bootinfo *bi, char *err, size_t errlen);
+cmdline_check_fn sim_check_fault;
+cmdline_check_fn sim_check_failbyte;
+cmdline_check_fn sim_backend_check_profile;
+cmdline_check_fn sim_backend_check_script;
 
-/* The TSC the simulated clocks run on (rdtsc in the kernel). */
+/*
+ * sim_machine.c in the kernel, tests/unit/sim_host.c in unit tests: the
+ * TSC the simulated clocks run on (RDTSC in the kernel).
+ */
 uint64_t sim_rdtsc(void);
 
 /*
@@ -171,7 +198,10 @@ uint64_t sim_rdtsc(void);
 uint8_t	sim_nvram_read(int i);
 void	sim_nvram_write(int i, uint8_t v);
 
-/* The models (sim_hyperv.c, sim_xen.c, sim_kvm.c, sim_vmware.c). */
+/*
+ * The models (sim_hyperv.c, sim_xen.c, sim_kvm.c, sim_vmware.c), which
+ * sim_models.c alone calls.
+ */
 void	sim_hyperv_init(struct sim_iface *si, uint32_t base);
 void	sim_vmware_init(struct sim_iface *si, uint32_t base);
 void	sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr);

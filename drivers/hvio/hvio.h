@@ -4,7 +4,7 @@
  * CPUID, MSRs, the VMware backdoor ports and the hypercall instructions.
  * hvio_native.c executes the real instructions; hvio_replay.c answers
  * CPUID from a recorded dump; the simulated hypervisors fill the same
- * table (sim/hvio_sim.c).  The drivers cannot tell which one they are
+ * table (sim/sim_backend.c).  The drivers cannot tell which one they are
  * talking to, which is the point: CI without KVM runs the same driver
  * code as a real Hyper-V guest.  Where a driver must know what its
  * environment can do, the backend says so in words of its own: a
@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cmdline.h"
 #include "cpuid.h"
 
 /*
@@ -102,26 +103,52 @@ void	hvio_native_msr_stats(unsigned *reads, unsigned *writes,
 	    unsigned *faults);
 
 /*
- * hvio_select.c: the backend the command line asks for: hv=native (the
- * default), hv=replay (CPUID from the dump in boot module 0) or
- * hv=sim:<model> (simvar.h; sim.fault= and profile= refine it).
- * Returns NULL with a sentence in err if that cannot be had.
+ * A backend the command line can name (hvio_backends.c lists them):
+ * hv=NAME, or hv=NAME<arg> for a name that ends in ':' (hv=sim:kvm is
+ * "sim:" with "kvm").  open() gets the arg, and the command line for
+ * the backend's own options; check() the arg, for cmdline_parsed (NULL:
+ * nothing to check).  Each gives NULL or non-zero with one sentence in
+ * err.
  */
 struct cmdline;
 struct bootinfo;
+struct hvio_backend {
+	const char	*hb_name;	/* "native", "replay", "sim:" */
+	const char	*hb_usage;	/* "sim:<model>", for messages */
+	const struct hvio *(*hb_open)(const char *arg,
+		    const struct cmdline *cl, const struct bootinfo *bi,
+		    char *err, size_t errlen);
+	int	(*hb_check)(const char *arg, const struct bootinfo *bi,
+		    char *err, size_t errlen);
+};
+
+extern const struct hvio_backend *const hvio_backends[];
+extern const int hvio_nbackends;
+
+/*
+ * hvio_select.c: the backend the command line asks for: hv=native (the
+ * default), hv=replay (CPUID from the dump in boot module 0) or another
+ * of hvio_backends[] (the simulators: hv=sim:<model>).  Returns NULL
+ * with a sentence in err if that cannot be had.
+ */
 const struct hvio *hvio_select(const struct cmdline *cl,
 	    const struct bootinfo *bi, char *err, size_t errlen);
 
 /*
- * hvio_select.c: the checks of hv=, profile= and vmt.script= for
- * cmdline_parsed (struct cmdline_key, kernel/cmdline.h): 0, or non-zero
- * with a sentence in err.
+ * The check of hv= for cmdline_parsed (struct cmdline_key,
+ * kernel/cmdline.h): 0, or non-zero with a sentence in err.
  */
-int	hvio_check_hv(const char *value, const struct cmdline *cl,
-	    const struct bootinfo *bi, char *err, size_t errlen);
-int	hvio_check_profile(const char *value, const struct cmdline *cl,
-	    const struct bootinfo *bi, char *err, size_t errlen);
-int	hvio_check_script(const char *value, const struct cmdline *cl,
+cmdline_check_fn hvio_check_hv;
+
+/*
+ * For a backend's options that name a boot module: is module m's data
+ * some, mapped and not over 1 MiB (false, with the one cause in err)?
+ * And the message for KEY=NAME naming no module ("profile=").
+ */
+struct bi_module;
+bool	hvio_module_ok(const struct bootinfo *bi, const struct bi_module *m,
+	    char *err, size_t errlen);
+void	hvio_no_module(const char *what, const char *name,
 	    const struct bootinfo *bi, char *err, size_t errlen);
 
 /* hvio_replay.c: CPUID from a recorded dump (cpuid_dump.h). */
@@ -133,7 +160,7 @@ const struct hvio *hvio_replay_open(const char *text, size_t len,
  * number) with these registers, and store what comes back.  The page is
  * ordinary code the hypervisor wrote into guest memory, so this is the
  * same for every backend: on a real hypervisor the page holds VMCALL,
- * under a simulator the exit io_exit describes (sim/hvio_sim.c).
+ * under a simulator the exit io_exit describes (sim/sim_backend.c).
  * hvio_native_asm.asm.
  */
 void	hvio_call_page(struct vm_regs *r, uintptr_t entry);

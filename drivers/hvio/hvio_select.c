@@ -1,16 +1,15 @@
 /*
  * Choosing the backend from the command line (kernel only: it needs the
- * boot modules and the native instructions).  The bus makes the choice
- * its first step (drivers/pvbus/pvbus_backend.c).
+ * boot modules and the native instructions): hv= names a row of
+ * hvio_backends[] (hvio_backends.c).  The bus makes the choice its
+ * first step (drivers/pvbus/pvbus_backend.c).  The native and replay
+ * rows are here; a backend's own options are its row's business.
  */
 
 #include "kern.h"
 #include "bootinfo.h"
 #include "cmdline.h"
 #include "hvio.h"
-#include "cpuid_dump.h"
-#include "simvar.h"
-#include "sim_vmwarevar.h"	/* sim_vmw_script_check() */
 
 /* A replay profile is a text file of a few KiB; this is generous. */
 #define HVIO_PROFILE_MAX	(1024 * 1024)
@@ -20,7 +19,7 @@
  * The bytes of module m that should hold a dump: some, mapped, and not
  * too many.  Otherwise false, with the one cause in err.
  */
-static bool
+bool
 hvio_module_ok(const struct bootinfo *bi, const struct bi_module *m,
     char *err, size_t errlen)
 {
@@ -47,7 +46,7 @@ hvio_module_ok(const struct bootinfo *bi, const struct bi_module *m,
  * all (GRUB's module2 line with nothing after the file, or QEMU's
  * -initrd), since that one may be meant.
  */
-static void
+void
 hvio_no_module(const char *what, const char *name, const struct bootinfo *bi,
     char *err, size_t errlen)
 {
@@ -64,9 +63,18 @@ hvio_no_module(const char *what, const char *name, const struct bootinfo *bi,
 		    "module %d has no name at all", what, name, i);
 }
 
+static const struct hvio *
+hvio_open_native(const char *arg __unused, const struct cmdline *cl __unused,
+    const struct bootinfo *bi __unused, char *err __unused,
+    size_t errlen __unused)
+{
+	return &hvio_native;
+}
+
 /* Boot module 0 as a dump. */
 static const struct hvio *
-hvio_select_replay(const struct bootinfo *bi, char *err, size_t errlen)
+hvio_open_replay(const char *arg __unused, const struct cmdline *cl __unused,
+    const struct bootinfo *bi, char *err, size_t errlen)
 {
 	const struct bi_module *m = &bi->bi_modules[0];
 
@@ -81,140 +89,86 @@ hvio_select_replay(const struct bootinfo *bi, char *err, size_t errlen)
 	    (size_t)(m->mod_end - m->mod_start), m->mod_string, err, errlen);
 }
 
-/*
- * profile=NAME: the module whose string (without directories) is NAME,
- * parsed as a dump for the simulator's CPUID.
- */
-static struct cpuid_dump *
-hvio_select_profile(const char *name, const struct bootinfo *bi, char *err,
-    size_t errlen)
+/* What a module holds is hv_backend's business; here only that it is. */
+static int
+hvio_check_replay(const char *arg __unused, const struct bootinfo *bi,
+    char *err, size_t errlen)
 {
-	static struct cpuid_dump profile;
-	const struct bi_module *m;
-
-	if ((m = bootinfo_module(bi, name)) == NULL) {
-		hvio_no_module("profile=", name, bi, err, errlen);
-		return NULL;
-	}
-	if (!hvio_module_ok(bi, m, err, errlen))
-		return NULL;
-	if (cpuid_dump_parse((const char *)(uintptr_t)m->mod_start,
-	    (size_t)(m->mod_end - m->mod_start), &profile) != 0) {
-		snprintf(err, errlen, "profile \"%pE\": %s", name,
-		    profile.cd_error);
-		return NULL;
-	}
-	return &profile;
+	if (bi->bi_nmodules > 0)
+		return 0;
+	snprintf(err, errlen, "hv=replay needs a CPUID dump as boot module 0, "
+	    "and the loader gave no module");
+	return EINVAL;
 }
 
-static const struct hvio *
-hvio_select_sim(const char *model, const struct cmdline *cl,
-    const struct bootinfo *bi, char *err, size_t errlen)
-{
-	const char *faults = cmdline_get(cl, "sim.fault");
-	const char *name = cmdline_get(cl, "profile");
-	const char *failbyte = cmdline_get(cl, "sim.failbyte");
-	struct cpuid_dump *profile = NULL;
-	const struct hvio *io;
-	uint32_t at = SIM_FAILBYTE_DEFAULT;
+const struct hvio_backend hvio_native_backend = {
+	"native", "native", hvio_open_native, NULL
+};
 
-	if (failbyte != NULL && cmdline_uint("sim.failbyte", failbyte,
-	    SIM_FAILBYTE_MAX, &at, err, errlen) != 0)
-		return NULL;
-	if (name != NULL &&
-	    (profile = hvio_select_profile(name, bi, err, errlen)) == NULL)
-		return NULL;
-	if ((io = hvio_sim_open(model, faults != NULL ? faults : "", profile,
-	    err, errlen)) == NULL)
-		return NULL;
-	sim.sm_script = cmdline_get(cl, "vmt.script");
-	if (sim_vmw_script_check(sim.sm_script, err, errlen) != 0)
-		return NULL;
-	sim.sm_failbyte = at;
-	return io;
+const struct hvio_backend hvio_replay_backend = {
+	"replay", "replay", hvio_open_replay, hvio_check_replay
+};
+
+/* The row hv names, with *argp what follows a "name:" prefix; or NULL. */
+static const struct hvio_backend *
+hvio_lookup(const char *hv, const char **argp)
+{
+	const struct hvio_backend *hb;
+	size_t len;
+	bool prefix;
+	int i;
+
+	for (i = 0; i < hvio_nbackends; i++) {
+		hb = hvio_backends[i];
+		len = strlen(hb->hb_name);
+		prefix = len > 0 && hb->hb_name[len - 1] == ':';
+		if (prefix ? strncmp(hv, hb->hb_name, len) == 0 :
+		    strcmp(hv, hb->hb_name) == 0) {
+			*argp = prefix ? hv + len : "";
+			return hb;
+		}
+	}
+	return NULL;
+}
+
+/* "hv=VALUE: want native, replay or sim:<model>". */
+static void
+hvio_want(const char *value, char *err, size_t errlen)
+{
+	size_t n;
+	int i;
+
+	n = (size_t)snprintf(err, errlen, "hv=%pE: want ", value);
+	for (i = 0; i < hvio_nbackends && n < errlen; i++)
+		n += (size_t)snprintf(err + n, errlen - n, "%s%s", i == 0 ?
+		    "" : i + 1 == hvio_nbackends ? " or " : ", ",
+		    hvio_backends[i]->hb_usage);
 }
 
 const struct hvio *
 hvio_select(const struct cmdline *cl, const struct bootinfo *bi, char *err,
     size_t errlen)
 {
-	const char *hv = cmdline_get(cl, "hv");
+	const struct hvio_backend *hb;
+	const char *hv = cmdline_get(cl, "hv"), *arg;
 
-	if (hv == NULL || strcmp(hv, "native") == 0)
-		return &hvio_native;
-	if (strcmp(hv, "replay") == 0)
-		return hvio_select_replay(bi, err, errlen);
-	if (strncmp(hv, "sim:", 4) == 0)
-		return hvio_select_sim(hv + 4, cl, bi, err, errlen);
-	snprintf(err, errlen, "hv=%pE: want native, replay or sim:<model>",
-	    hv);
-	return NULL;
+	if ((hb = hvio_lookup(hv != NULL ? hv : "native", &arg)) == NULL) {
+		hvio_want(hv, err, errlen);
+		return NULL;
+	}
+	return hb->hb_open(arg, cl, bi, err, errlen);
 }
 
-/*
- * The checks for cmdline_parsed.  What a module holds is hv_backend's
- * business; here only that the module is there at all.
- */
 int
 hvio_check_hv(const char *value, const struct cmdline *cl __unused,
     const struct bootinfo *bi, char *err, size_t errlen)
 {
-	if (strcmp(value, "native") == 0)
-		return 0;
-	if (strcmp(value, "replay") == 0) {
-		if (bi->bi_nmodules > 0)
-			return 0;
-		snprintf(err, errlen, "hv=replay needs a CPUID dump as boot "
-		    "module 0, and the loader gave no module");
-		return EINVAL;
-	}
-	if (strncmp(value, "sim:", 4) == 0)
-		return sim_check_model(value + 4, err, errlen);
-	snprintf(err, errlen, "hv=%pE: want native, replay or sim:<model>",
-	    value);
-	return EINVAL;
-}
+	const struct hvio_backend *hb;
+	const char *arg;
 
-int
-hvio_check_profile(const char *value, const struct cmdline *cl,
-    const struct bootinfo *bi, char *err, size_t errlen)
-{
-	const char *hv = cmdline_get(cl, "hv");
-
-	if (hv == NULL || strncmp(hv, "sim:", 4) != 0) {
-		snprintf(err, errlen, "profile=%pE does nothing without "
-		    "hv=sim:<model>", value);
+	if ((hb = hvio_lookup(value, &arg)) == NULL) {
+		hvio_want(value, err, errlen);
 		return EINVAL;
 	}
-	if (bootinfo_module(bi, value) == NULL) {
-		hvio_no_module("profile=", value, bi, err, errlen);
-		return EINVAL;
-	}
-	return 0;
-}
-
-/*
- * vmt.script="cmd;cmd" or @NAME, played by sim_vmware_host.c, which
- * also judges the module (sim_vmw_script_check()).
- */
-int
-hvio_check_script(const char *value, const struct cmdline *cl,
-    const struct bootinfo *bi, char *err, size_t errlen)
-{
-	const char *hv = cmdline_get(cl, "hv");
-
-	if (hv == NULL || strcmp(hv, "sim:vmware") != 0) {
-		snprintf(err, errlen, "vmt.script= does nothing without "
-		    "hv=sim:vmware (the simulated host plays it)");
-		return EINVAL;
-	}
-	if (value[0] == '\0') {
-		snprintf(err, errlen, "vmt.script= is empty");
-		return EINVAL;
-	}
-	if (value[0] == '@' && bootinfo_module(bi, value + 1) == NULL) {
-		hvio_no_module("vmt.script=@", value + 1, bi, err, errlen);
-		return EINVAL;
-	}
-	return sim_vmw_script_check(value, err, errlen);	/* @NAME */
+	return hb->hb_check != NULL ? hb->hb_check(arg, bi, err, errlen) : 0;
 }

@@ -88,7 +88,8 @@ $(FUZZ_DIR)/fuzz_vmt_reply: $(FUZZ_DIR)/tests/fuzz/fuzz_vmt_reply.o \
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 $(FUZZ_DIR)/fuzz_cmdline: $(FUZZ_DIR)/tests/fuzz/fuzz_cmdline.o \
-    $(FUZZ_DIR)/kernel/cmdline.o $(FUZZ_DIR)/sim/sim.o \
+    $(FUZZ_DIR)/kernel/cmdline.o $(FUZZ_DIR)/sim/sim_options.o \
+    $(FUZZ_DIR)/sim/sim_models.o $(FUZZ_DIR)/sim/sim.o \
     $(FUZZ_DIR)/drivers/hvio/hvio.o $(FUZZ_DIR)/kernel/printf.o
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 

@@ -11,7 +11,7 @@
  *   word with the key;
  * - quoting every word back into a line and parsing that must give the
  *   same words;
- * - cmdline_check() with the simulators' own checks (sim/sim.c)
+ * - cmdline_check() with the simulators' own checks (sim/sim_options.c)
  *   and cmdline_uint() must report each problem once, as one
  *   non-empty line of printable ASCII: a control byte in the input must
  *   never reach a message, since a message becomes a serial line;

@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "kern.h"
+#include "bootinfo.h"
 #include "pmem.h"
 #include "simvar.h"
 #include "xenreg.h"
@@ -251,6 +252,12 @@ host_wrmsr(uint32_t msr, uint64_t val)
 	sim_host_nmsr++;
 	return sim_wrmsr(msr, val);
 }
+
+/*
+ * The kernel's boot information, which no loader fills here: a test
+ * writes the memory map and the modules the VMware model reads.
+ */
+struct bootinfo bootinfo;
 
 struct hvio sim_host_io = {
 	.io_name = "sim:test",

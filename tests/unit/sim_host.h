@@ -22,7 +22,8 @@
  *   page not given to page_exec() (in the kernel it is NX: a #PF).
  *   Which of them a stub must hold is the model's layout, sim_host_stub.
  * - sim_host_io, the struct hvio the drivers are given: the backend on
- *   the model, as hvio_sim.c builds it in the kernel.
+ *   the model, as sim_backend.c builds it in the kernel.
+ * - bootinfo (kernel/bootinfo.h), empty until the test fills it.
  *
  * The CHECKs made here count in the test binary's totals (check.h).
  */

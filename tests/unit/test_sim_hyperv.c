@@ -69,7 +69,7 @@ setup(const char *model, uint32_t faults)
 	sim_host_tsc_now = 5000000;
 	sim_host_tsc_step = 0;
 	sim_host_tsc_offset = 0;
-	CHECK_EQ_INT(sim_setup(model, faults, err, sizeof(err)), 0);
+	CHECK_EQ_INT(sim_setup_model(model, faults, err, sizeof(err)), 0);
 	sim.sm_tsc_hz = HZ;
 }
 

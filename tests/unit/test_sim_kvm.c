@@ -81,7 +81,7 @@ model(const char *name, uint32_t faults, bool amd)
 	sim_host_tsc_now = 5000;
 	sim_host_tsc_step = 0;
 	sim_host_tsc_offset = 0;
-	CHECK_EQ_INT(sim_setup(name, faults, err, sizeof(err)), 0);
+	CHECK_EQ_INT(sim_setup_model(name, faults, err, sizeof(err)), 0);
 	sim.sm_amd = amd;
 	sim.sm_tsc_hz = GHZ;
 }

@@ -13,7 +13,7 @@
  * bits, the sub-commands, "RPCI"/"TCLO"), and the checks are the ones
  * OpenBSD's vmt makes (ECX exactly 0x00010000 after OPEN and CLOSE, EDX
  * 15:0 zero, HB status EBX exactly 0x00010000).  The host services come
- * from sim_host.c: the NVRAM (8 bytes that survive sim_setup(), as the
+ * from sim_host.c: the NVRAM (8 bytes that survive sim_setup_model(), as the
  * CMOS survives a reset), the TSC the test sets.  The kernel's bootinfo
  * (kernel/bootinfo.c) gives the model its memory map and modules.
  */
@@ -97,7 +97,7 @@ boot(uint32_t faults, const char *script)
 	sim_host_reset(SIM_HOST_STUB_HYPERV);
 	sim_host_tsc_now = 1000;
 	sim_host_tsc_step = 0;
-	CHECK_EQ_INT(sim_setup("vmware", faults, err, sizeof(err)), 0);
+	CHECK_EQ_INT(sim_setup_model("vmware", faults, err, sizeof(err)), 0);
 	sim.sm_tsc_hz = HZ;
 	sim.sm_script = script;
 	sim.sm_failbyte = 8;

@@ -43,7 +43,7 @@ setup(const char *model, uint32_t faults)
 
 	sim_host_reset(SIM_HOST_STUB_XEN);
 	sim_host_tsc_step = 1000;	/* time runs by itself */
-	CHECK_EQ_INT(sim_setup(model, faults, err, sizeof(err)), 0);
+	CHECK_EQ_INT(sim_setup_model(model, faults, err, sizeof(err)), 0);
 	sim.sm_tsc_hz = 1000000000ULL;
 }
 

@@ -142,7 +142,7 @@ boot_with(const char *script, uint64_t ram)
 	sim_host_tsc_step = 1000;	/* 1 us a read at 1 GHz */
 	sim_host_tsc_offset = 0;
 	CHECK(sim_host_trap_rdtsc(true));
-	CHECK_EQ_INT(sim_setup("vmware", 0, err, sizeof(err)), 0);
+	CHECK_EQ_INT(sim_setup_model("vmware", 0, err, sizeof(err)), 0);
 	sim.sm_tsc_hz = model_hz;
 	sim.sm_script = script;
 	sim.sm_failbyte = 8;

@@ -58,15 +58,18 @@ UNIT_BINS	:= $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
 # is build/host/kernel/ktap.o.
 UNIT_O		= $(addprefix $(UNIT_DIR)/,$(1))
 
-# sim.o checks its options with the command line's own helpers.
-UNIT_SIM	:= $(call UNIT_O,sim/sim.o kernel/cmdline.o)
+# The simulators' common part, their table of models (with weak
+# stand-ins for the models a test does not link: sim_stubs.c), and the
+# host's stand-ins for the kernel services models and drivers use.
+UNIT_SIM	:= $(call UNIT_O,sim/sim.o sim/sim_models.o \
+    drivers/hvio/hvio.o tests/unit/sim_stubs.o tests/unit/sim_host.o)
 
-# sim_vmware.o needs these too: the rest of the model (the RPC channel,
-# what the host says over it), its built-in CPUID dump, the dump
-# parser, and the kernel's bootinfo (memory map, modules).
-UNIT_SIM_VMWARE	:= $(call UNIT_O,sim/sim_vmware_rpc.o sim/sim_vmware_host.o \
-    sim/sim_vmware_dump.o drivers/hvio/cpuid_dump.o kernel/bootinfo.o \
-    kernel/multiboot2.o kernel/pvh.o)
+# The VMware host model: its four files, its built-in CPUID dump and the
+# dump parser; it reads the memory map and the modules from bootinfo,
+# which the test fills in (sim_host.c defines it).
+UNIT_SIM_VMWARE	:= $(call UNIT_O,sim/sim_vmware.o sim/sim_vmware_record.o \
+    sim/sim_vmware_rpc.o sim/sim_vmware_host.o sim/sim_vmware_dump.o \
+    drivers/hvio/cpuid_dump.o)
 
 # The detection pass with its decoders.
 UNIT_IDENT	:= $(call UNIT_O,drivers/pvbus/pvbus.o \
@@ -112,8 +115,8 @@ $(UNIT_DIR)/test_printf: $(call UNIT_O,kernel/printf.o)
 $(UNIT_DIR)/test_multiboot2: $(call UNIT_O,kernel/multiboot2.o kernel/printf.o)
 $(UNIT_DIR)/test_pvh: $(call UNIT_O,kernel/pvh.o kernel/multiboot2.o \
     kernel/bootinfo.o kernel/printf.o)
-$(UNIT_DIR)/test_cmdline: $(UNIT_SIM) $(call UNIT_O,drivers/hvio/hvio.o \
-    kernel/printf.o)
+$(UNIT_DIR)/test_cmdline: $(call UNIT_O,kernel/cmdline.o sim/sim_options.o \
+    sim/sim_models.o sim/sim.o drivers/hvio/hvio.o kernel/printf.o)
 $(UNIT_DIR)/test_ktap: $(call UNIT_O,kernel/ktap.o kernel/printf.o)
 $(UNIT_DIR)/test_memmap: $(call UNIT_O,kernel/memmap.o kernel/printf.o)
 $(UNIT_DIR)/test_pmem: $(call UNIT_O,kernel/pmem.o kernel/printf.o)
@@ -121,36 +124,33 @@ $(UNIT_DIR)/test_cpuid_dump: $(call UNIT_O,drivers/hvio/cpuid_dump.o \
     drivers/hvio/hvio_replay.o drivers/hvio/hvio.o kernel/printf.o)
 $(UNIT_DIR)/test_pvbus: $(call UNIT_O,tests/unit/hvio_table.o \
     drivers/pvbus/pvbus_tree.o kernel/printf.o) $(UNIT_IDENT)
+
+# A model, then its guest driver end to end on it: the detection pass
+# finds the model's interfaces, the driver attaches as the bus would.
 $(UNIT_DIR)/test_sim_xen: $(UNIT_SIM) $(call UNIT_O,sim/sim_xen.o \
-    sim/sim_hyperv.o sim/sim_kvm.o sim/sim_vmware.o drivers/xen/xen.o \
-    drivers/pvbus/pvbus_tree.o kernel/ktap.o kernel/printf.o \
-    tests/unit/sim_host.o) $(UNIT_IDENT) $(UNIT_SIM_VMWARE)
-
+    sim/sim_hyperv.o drivers/xen/xen.o kernel/ktap.o kernel/printf.o) \
+    $(UNIT_IDENT)
 $(UNIT_DIR)/test_sim_hyperv: $(UNIT_SIM) $(call UNIT_O,sim/sim_hyperv.o \
-    sim/sim_xen.o sim/sim_kvm.o sim/sim_vmware.o drivers/hyperv/hyperv.o \
-    drivers/hyperv/hyperv_hypercall.o drivers/pvbus/pvbus_tree.o \
-    kernel/ktap.o kernel/printf.o tests/unit/sim_host.o) $(UNIT_IDENT) \
-    $(UNIT_SIM_VMWARE)
-
+    sim/sim_xen.o sim/sim_kvm.o drivers/hyperv/hyperv.o \
+    drivers/hyperv/hyperv_hypercall.o kernel/ktap.o kernel/printf.o) \
+    $(UNIT_IDENT)
 $(UNIT_DIR)/test_sim_kvm: $(UNIT_SIM) $(call UNIT_O,sim/sim_kvm.o \
     drivers/pvclock/pvclock.o drivers/pvclock/pvclock_read.o \
-    drivers/pvclock/pvclock_pv.o kernel/ktap.o kernel/printf.o \
-    tests/unit/sim_host.o) $(UNIT_IDENT)
-
-$(UNIT_DIR)/test_sim_vmware: $(UNIT_SIM) $(call UNIT_O,sim/sim_vmware.o \
-    sim/sim_hyperv.o sim/sim_xen.o sim/sim_kvm.o drivers/hvio/hvio.o \
-    kernel/printf.o tests/unit/sim_host.o) $(UNIT_SIM_VMWARE)
+    drivers/pvclock/pvclock_pv.o kernel/ktap.o kernel/printf.o) \
+    $(UNIT_IDENT)
+$(UNIT_DIR)/test_sim_vmware: $(UNIT_SIM) $(UNIT_SIM_VMWARE) \
+    $(call UNIT_O,kernel/printf.o)
 
 $(UNIT_DIR)/test_vmt_reply: $(call UNIT_O,drivers/vmt/vmt_reply.o \
     kernel/printf.o)
 # vmt0 end to end on the VMware model: the driver, the detection pass
-# that finds the backdoor, the KTAP writer, pvbus_shutdown().
+# that finds the backdoor, the tree's lines, the KTAP writer,
+# pvbus_shutdown().
 $(UNIT_DIR)/test_vmt: $(call UNIT_O,drivers/vmt/vmt.o drivers/vmt/vmt_info.o \
     drivers/vmt/vmt_tclo.o drivers/vmt/vmt_time.o drivers/vmt/vm_rpc.o \
-    drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o sim/sim_vmware.o \
-    sim/sim_hyperv.o sim/sim_xen.o sim/sim_kvm.o drivers/pvbus/pvbus_tree.o \
-    drivers/pvbus/pvbus_host.o kernel/ktap.o kernel/printf.o \
-    tests/unit/sim_host.o) $(UNIT_SIM) $(UNIT_IDENT) $(UNIT_SIM_VMWARE)
+    drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o \
+    drivers/pvbus/pvbus_tree.o drivers/pvbus/pvbus_host.o kernel/ktap.o \
+    kernel/printf.o) $(UNIT_SIM) $(UNIT_SIM_VMWARE) $(UNIT_IDENT)
 $(UNIT_DIR)/test_vm_rpc: $(call UNIT_O,drivers/vmt/vm_rpc.o \
     drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o kernel/printf.o)
 
