@@ -44,15 +44,17 @@ LDFLAGS	= -nostdlib -static -z max-page-size=0x1000 -T linker.ld
 BOOT_OBJS	= boot/boot.o
 KERNEL_OBJS	= kernel/main.o kernel/trapasm.o kernel/trap.o \
 		  kernel/console.o kernel/vga.o kernel/printf.o \
-		  kernel/string.o kernel/ktap.o kernel/exit.o \
+		  kernel/string.o kernel/ktap.o kernel/exit.o kernel/panic.o \
 		  kernel/bootinfo.o kernel/multiboot2.o kernel/pvh.o \
 		  kernel/cmdline.o kernel/memmap.o kernel/mainbus.o kernel/pmap.o \
 		  kernel/pmem.o kernel/ksyms.o kernel/ssp.o \
-		  kernel/selftest.o kernel/cmdline_keys.o
+		  kernel/selftest.o kernel/selftest_cmdline.o \
+		  kernel/cmdline_keys.o
 HVIO_OBJS	= drivers/hvio/hvio.o drivers/hvio/hvio_select.o \
 		  drivers/hvio/hvio_backends.o \
 		  drivers/hvio/hvio_native.o drivers/hvio/hvio_native_asm.o \
-		  drivers/hvio/hvio_replay.o drivers/hvio/cpuid_dump.o
+		  drivers/hvio/hvio_replay.o drivers/hvio/hvio_module.o \
+		  drivers/hvio/cpuid_dump.o
 IDENT_OBJS	= drivers/ident/ident_hyperv.o drivers/ident/ident_kvm.o \
 		  drivers/ident/ident_xen.o drivers/ident/ident_vmware.o
 PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_backend.o \
@@ -60,11 +62,13 @@ PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_backend.o \
 		  drivers/pvbus/pvconf.o drivers/pvbus/pvbus_host.o \
 		  drivers/pvbus/pvbus_test.o drivers/pvbus/pvbus_test_boot.o
 CHILD_OBJS	= drivers/hyperv/hyperv.o drivers/hyperv/hyperv_hypercall.o \
+		  drivers/hyperv/hyperv_tsc.o drivers/hyperv/hyperv_page.o \
 		  drivers/xen/xen.o \
 		  drivers/pvclock/pvclock.o drivers/pvclock/pvclock_read.o \
 		  drivers/pvclock/pvclock_pv.o \
-		  drivers/vmt/vmt.o drivers/vmt/vmt_info.o drivers/vmt/vmt_tclo.o \
-		  drivers/vmt/vmt_time.o \
+		  drivers/vmt/vmt.o drivers/vmt/vmt_backdoor.o \
+		  drivers/vmt/vmt_info.o drivers/vmt/vmt_tclo.o \
+		  drivers/vmt/vmt_time.o drivers/vmt/vmt_facts.o \
 		  drivers/vmt/vm_rpc.o drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o
 SIM_OBJS	= sim/sim_backend.o sim/sim_options.o sim/sim_models.o \
 		  sim/sim_hyperv.o sim/sim_xen.o sim/sim_kvm.o \

@@ -8,7 +8,6 @@
  */
 
 #include "kern.h"
-#include "ktap.h"
 #include "x86.h"
 
 #define DEBUG_EXIT_PORT	0xf4	/* -device isa-debug-exit,iobase=0xf4 */
@@ -61,26 +60,6 @@ kexit(int status)
 		cli();
 		hlt();
 	}
-}
-
-/*
- * A state the code cannot reach.  Reported like a crash, so the running
- * test is named and the report stays parseable.
- */
-void
-panic(const char *fmt, ...)
-{
-	static int panicking;
-	char msg[128];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	printf("# panic: %s\n", msg);
-	if (panicking++ == 0)
-		ktap_crash(msg);
-	kexit(KEXIT_PANIC);
 }
 
 /*

@@ -27,6 +27,27 @@ static const struct ktest *ktap_tests;
 static int	ktap_ntests;
 static char	ktap_reason[256];	/* for the result about to be printed */
 
+/*
+ * A call the writer cannot honour, a bug in its caller: reported as
+ * panic() reports one, "# panic: ..." and the running test crashed, but
+ * without calling panic(), which reports through this writer.
+ */
+static void __printflike(1, 2) __noreturn
+ktap_misuse(const char *fmt, ...)
+{
+	static int misusing;
+	char msg[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printf("# panic: %s\n", msg);
+	if (misusing++ == 0)
+		ktap_crash(msg);
+	kexit(KEXIT_PANIC);
+}
+
 static void
 ktap_indent(int level)
 {
@@ -198,9 +219,9 @@ ktap_sub_begin(int nplan)
 	const char *parent;
 
 	if (ktap_depth < 0)
-		panic("ktap_sub_begin: no test is running");
+		ktap_misuse("ktap_sub_begin: no test is running");
 	if (ktap_depth + 1 >= KTAP_DEPTH_MAX)
-		panic("ktap_sub_begin: nesting deeper than %d",
+		ktap_misuse("ktap_sub_begin: nesting deeper than %d",
 		    KTAP_DEPTH_MAX);
 	parent = ktap_levels[ktap_depth].kl_running;
 	ktap_depth++;
@@ -229,7 +250,8 @@ void
 ktap_sub_result(int result, const char *name, const char *reason)
 {
 	if (ktap_depth <= 0)
-		panic("ktap_sub_result: %s: no subtest document open", name);
+		ktap_misuse("ktap_sub_result: %s: no subtest document "
+		    "open", name);
 	ktap_print_result(ktap_depth, result, name,
 	    reason != NULL ? reason : ktap_reason);
 	ktap_reason[0] = '\0';
@@ -241,7 +263,7 @@ ktap_sub_end(void)
 	struct ktap_level *kl;
 
 	if (ktap_depth <= 0)
-		panic("ktap_sub_end: no subtest document open");
+		ktap_misuse("ktap_sub_end: no subtest document open");
 	kl = &ktap_levels[ktap_depth--];
 	if (kl->kl_done != kl->kl_plan) {
 		ktap_diag("planned %d subtests, ran %d", kl->kl_plan,

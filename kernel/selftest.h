@@ -9,7 +9,7 @@
 
 int	selftest_bootinfo(void);
 int	selftest_memmap(void);
-int	selftest_cmdline(void);
+int	selftest_cmdline(void);		/* selftest_cmdline.c */
 int	selftest_exceptions(void);
 int	selftest_fault(void);
 

@@ -137,7 +137,7 @@ sim_backend_profile(const char *name, const struct bootinfo *bi, char *err,
 	const struct bi_module *m;
 
 	if ((m = bootinfo_module(bi, name)) == NULL) {
-		hvio_no_module("profile=", name, bi, err, errlen);
+		hvio_module_missing("profile=", name, bi, err, errlen);
 		return NULL;
 	}
 	if (!hvio_module_ok(bi, m, err, errlen))
@@ -206,7 +206,7 @@ sim_backend_check_profile(const char *value, const struct cmdline *cl,
 		return EINVAL;
 	}
 	if (bootinfo_module(bi, value) == NULL) {
-		hvio_no_module("profile=", value, bi, err, errlen);
+		hvio_module_missing("profile=", value, bi, err, errlen);
 		return EINVAL;
 	}
 	return 0;
@@ -232,7 +232,7 @@ sim_backend_check_script(const char *value, const struct cmdline *cl,
 		return EINVAL;
 	}
 	if (value[0] == '@' && bootinfo_module(bi, value + 1) == NULL) {
-		hvio_no_module("vmt.script=@", value + 1, bi, err, errlen);
+		hvio_module_missing("vmt.script=@", value + 1, bi, err, errlen);
 		return EINVAL;
 	}
 	return sim_vmw_script_check(value, err, errlen);	/* @NAME */

@@ -141,14 +141,15 @@ const struct hvio *hvio_select(const struct cmdline *cl,
 cmdline_check_fn hvio_check_hv;
 
 /*
- * For a backend's options that name a boot module: is module m's data
- * some, mapped and not over 1 MiB (false, with the one cause in err)?
- * And the message for KEY=NAME naming no module ("profile=").
+ * hvio_module.c, for a backend's options that name a boot module: is
+ * module m's data some, mapped and not over 1 MiB (false, with the one
+ * cause in err)?  And the message for KEY=NAME naming no module
+ * ("profile=").
  */
 struct bi_module;
 bool	hvio_module_ok(const struct bootinfo *bi, const struct bi_module *m,
 	    char *err, size_t errlen);
-void	hvio_no_module(const char *what, const char *name,
+void	hvio_module_missing(const char *what, const char *name,
 	    const struct bootinfo *bi, char *err, size_t errlen);
 
 /* hvio_replay.c: CPUID from a recorded dump (cpuid_dump.h). */

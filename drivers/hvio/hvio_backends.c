@@ -8,8 +8,8 @@
 #include "kern.h"
 #include "hvio.h"
 
-extern const struct hvio_backend hvio_native_backend;	/* hvio_select.c */
-extern const struct hvio_backend hvio_replay_backend;	/* hvio_select.c */
+extern const struct hvio_backend hvio_native_backend;	/* hvio_native.c */
+extern const struct hvio_backend hvio_replay_backend;	/* hvio_replay.c */
 extern const struct hvio_backend sim_backend;		/* sim/sim_backend.c */
 
 const struct hvio_backend *const hvio_backends[] = {

@@ -96,3 +96,16 @@ const struct hvio hvio_native = {
 	.io_hypercall = native_hypercall,
 	.io_report = NULL,
 };
+
+static const struct hvio *
+hvio_native_open(const char *arg __unused, const struct cmdline *cl __unused,
+    const struct bootinfo *bi __unused, char *err __unused,
+    size_t errlen __unused)
+{
+	return &hvio_native;
+}
+
+/* hv=native, and no hv= at all. */
+const struct hvio_backend hvio_native_backend = {
+	"native", "native", hvio_native_open, NULL
+};

@@ -9,6 +9,7 @@
  */
 
 #include "kern.h"
+#include "bootinfo.h"
 #include "cpuid_dump.h"
 #include "hvio.h"
 
@@ -121,3 +122,38 @@ hvio_replay_open(const char *text, size_t len, const char *name, char *err,
 	}
 	return &hvio_replay;
 }
+
+/* Boot module 0 as a dump. */
+static const struct hvio *
+hvio_replay_select(const char *arg __unused, const struct cmdline *cl __unused,
+    const struct bootinfo *bi, char *err, size_t errlen)
+{
+	const struct bi_module *m = &bi->bi_modules[0];
+
+	if (bi->bi_nmodules == 0) {
+		snprintf(err, errlen, "hv=replay: no boot module holds a "
+		    "CPUID dump");
+		return NULL;
+	}
+	if (!hvio_module_ok(bi, m, err, errlen))
+		return NULL;
+	return hvio_replay_open((const char *)(uintptr_t)m->mod_start,
+	    (size_t)(m->mod_end - m->mod_start), m->mod_string, err, errlen);
+}
+
+/* What a module holds is hv_backend's business; here only that it is. */
+static int
+hvio_replay_check(const char *arg __unused, const struct bootinfo *bi,
+    char *err, size_t errlen)
+{
+	if (bi->bi_nmodules > 0)
+		return 0;
+	snprintf(err, errlen, "hv=replay needs a CPUID dump as boot module 0, "
+	    "and the loader gave no module");
+	return EINVAL;
+}
+
+/* hv=replay: CPUID from the dump in boot module 0. */
+const struct hvio_backend hvio_replay_backend = {
+	"replay", "replay", hvio_replay_select, hvio_replay_check
+};

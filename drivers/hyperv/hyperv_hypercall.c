@@ -5,11 +5,11 @@
  * which the hypervisor fills with the code that enters it; and three
  * hypercalls through that page (hyperv.md "Calling a hypercall",
  * "Status codes", "Call codes and probes"): a fast one, a memory-based
- * one and the errors the TLFS names for a bad call.  The page helpers
- * serve the reference TSC page in hyperv.c too: its MSR has the
- * hypercall MSR's shape (hyperv.md "Reference TSC page").  Every call
- * goes through
- * hvio_call_page().  Sources: docs/reference/hyperv.md "Guest OS
+ * one and the errors the TLFS names for a bad call.  The pages are
+ * enabled with hyperv_page.c's help, which the reference TSC page in
+ * hyperv_tsc.c shares: its MSR has the hypercall MSR's shape (hyperv.md
+ * "Reference TSC page").  Every call goes through hvio_call_page().
+ * Sources: docs/reference/hyperv.md "Guest OS
  * identity", "Hypercall page", "Calling a hypercall", "Status codes",
  * "Call codes and probes" (TLFS; Linux arch/x86/hyperv/hv_init.c,
  * arch/x86/include/asm/mshyperv.h; KVM arch/x86/kvm/hyperv.c
@@ -146,38 +146,6 @@ hyperv_stub_name(const struct hyperv_softc *sc, const uint8_t *p)
 	return "unknown code";
 }
 
-bool
-hyperv_page_poisoned(const uint8_t *page, uint8_t poison)
-{
-	size_t i;
-
-	for (i = 0; i < PAGE_SIZE; i++)
-		if (page[i] != poison)
-			return false;
-	return true;
-}
-
-/*
- * Enable a page through an MSR shaped like HV_X64_MSR_HYPERCALL
- * (hyperv.md "Hypercall page", hyperv.md "Reference TSC page"): keep
- * bits 11:1 as read, set the page's GPA and the enable bit, read back.
- * Returns 0 with the value read back in *back, or EFAULT.
- */
-int
-hyperv_enable_page(const struct hyperv_softc *sc, uint32_t msr,
-    const void *page, uint64_t *back)
-{
-	const struct hvio *io = sc->sc_io;
-	uint64_t v;
-
-	if (io->io_rdmsr(msr, &v) != 0)
-		return EFAULT;
-	v = (v & HV_MSR_KEEP_MASK) | (uintptr_t)page | HV_MSR_ENABLE;
-	if (io->io_wrmsr(msr, v) != 0 || io->io_rdmsr(msr, back) != 0)
-		return EFAULT;
-	return 0;
-}
-
 /*
  * Step 2 (hyperv.md "Hypercall page"): a poisoned page, enabled, read
  * back, and changed.
@@ -198,7 +166,7 @@ hyperv_hypercall_page(void *arg)
 	if ((p = sc->sc_hc_page = page_alloc()) == NULL)
 		return ktap_fail("no free page for the hypercall page");
 	memset(p, HYPERV_POISON_CODE, PAGE_SIZE);
-	if (hyperv_enable_page(sc, HV_X64_MSR_HYPERCALL, p, &back) != 0)
+	if (hyperv_page_enable(sc, HV_X64_MSR_HYPERCALL, p, &back) != 0)
 		return ktap_fail("HV_X64_MSR_HYPERCALL access raised #GP");
 	printf("%s: HV_X64_MSR_HYPERCALL 0x%016lx for the page at 0x%lx\n",
 	    sc->sc_name, (unsigned long)back, (unsigned long)(uintptr_t)p);
@@ -288,8 +256,8 @@ hyperv_hypercall_simple(void *arg)
 		return ktap_skip("no hypercall page");
 	in = page_alloc();
 	if ((out = page_alloc()) == NULL || in == NULL) {
-		hyperv_free(in);
-		hyperv_free(out);
+		hyperv_page_free(in);
+		hyperv_page_free(out);
 		return ktap_fail("no free pages for the input and output");
 	}
 	*out = HYPERV_POISON_OUT;

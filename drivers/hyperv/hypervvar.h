@@ -1,10 +1,11 @@
 /*
- * hyperv0, the Hyper-V guest driver, in two files: hyperv.c matches,
- * attaches, runs the steps, reads the VP index and the reference TSC
- * page, tears down and prints the facts line; hyperv_hypercall.c sets
- * the guest OS id, enables the hypercall page and makes the hypercalls.
- * This is the state they share.  Sources: docs/reference/hyperv.md
- * (TLFS).
+ * hyperv0, the Hyper-V guest driver, in four files: hyperv.c matches,
+ * attaches, runs the steps, reads the VP index, tears down and prints
+ * the facts line; hyperv_hypercall.c sets the guest OS id, enables the
+ * hypercall page and makes the hypercalls; hyperv_tsc.c reads time from
+ * the reference TSC page; hyperv_page.c enables and frees the pages.
+ * Each uses only those after it.  This is the state they share.
+ * Sources: docs/reference/hyperv.md (TLFS).
  */
 #ifndef _DRIVERS_PVBUS_HYPERVVAR_H_
 #define _DRIVERS_PVBUS_HYPERVVAR_H_
@@ -58,16 +59,22 @@ hyperv_priv(const struct hyperv_softc *sc, int bit)
 	return (sc->sc_priv >> bit & 1) != 0;
 }
 
-void	hyperv_free(void *page);			/* hyperv.c */
-
-/* hyperv_hypercall.c: pages enabled through an MSR, steps 1 to 5. */
+/*
+ * hyperv_page.c: page_free() for a page that may never have been had;
+ * a page still all poison; a page enabled through an MSR shaped like
+ * HV_X64_MSR_HYPERCALL (0, with the MSR read back in *back, or EFAULT).
+ */
+void	hyperv_page_free(void *page);
 bool	hyperv_page_poisoned(const uint8_t *page, uint8_t poison);
-int	hyperv_enable_page(const struct hyperv_softc *sc, uint32_t msr,
+int	hyperv_page_enable(const struct hyperv_softc *sc, uint32_t msr,
 	    const void *page, uint64_t *back);
+
+/* The steps: 1 to 5 in hyperv_hypercall.c, 7 in hyperv_tsc.c. */
 int	hyperv_guest_os_id(void *sc);
 int	hyperv_hypercall_page(void *sc);
 int	hyperv_hypercall_fast(void *sc);
 int	hyperv_hypercall_simple(void *sc);
 int	hyperv_hypercall_invalid(void *sc);
+int	hyperv_reference_tsc(void *sc);
 
 #endif /* _DRIVERS_PVBUS_HYPERVVAR_H_ */

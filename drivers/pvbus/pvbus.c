@@ -159,8 +159,7 @@ sig_read(const struct cpuid_regs *r, char sig[CPUID_HV_SIG_LEN])
  * block; old KVM and OpenBSD vmm answer EAX = 0, which means base+1
  * (Linux Documentation/virt/kvm/x86/cpuid.rst;
  * docs/reference/cpuid-detection.md "Validating a base",
- * "Unconfirmed").  The
- * signature must be known or printable.
+ * "Unconfirmed").  The signature must be known or printable.
  */
 bool
 pvbus_base_valid(uint32_t base, const struct cpuid_regs *r,
@@ -317,7 +316,7 @@ pvbus_identify(const struct hvio *io)
  * the RAM the memory map has (0 if there is no map to trust).
  */
 void
-pvbus_attach_args(struct pv_attach_args *pva, uint64_t mem_avail)
+pvbus_child_args(struct pv_attach_args *pva, uint64_t mem_avail)
 {
 	const struct pvbus_softc *sc = &pvbus_softc;
 	const struct pvbus_iface *pi;

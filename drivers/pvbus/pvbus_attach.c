@@ -87,7 +87,7 @@ pvbus_attach(void)
 	if (!pvbus_print_tree())
 		return ktap_skip("no hypervisor interface: no pvbus0");
 	memset(&pc, 0, sizeof(pc));
-	pvbus_attach_args(&pc.pc_pva, pvbus_mem_avail());
+	pvbus_child_args(&pc.pc_pva, pvbus_mem_avail());
 	pvbus_search(&pc);
 	if (pc.pc_n == 0) {
 		printf("pvbus: 0 attached, 0 failed\n");

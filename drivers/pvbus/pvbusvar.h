@@ -139,7 +139,7 @@ int	pvbus_sig_escape(const char sig[CPUID_HV_SIG_LEN], char *buf,
 const struct pvbus_iface *pvbus_find(enum pvbus_vendor vendor);
 void	pvbus_decoders(const struct pvbus_iface *pi,
 	    const struct ident_ops *ops[PVBUS_TYPE_OPS + 2]);
-void	pvbus_attach_args(struct pv_attach_args *pva, uint64_t mem_avail);
+void	pvbus_child_args(struct pv_attach_args *pva, uint64_t mem_avail);
 
 /* pvbus_tree.c: what was found, for machines and for people. */
 void	pvbus_print_facts(void);	/* "pvbus: hv base=..." lines */

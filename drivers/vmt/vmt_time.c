@@ -119,3 +119,18 @@ vmt_step_time(void *arg)
 	    sc->sc_nticks, (long)sc->sc_delta_max_us, sc->sc_nsyncs);
 	return KTAP_PASS;
 }
+
+/* GETTIMEFULL as a step: its first answer sets the guest clock. */
+int
+vmt_step_gettimefull(void *arg)
+{
+	struct vmt_softc *sc = arg;
+	uint64_t us, tsc;
+
+	if (vmt_gettimefull(sc, &us, &tsc) != 0)
+		return ktap_skip("GETTIMEFULL unsupported");
+	printf("%s: host time %lu.%06u s (GETTIMEFULL)\n", sc->sc_name,
+	    (unsigned long)(us / 1000000), (unsigned)(us % 1000000));
+	vmt_tick(sc);
+	return KTAP_PASS;
+}

@@ -87,7 +87,9 @@ test_crash_before_plan(void)
 	}
 	CHECK_EQ_INT(fake_kexit_status, KEXIT_PANIC);
 	CHECK_STR(fake_cons_buf,
-	    "# panic: ktap_sub_begin: no test is running\n");
+	    "# panic: ktap_sub_begin: no test is running\n"
+	    "# crashed before the KTAP plan: ktap_sub_begin: no test is "
+	    "running\n");
 	CHECK(ktap_running() == NULL);
 }
 

@@ -595,7 +595,7 @@ static int
 run_driver(void)
 {
 	pvbus_identify(&sim_host_io);
-	pvbus_attach_args(&pva, 0);
+	pvbus_child_args(&pva, 0);
 	pva.pva_name = "hyperv0";
 	if (!CHECK(hyperv_driver.pd_match(&pva)))
 		return -1;
@@ -769,7 +769,7 @@ test_match_rules(void)
 
 	setup("hyperv", 0);
 	pvbus_identify(&sim_host_io);
-	pvbus_attach_args(&a, 0);
+	pvbus_child_args(&a, 0);
 	CHECK(a.pva_hv1 == &pvbus_softc.sc_iface[0].pi_id);
 	CHECK_EQ_INT(hyperv_driver.pd_match(&a), 1);
 	sim_host_io.io_caps = 0;	/* a replay: CPUID only */

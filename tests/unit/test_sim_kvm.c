@@ -636,7 +636,7 @@ drive(const char *name, uint32_t faults, bool intel, uint64_t offset)
 	sim_host_tsc_offset = offset;
 	sim_kvm_init(kvm_iface(), kvm_iface()->si_base);	/* tsc0 now */
 	pvbus_identify(&io);
-	pvbus_attach_args(&test_pva, 0);
+	pvbus_child_args(&test_pva, 0);
 	test_pva.pva_name = "pvclock0";
 	if (!pvclock_driver.pd_match(&test_pva))
 		return false;

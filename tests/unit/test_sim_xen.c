@@ -422,7 +422,7 @@ static bool
 attach(int *error)
 {
 	pvbus_identify(&sim_host_io);
-	pvbus_attach_args(&run_pva, 0);
+	pvbus_child_args(&run_pva, 0);
 	run_pva.pva_name = "xen0";
 	if (!xen_driver.pd_match(&run_pva))
 		return false;

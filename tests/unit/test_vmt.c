@@ -112,7 +112,7 @@ run_vmt0(void)
 
 	if (!pvbus_print_tree())
 		return ktap_fail("no pvbus0");
-	pvbus_attach_args(&pva, mem_avail);
+	pvbus_child_args(&pva, mem_avail);
 	pva.pva_name = "vmt0";
 	kern_printf("vmt0 at pvbus0");
 	return vmt_driver.pd_attach(&pva) == 0 ? KTAP_PASS : KTAP_FAIL;

@@ -85,11 +85,15 @@ PVBUS_REPLAY_OBJS := $(call UNIT_O,tools/pvbus-replay.o \
 		   drivers/pvbus/pvbus_attach.o \
 		   drivers/pvbus/pvbus_host.o drivers/pvbus/pvconf.o \
 		   drivers/hyperv/hyperv.o drivers/hyperv/hyperv_hypercall.o \
+		   drivers/hyperv/hyperv_tsc.o drivers/hyperv/hyperv_page.o \
 		   drivers/xen/xen.o drivers/pvclock/pvclock.o \
 		   drivers/pvclock/pvclock_read.o drivers/pvclock/pvclock_pv.o \
-		   drivers/hvio/hvio_replay.o drivers/hvio/cpuid_dump.o \
-		   drivers/vmt/vmt.o drivers/vmt/vmt_info.o drivers/vmt/vmt_tclo.o \
-		   drivers/vmt/vmt_time.o drivers/vmt/vm_rpc.o \
+		   drivers/hvio/hvio_replay.o drivers/hvio/hvio_module.o \
+		   drivers/hvio/cpuid_dump.o \
+		   drivers/vmt/vmt.o drivers/vmt/vmt_backdoor.o \
+		   drivers/vmt/vmt_info.o drivers/vmt/vmt_tclo.o \
+		   drivers/vmt/vmt_time.o drivers/vmt/vmt_facts.o \
+		   drivers/vmt/vm_rpc.o \
 		   drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o \
 		   kernel/ktap.o kernel/printf.o kernel/memmap.o) $(UNIT_IDENT)
 
@@ -121,7 +125,8 @@ $(UNIT_DIR)/test_ktap: $(call UNIT_O,kernel/ktap.o kernel/printf.o)
 $(UNIT_DIR)/test_memmap: $(call UNIT_O,kernel/memmap.o kernel/printf.o)
 $(UNIT_DIR)/test_pmem: $(call UNIT_O,kernel/pmem.o kernel/printf.o)
 $(UNIT_DIR)/test_cpuid_dump: $(call UNIT_O,drivers/hvio/cpuid_dump.o \
-    drivers/hvio/hvio_replay.o drivers/hvio/hvio.o kernel/printf.o)
+    drivers/hvio/hvio_replay.o drivers/hvio/hvio_module.o \
+    drivers/hvio/hvio.o kernel/printf.o)
 $(UNIT_DIR)/test_pvbus: $(call UNIT_O,tests/unit/hvio_table.o \
     drivers/pvbus/pvbus_tree.o kernel/printf.o) $(UNIT_IDENT)
 
@@ -132,7 +137,8 @@ $(UNIT_DIR)/test_sim_xen: $(UNIT_SIM) $(call UNIT_O,sim/sim_xen.o \
     $(UNIT_IDENT)
 $(UNIT_DIR)/test_sim_hyperv: $(UNIT_SIM) $(call UNIT_O,sim/sim_hyperv.o \
     sim/sim_xen.o sim/sim_kvm.o drivers/hyperv/hyperv.o \
-    drivers/hyperv/hyperv_hypercall.o kernel/ktap.o kernel/printf.o) \
+    drivers/hyperv/hyperv_hypercall.o drivers/hyperv/hyperv_tsc.o \
+    drivers/hyperv/hyperv_page.o kernel/ktap.o kernel/printf.o) \
     $(UNIT_IDENT)
 $(UNIT_DIR)/test_sim_kvm: $(UNIT_SIM) $(call UNIT_O,sim/sim_kvm.o \
     drivers/pvclock/pvclock.o drivers/pvclock/pvclock_read.o \
@@ -146,8 +152,9 @@ $(UNIT_DIR)/test_vmt_reply: $(call UNIT_O,drivers/vmt/vmt_reply.o \
 # vmt0 end to end on the VMware model: the driver, the detection pass
 # that finds the backdoor, the tree's lines, the KTAP writer,
 # pvbus_shutdown().
-$(UNIT_DIR)/test_vmt: $(call UNIT_O,drivers/vmt/vmt.o drivers/vmt/vmt_info.o \
-    drivers/vmt/vmt_tclo.o drivers/vmt/vmt_time.o drivers/vmt/vm_rpc.o \
+$(UNIT_DIR)/test_vmt: $(call UNIT_O,drivers/vmt/vmt.o \
+    drivers/vmt/vmt_backdoor.o drivers/vmt/vmt_info.o drivers/vmt/vmt_tclo.o \
+    drivers/vmt/vmt_time.o drivers/vmt/vmt_facts.o drivers/vmt/vm_rpc.o \
     drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o \
     drivers/pvbus/pvbus_tree.o drivers/pvbus/pvbus_host.o kernel/ktap.o \
     kernel/printf.o) $(UNIT_SIM) $(UNIT_SIM_VMWARE) $(UNIT_IDENT)
