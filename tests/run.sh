@@ -2,16 +2,18 @@
 # tests/run.sh [-j N]: the whole test suite, as `make test` and CI run it.
 #
 #   1. the package list covers every program the project runs  tests/deps/check.py
-#   2. the ISO builder refuses what GRUB cannot carry          tests/mkiso/check.sh
-#   3. host unit tests (tests/unit, under ASan and UBSan)      make check
-#   4. recorded CPUID dumps through the host replay tool       tests/replay/check.py
-#   5. the boot-matrix harness's own tests                    tests/boot/test_matrix.py
-#   6. the QEMU boot matrix                                    tests/boot/matrix.py
-#   7. hostile inputs: command lines, modules, dumps, machine  tests/boot/matrix.py
+#   2. every file where its role says: layers, includes and    tests/layout/check.py
+#      calls go down, no circles, citations resolve inside
+#   3. the ISO builder refuses what GRUB cannot carry          tests/mkiso/check.sh
+#   4. host unit tests (tests/unit, under ASan and UBSan)      make check
+#   5. recorded CPUID dumps through the host replay tool       tests/replay/check.py
+#   6. the boot-matrix harness's own tests                    tests/boot/test_matrix.py
+#   7. the QEMU boot matrix                                    tests/boot/matrix.py
+#   8. hostile inputs: command lines, modules, dumps, machine  tests/boot/matrix.py
 #      settings, the ISO builder, the host replay tool           --cases tests/hostile
-#   8. the four libFuzzer targets, 100,000 runs each          make fuzz
+#   9. the four libFuzzer targets, 100,000 runs each          make fuzz
 #
-# Stages 5-7 read every KTAP report also with prove and kunit.py
+# Stages 6-8 read every KTAP report also with prove and kunit.py
 # (tests/boot/README.md); kunit.py comes from Debian's linux-source-6.1.
 #
 # Every stage runs even if an earlier one failed; each ends with its own
@@ -66,6 +68,7 @@ stage() {
 }
 
 stage deps "$python" tests/deps/check.py
+stage layout "$python" tests/layout/check.py
 stage mkiso sh tests/mkiso/check.sh
 stage unit make --no-print-directory check
 stage replay $python tests/replay/check.py
