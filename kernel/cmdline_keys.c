@@ -2,10 +2,10 @@
  * The configuration table of the command line: every key the kernel
  * reads, the file that acts on it, and the check of its value, which
  * also checks that the options it needs are there (cmdline_check(),
- * kernel/cmdline.h).  cmdline_parsed (selftest.c) runs them before any
- * later test reads the command line: a key not listed here, a key given
- * twice, or a value its check refuses fails the test, and that word is
- * not acted on (cmdline_prune()).
+ * kernel/cmdline.h).  cmdline_parsed (selftest_cmdline.c) runs them
+ * before any later test reads the command line: a key not listed here,
+ * a key given twice, or a value its check refuses fails the test, and
+ * that word is not acted on (cmdline_prune()).
  *
  * The checks belong to the layers that act on the keys, the backend
  * choice (drivers/hvio) and the simulators (sim/): like the bus's

@@ -124,7 +124,7 @@ sim_vmw_memsize_mb(void)
 	return (uint32_t)((sum + MB - 1) / MB);
 }
 
-/* Once, at the first call of the boot: sim.c has set everything by then. */
+/* Once, at the first call of the boot: sim_backend.c has set it all up. */
 void
 sim_vmw_start(struct sim_vmware *sv)
 {

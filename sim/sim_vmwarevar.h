@@ -9,8 +9,8 @@
  * docs/reference/openbsd-pvbus.md "vmt TCLO commands");
  * sim_vmware_record.c the record of what was said.
  */
-#ifndef _DRIVERS_PVBUS_SIM_VMWAREVAR_H_
-#define _DRIVERS_PVBUS_SIM_VMWAREVAR_H_
+#ifndef _SIM_SIM_VMWAREVAR_H_
+#define _SIM_SIM_VMWAREVAR_H_
 
 #include "kern.h"
 #include "cpuid_dump.h"

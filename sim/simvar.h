@@ -23,8 +23,8 @@
  * and sim_vmware*.c; sim.c, the common part; sim_machine.c, what they
  * take from the real machine.
  */
-#ifndef _DRIVERS_PVBUS_SIMVAR_H_
-#define _DRIVERS_PVBUS_SIMVAR_H_
+#ifndef _SIM_SIMVAR_H_
+#define _SIM_SIMVAR_H_
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -11,8 +11,8 @@
  * "Calling a hypercall", "Status codes", "Call codes and probes"), the
  * reference TSC page (hyperv.md "Reference TSC page").
  */
-#ifndef _DRIVERS_PVBUS_HYPERVREG_H_
-#define _DRIVERS_PVBUS_HYPERVREG_H_
+#ifndef _SPEC_HYPERVREG_H_
+#define _SPEC_HYPERVREG_H_
 
 #include <stdint.h>
 

@@ -10,8 +10,8 @@
  * structures"), and the hypercalls (hypercalls.rst,
  * include/uapi/linux/kvm_para.h; kvm.md "Hypercalls").
  */
-#ifndef _DRIVERS_PVBUS_KVMREG_H_
-#define _DRIVERS_PVBUS_KVMREG_H_
+#ifndef _SPEC_KVMREG_H_
+#define _SPEC_KVMREG_H_
 
 #include <stdint.h>
 

@@ -6,8 +6,8 @@
  * OpenBSD (sys/dev/pv/pvreg.h): bases 0x40000000 + k * 0x100, k < 256.
  * docs/reference/cpuid-detection.md.
  */
-#ifndef _DRIVERS_PVBUS_PVBUSREG_H_
-#define _DRIVERS_PVBUS_PVBUSREG_H_
+#ifndef _SPEC_PVBUSREG_H_
+#define _SPEC_PVBUSREG_H_
 
 #define CPUID_HV_BASE_FIRST	0x40000000	/* the first base */
 #define CPUID_HV_BASE_LAST	0x4000ff00	/* the last base */

@@ -12,8 +12,8 @@
  * docs/reference/openbsd-pvbus.md "vmt TCLO commands", "vmt timers",
  * "vmt probe and attach".
  */
-#ifndef _DRIVERS_VMT_VMTREG_H_
-#define _DRIVERS_VMT_VMTREG_H_
+#ifndef _SPEC_VMTREG_H_
+#define _SPEC_VMTREG_H_
 
 /*
  * Command 30 (VM_CMD_RPC): EAX magic, ECX 15:0 = 30, ECX 31:16 = one of

@@ -7,8 +7,8 @@
  * docs/reference/vmware.md "CPUID leaves", "Backdoor I/O port",
  * "Backdoor commands"; docs/reference/qemu.md "vmport".
  */
-#ifndef _DRIVERS_PVBUS_VMWAREREG_H_
-#define _DRIVERS_PVBUS_VMWAREREG_H_
+#ifndef _SPEC_VMWAREREG_H_
+#define _SPEC_VMWAREREG_H_
 
 #define VMWARE_CPUID_TIMING	0x10	/* base+0x10: EAX TSC kHz, */
 					/* EBX APIC bus kHz, ECX flags */

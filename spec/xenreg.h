@@ -13,8 +13,8 @@
  * xen/arch/x86/hvm/{vmx/vmx.c,svm/svm.c,hypercall.c},
  * xen/common/kernel.c.
  */
-#ifndef _DRIVERS_PVBUS_XENREG_H_
-#define _DRIVERS_PVBUS_XENREG_H_
+#ifndef _SPEC_XENREG_H_
+#define _SPEC_XENREG_H_
 
 #include <stdint.h>
 

@@ -9,8 +9,8 @@
  * six 0x-prefixed hexadecimal numbers separated by blanks.  A leaf that
  * does not use subleaves is written with SUBLEAF 0.
  */
-#ifndef _DRIVERS_PVBUS_CPUID_DUMP_H_
-#define _DRIVERS_PVBUS_CPUID_DUMP_H_
+#ifndef _DRIVERS_HVIO_CPUID_DUMP_H_
+#define _DRIVERS_HVIO_CPUID_DUMP_H_
 
 #include <stdbool.h>
 #include <stddef.h>

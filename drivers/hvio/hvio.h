@@ -11,8 +11,8 @@
  * capability (io_caps), or how its hypercall pages leave the guest
  * (io_exit); never its name.
  */
-#ifndef _DRIVERS_PVBUS_HVIO_H_
-#define _DRIVERS_PVBUS_HVIO_H_
+#ifndef _DRIVERS_HVIO_HVIO_H_
+#define _DRIVERS_HVIO_HVIO_H_
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -7,8 +7,8 @@
  * Each uses only those after it.  This is the state they share.
  * Sources: docs/reference/hyperv.md (TLFS).
  */
-#ifndef _DRIVERS_PVBUS_HYPERVVAR_H_
-#define _DRIVERS_PVBUS_HYPERVVAR_H_
+#ifndef _DRIVERS_HYPERV_HYPERVVAR_H_
+#define _DRIVERS_HYPERV_HYPERVVAR_H_
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -77,4 +77,4 @@ int	hyperv_hypercall_simple(void *sc);
 int	hyperv_hypercall_invalid(void *sc);
 int	hyperv_reference_tsc(void *sc);
 
-#endif /* _DRIVERS_PVBUS_HYPERVVAR_H_ */
+#endif /* _DRIVERS_HYPERV_HYPERVVAR_H_ */

@@ -4,8 +4,8 @@
  * structures KVM writes (kvmclock and the wall clock); pvclock_pv.c does
  * steal time, PV EOI and the hypercall.  This is the state they share.
  */
-#ifndef _DRIVERS_PVBUS_PVCLOCKVAR_H_
-#define _DRIVERS_PVBUS_PVCLOCKVAR_H_
+#ifndef _DRIVERS_PVCLOCK_PVCLOCKVAR_H_
+#define _DRIVERS_PVCLOCK_PVCLOCKVAR_H_
 
 #include <stdbool.h>
 #include <stddef.h>
