@@ -125,9 +125,10 @@ mb2_header_end:
 ; ----------------------------------------------------------------------
 ; The PVH note.  QEMU steps through notes by the PT_NOTE segment's
 ; p_align rather than by 4 as the ELF rule says, so this section must
-; stay 4-byte aligned (then the two agree); see hypervisor-interfaces.md
-; 5.7.  The descriptor is 8 bytes because QEMU reads a size_t from an
-; ELF64 file; Xen accepts 4 or 8.
+; stay 4-byte aligned (then the two agree); see docs/reference/qemu.md
+; "PVH loader" and docs/reference/boot-paths.md "PVH ELF note".  The
+; descriptor is 8 bytes because QEMU reads a size_t from an ELF64 file;
+; Xen accepts 4 or 8.
 section .note.Xen note alloc noexec nowrite align=4
 	dd	4			; namesz: "Xen\0"
 	dd	8			; descsz

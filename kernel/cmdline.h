@@ -69,20 +69,21 @@ int	cmdline_uint(const char *key, const char *value, uint32_t max,
 	    uint32_t *out, char *err, size_t errlen);
 
 /*
- * The keys the kernel reads (kernel/selftest.c holds the table), each
- * with the file that reads it and a check of its value in the light of
- * the whole line and the boot information.  A check returns 0, or
- * non-zero with one sentence in err: every byte of text taken from the
- * command line or a module goes in with "%pE", so the sentence is one
- * printable line.
+ * The keys the kernel reads (kernel/cmdline_keys.c holds the table),
+ * each with the file that reads it and a check of its value in the
+ * light of the whole line and the boot information.  A check returns 0,
+ * or non-zero with one sentence in err: every byte of text taken from
+ * the command line or a module goes in with "%pE", so the sentence is
+ * one printable line.  A file that offers a check declares it with the
+ * type, so the table's own declarations cannot differ from it.
  */
 struct bootinfo;
+typedef int	cmdline_check_fn(const char *value, const struct cmdline *cl,
+		    const struct bootinfo *bi, char *err, size_t errlen);
 struct cmdline_key {
 	const char	*ck_key;
 	const char	*ck_owner;	/* the file that reads it */
-	int		(*ck_check)(const char *value, const struct cmdline *cl,
-			    const struct bootinfo *bi, char *err,
-			    size_t errlen);
+	cmdline_check_fn *ck_check;
 };
 
 /* A problem cmdline_check() found: the word, and one printable sentence. */

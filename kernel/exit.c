@@ -110,26 +110,6 @@ kexit(int status)
 }
 
 /*
- * A state the code cannot reach.  Reported like a crash, so the running
- * test is named and the report stays parseable.
- */
-void
-panic(const char *fmt, ...)
-{
-	static int panicking;
-	char msg[128];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	printf("# panic: %s\n", msg);
-	if (panicking++ == 0)
-		ktap_crash(msg);
-	kexit(KEXIT_PANIC);
-}
-
-/*
  * Reset the machine: the reset control register of the PIIX/ICH chipsets
  * (port 0xCF9: 0x02 then 0x06, a hard reset; Intel ICH datasheets), then
  * the keyboard controller's pulse-reset command (0xFE to port 0x64),

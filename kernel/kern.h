@@ -42,6 +42,16 @@ int	snprintf(char *buf, size_t size, const char *fmt, ...)
 	    __printflike(3, 4);
 int	vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 void	panic(const char *fmt, ...) __printflike(1, 2) __noreturn;
+
+/*
+ * One line: what, then the name of each bit set in v (a table ended by
+ * a NULL name), "bitN" for one the table does not name, "none" for 0.
+ */
+struct bit_name {
+	int		bn_bit;
+	const char	*bn_name;
+};
+void	print_bits(const char *what, uint64_t v, const struct bit_name *names);
 /*
  * One byte as "%pE" prints it (1, 2 or 4 characters, no NUL): alone,
  * or at s with left bytes from s on, which also breaks the phrases that

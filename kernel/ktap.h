@@ -2,7 +2,8 @@
  * The machine-readable report: KTAP version 1 on the console, in the
  * dialect that both Perl's prove and Linux's kunit.py parse accept.
  * Source: Linux Documentation/dev-tools/ktap.rst; the dialect notes in
- * ../shared/reference/testbeds.md section 1.
+ * docs/reference/ktap.md "The dialect both parsers accept", "Where
+ * prove and kunit.py differ".
  *
  *	KTAP version 1
  *	1..3
@@ -66,6 +67,22 @@ void	ktap_sub_result(int result, const char *name, const char *reason);
 int	ktap_sub_end(void);
 
 /*
+ * The steps of a driver or of the bus, run as the subtests of the
+ * running test: each in order, each as a subtest named after its step,
+ * its arg the caller's (a driver's softc).  A step returns an enum
+ * ktap_result, with ktap_skip() or ktap_fail() for the reason.
+ * results[i] gets step i's result, if results is not NULL.  Returns
+ * what ktap_sub_end() returns.  The names stay known while the steps
+ * run, so ktap_stop() can report the ones not run under their names.
+ */
+struct ktap_step {
+	const char	*ks_name;	/* lower_case_words, no '#' */
+	int		(*ks_run)(void *arg);
+};
+int	ktap_run_steps(const struct ktap_step *steps, int nsteps, void *arg,
+	    int *results);
+
+/*
  * From the trap handler: the running test (and each enclosing one) is
  * reported "not ok ... # crashed: <what>", the tests that did not run are
  * skipped with that reason, and the totals are printed.  Returns so the
@@ -77,7 +94,9 @@ void	ktap_crash(const char *what);
  * The host asked to halt or reboot: close every open level with the
  * running test and the rest of each plan skipped "stopped: <why>" (a
  * running test whose subtests already failed is failed), and print the
- * totals.  Returns the number of top-level tests failed.
+ * totals.  The rest of a level ktap_run_steps() opened is skipped under
+ * its steps' names; of one opened by ktap_sub_begin(), as "not_run".
+ * Returns the number of top-level tests failed.
  */
 int	ktap_stop(const char *why);
 

@@ -1,11 +1,12 @@
 /*
  * The kernel's first KTAP tests are about itself: was the boot
- * information well-formed, is the memory map believable, was the command
- * line understood, can an exception be caught and survived, do the page
- * rights hold.  The last test, deliberate_fault, crashes on purpose when
- * the command line asks (fault=ud|gp|pf|de|...), so a harness can prove
- * that a crash is reported with registers and the test's name and never
- * turns into a silent reboot or a hang.
+ * information well-formed, is the memory map believable, can an
+ * exception be caught and survived, do the page rights hold (whether
+ * the command line was understood is selftest_cmdline.c's).  The last
+ * test, deliberate_fault, crashes on purpose when the command line asks
+ * (fault=ud|gp|pf|de|...), so a harness can prove that a crash is
+ * reported with registers and the test's name and never turns into a
+ * silent reboot or a hang.
  */
 
 #include "kern.h"
@@ -16,9 +17,7 @@
 #include "multiboot2.h"
 #include "pmap.h"
 #include "pmem.h"
-#include "pvbusvar.h"
 #include "selftest.h"
-#include "simvar.h"
 #include "specialreg.h"
 #include "ssp.h"
 #include "trap.h"
@@ -38,30 +37,6 @@ extern char __kernel_start[], __kernel_end[];	/* linker.ld */
 static uint8_t	data_ret[16] = { INSN_RET };
 
 _Static_assert(BI_CMDLINE_MAX == CMDLINE_MAX, "one command-line limit");
-
-static int	fault_check(const char *, const struct cmdline *,
-		    const struct bootinfo *, char *, size_t);
-
-/*
- * Every key the kernel reads, the file that acts on it, and the check
- * of its value, which also checks that the options it needs are there
- * (cmdline_check(), kernel/cmdline.h).  cmdline_parsed runs them before
- * any later test reads the command line: a key not listed here, a key
- * given twice, or a value its check refuses fails the test, and that
- * word is not acted on (cmdline_prune()).
- */
-const struct cmdline_key cmdline_keys[] = {
-	{ "fault",	  "kernel/selftest.c",		 fault_check },
-	{ "hv",		  "drivers/pvbus/hvio_select.c", hvio_check_hv },
-	{ "sim.fault",	  "drivers/pvbus/sim.c",	 sim_check_fault },
-	{ "profile",	  "drivers/pvbus/hvio_select.c", hvio_check_profile },
-	{ "sim.failbyte", "drivers/pvbus/sim_vmware_rpc.c",
-	    sim_check_failbyte },
-	{ "vmt.script",	  "drivers/pvbus/sim_vmware_host.c",
-	    hvio_check_script },
-	{ "exit",	  "kernel/exit.c",		 kexit_check },
-	{ NULL, NULL, NULL },
-};
 
 int
 selftest_bootinfo(void)
@@ -144,109 +119,6 @@ selftest_memmap(void)
 	ktap_diag("pmem: %lu pages free in %d ranges", pmem_nfree(),
 	    pmem_nranges());
 	return KTAP_PASS;
-}
-
-/* What cmdline_check() found, for the diagnostics and the reason. */
-struct cmdline_tally {
-	int	ct_unknown;
-	int	ct_other;
-	char	ct_first[CMDLINE_MSG_MAX];	/* the first problem */
-};
-
-static void
-cmdline_report(void *arg, int word __unused, bool unknown, const char *msg)
-{
-	struct cmdline_tally *t = arg;
-
-	ktap_diag("%s", msg);
-	if (t->ct_unknown + t->ct_other == 0)
-		snprintf(t->ct_first, sizeof(t->ct_first), "%s", msg);
-	if (unknown)
-		t->ct_unknown++;
-	else
-		t->ct_other++;
-}
-
-/*
- * The command line cannot be read as a whole (too long, a quote left
- * open, no boot information): say so, and forget every word, so that no
- * later test acts on part of a line.
- */
-static int
-cmdline_refuse(int result)
-{
-	ktap_diag("no option is acted on: each keeps its default");
-	cmdline_clear(&cmdline);
-	return result;
-}
-
-/*
- * Each word as the parser split it; a value in quotes.  kunit.py takes
- * "# Subtest: NAME" for the header of a nested test wherever it stands,
- * so a key that would start the line so has its 'S' escaped.
- */
-static void
-cmdline_diag_words(void)
-{
-	const struct cmdline_word *w;
-	bool hdr;
-	int i;
-
-	for (i = 0; i < cmdline.cl_nwords; i++) {
-		w = &cmdline.cl_words[i];
-		hdr = strncmp(w->cw_key, "Subtest:", 8) == 0;
-		if (cmdline_is_image(&cmdline, i))
-			ktap_diag("image %pE", w->cw_key);
-		else
-			ktap_diag("%s%pE%s%pE%s", hdr ? "\\x53" : "",
-			    w->cw_key + hdr, w->cw_has_value ? "=\"" : "",
-			    w->cw_value, w->cw_has_value ? "\"" : "");
-	}
-}
-
-/*
- * Every word must be understood before anything acts on it: a misspelt
- * key (faul=gp), a value that does not parse, or an option that does
- * nothing here (sim.fault= without hv=sim:*) would otherwise be ignored
- * in silence, and a CI job would test less than it says.  Each such
- * word is named and not acted on; the others are.  A line that did not
- * arrive whole (CMDLINE_MAX, kernel/cmdline.h) or did not parse is not
- * acted on at all.
- */
-int
-selftest_cmdline(void)
-{
-	const struct bootinfo *bi = &bootinfo;
-	struct cmdline_tally t;
-	int n, nwords = cmdline.cl_nwords;
-
-	if (bi->bi_error[0] != '\0')
-		return cmdline_refuse(ktap_fail("no command line: the boot "
-		    "information was rejected (boot_info_parsed)"));
-	if (bi->bi_cmdline_len > CMDLINE_MAX - 1) {
-		ktap_diag("command line, its first 64 bytes: \"%*pE\"", 64,
-		    bi->bi_cmdline);
-		return cmdline_refuse(ktap_fail("command line of %u bytes, "
-		    "longer than the %d the kernel accepts",
-		    bi->bi_cmdline_len, CMDLINE_MAX - 1));
-	}
-	ktap_diag("command line \"%pE\"", bi->bi_cmdline);
-	if (cmdline.cl_error[0] != '\0')
-		return cmdline_refuse(ktap_fail("%s", cmdline.cl_error));
-	cmdline_diag_words();
-	memset(&t, 0, sizeof(t));
-	if ((n = cmdline_prune(&cmdline, cmdline_keys, bi, cmdline_report,
-	    &t)) == 0)
-		return KTAP_PASS;
-	nwords -= cmdline.cl_nwords;
-	ktap_diag("%d word%s not acted on, %d %s", nwords, nwords == 1 ?
-	    "" : "s", cmdline.cl_nwords, cmdline.cl_nwords == 1 ? "is" :
-	    "are");
-	if (t.ct_other == 0)
-		return ktap_fail("%d unknown key%s", n, n == 1 ? "" : "s");
-	if (n == 1)
-		return ktap_fail("%s", t.ct_first);
-	return ktap_fail("%d problems (above), the first: %s", n, t.ct_first);
 }
 
 /* One expected fault: the vector that must be caught, and a name. */
@@ -398,30 +270,6 @@ selftest_exceptions(void)
 }
 
 /*
- * After the children have attached: on real hardware or a real
- * hypervisor, no driver may have touched an MSR that CPUID did not
- * promise, so none of the native backend's MSR accesses may have raised
- * #GP.  Under QEMU TCG there is no synthetic MSR at all, so the count of
- * accesses is itself the check that no driver tried one.
- */
-int
-selftest_msr(void)
-{
-	unsigned reads, writes, faults;
-
-	if (pvbus_io != &hvio_native)
-		return ktap_skip("backend %s: its MSRs are a model's or none",
-		    pvbus_io != NULL ? pvbus_io->io_name : "none");
-	hvio_native_msr_stats(&reads, &writes, &faults);
-	ktap_diag("MSR accesses through hvio: %u reads, %u writes, %u faulted",
-	    reads, writes, faults);
-	if (faults > 0)
-		return ktap_fail("%u MSR accesses raised #GP: a driver used an "
-		    "MSR its CPUID leaves did not promise", faults);
-	return KTAP_PASS;
-}
-
-/*
  * What fault= may ask for.  The first four are the CPU exceptions a
  * crash report must name.  The next four break the kernel's protections
  * and must be caught by them: a call into a data page (NX), a write into
@@ -546,8 +394,8 @@ fault_find(const char *value)
 }
 
 /* cmdline_parsed's check of fault=: one of faults[], named from it. */
-static int
-fault_check(const char *value, const struct cmdline *cl __unused,
+int
+selftest_check_fault(const char *value, const struct cmdline *cl __unused,
     const struct bootinfo *bi __unused, char *err, size_t errlen)
 {
 	size_t i, n;
@@ -576,7 +424,8 @@ selftest_fault(void)
 	if (f == NULL)
 		return ktap_skip("no fault= on the command line");
 	if ((i = fault_find(f)) < 0) {	/* cmdline_parsed said so first */
-		(void)fault_check(f, &cmdline, &bootinfo, err, sizeof(err));
+		(void)selftest_check_fault(f, &cmdline, &bootinfo, err,
+		    sizeof(err));
 		return ktap_fail("%s", err);
 	}
 	if (faults[i].f_kind == FAULT_EXEC_DATA && !pmap_has_nx())

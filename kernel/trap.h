@@ -31,7 +31,7 @@ struct extable_entry {
 
 /*
  * INT 0xF0 is the simulated hypervisors' VM exit: the hypercall pages
- * hvio_sim.c writes execute it where a real page has VMCALL.  Not an
+ * sim_backend.c writes execute it where a real page has VMCALL.  Not an
  * exception; the handler reads and writes the frame's registers, and
  * returns false for an INT 0xF0 no simulator wrote (then it is a crash).
  */

@@ -39,7 +39,7 @@ trap_vec%1:
 %endrep
 
 ; One more vector, taken with INT 0xF0 by the simulated hypervisors'
-; hypercall pages: their "VM exit" (drivers/pvbus/hvio_sim.c).
+; hypercall pages: their "VM exit" (sim/sim_backend.c).
 global trap_stub_simexit
 trap_stub_simexit:
 	TRAP_NOERR 240

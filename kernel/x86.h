@@ -2,7 +2,7 @@
  * Every inline-assembly wrapper for an architectural instruction lives
  * here, so a reader finds all the places the kernel talks to the CPU in
  * one file.  Guest-only instructions (VMCALL, the VMware backdoor) are
- * not architectural and live in drivers/pvbus/hvio_native.c.
+ * not architectural and live in drivers/hvio/hvio_native.c.
  * Source: Intel SDM Vol. 2 (instruction reference).
  *
  * The *_safe forms may fault on purpose.  Each puts the address of the

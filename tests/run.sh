@@ -2,27 +2,29 @@
 # tests/run.sh [-j N]: the whole test suite, as `make test` and CI run it.
 #
 #   1. the package list covers every program the project runs  tests/deps/check.py
-#   2. the ISO builder refuses what GRUB cannot carry          tests/mkiso/check.sh
-#   3. host unit tests (tests/unit, under ASan and UBSan)      make check
-#   4. recorded CPUID dumps through the host replay tool       tests/replay/check.py
-#   5. the boot-matrix harness's own tests                    tests/boot/test_matrix.py
-#   6. every exit code of tools/pvbus-run, by real boots and   tests/exitcodes/check.py
+#   2. every file where its role says: layers, includes and    tests/layout/check.py
+#      calls go down, no circles, citations resolve inside
+#   3. the ISO builder refuses what GRUB cannot carry          tests/mkiso/check.sh
+#   4. host unit tests (tests/unit, under ASan and UBSan)      make check
+#   5. recorded CPUID dumps through the host replay tool       tests/replay/check.py
+#   6. the boot-matrix harness's own tests                    tests/boot/test_matrix.py
+#   7. every exit code of tools/pvbus-run, by real boots and   tests/exitcodes/check.py
 #      fake QEMUs
-#   7. the QEMU boot matrix                                    tests/boot/matrix.py
-#   8. what the screen shows: UEFI and BIOS screendumps       tests/screen/check.py
-#   9. hostile inputs: command lines, modules, dumps, machine  tests/boot/matrix.py
+#   8. the QEMU boot matrix                                    tests/boot/matrix.py
+#   9. what the screen shows: UEFI and BIOS screendumps       tests/screen/check.py
+#  10. hostile inputs: command lines, modules, dumps, machine  tests/boot/matrix.py
 #      settings, the ISO builder, the host replay tool           --cases tests/hostile
-#  10. the samples of output in README.md and docs/ match a    tests/docs/check_samples.py
+#  11. the samples of output in README.md and docs/ match a    tests/docs/check_samples.py
 #      real boot of this build
-#  11. each boot of a log that reboots is one KTAP document,  tests/ktap-split/check.py
+#  12. each boot of a log that reboots is one KTAP document,  tests/ktap-split/check.py
 #      and tools/ktap-split cuts logs as the harness does
-#  12. the results files of stages 7 and 9: the JUnit schema, tests/results/check.py
+#  13. the results files of stages 8 and 10: the JUnit schema, tests/results/check.py
 #      a test case per KTAP result, failures per verdict
-#  13. the CI templates and the VMware and Hyper-V scripts:   tests/ci/check.py
+#  14. the CI templates and the VMware and Hyper-V scripts:   tests/ci/check.py
 #      YAML, shards, shellcheck, the exit codes
-#  14. the four libFuzzer targets, 100,000 runs each          make fuzz
+#  15. the four libFuzzer targets, 100,000 runs each          make fuzz
 #
-# Stages 5, 7, 9, 10 and 11 read every KTAP report also with prove and kunit.py
+# Stages 6, 8, 10, 11 and 12 read every KTAP report also with prove and kunit.py
 # (tests/boot/README.md); kunit.py comes from Debian's linux-source-6.1.
 #
 # Every stage runs even if an earlier one failed; each ends with its own
@@ -121,7 +123,7 @@ stage_results() {
 
 # A stage that is not the matrix: on shard 1 only.  The boot matrix
 # gives shard 1 fewer cases by the recorded time of these.
-first_only=deps,mkiso,unit,replay,harness,exitcodes,docs,ci,fuzz
+first_only=deps,layout,mkiso,unit,replay,harness,exitcodes,screen,docs,ci,fuzz
 first_shard() {
 	if [ "$shard_k" -ne 1 ]; then
 		echo "== $1: on shard 1 of $shard only"
@@ -131,6 +133,7 @@ first_shard() {
 }
 
 first_shard deps "$python" tests/deps/check.py
+first_shard layout "$python" tests/layout/check.py
 first_shard mkiso sh tests/mkiso/check.sh
 first_shard unit make --no-print-directory check
 first_shard replay "$python" tests/replay/check.py

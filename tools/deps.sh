@@ -41,7 +41,7 @@ base	make	make	the README's commands, tests/run.sh
 build	gcc	gcc	the kernel, Makefile
 build	ld	binutils	the kernel's link
 build	objcopy	binutils	tools/mkiso.sh: the kernel without debug sections
-build	nasm	nasm	boot/*.asm, drivers/pvbus/*.asm
+build	nasm	nasm	boot/*.asm, drivers/hvio/*.asm, sim/*.asm
 build	python3	python3	tools/mkfont.py: the console font
 build	/usr/share/grub/unicode.pf2	grub-common	the console font (GNU Unifont), converted by tools/mkfont.py
 iso	grub-mkrescue	grub-common	tools/mkiso.sh; grub-script-check: tests/mkiso/check.sh

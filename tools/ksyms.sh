@@ -24,9 +24,14 @@ set -eu
 
 gen() {
 	awk '
+	# Addresses stay strings ("" appended): nm prints 16 hex digits, and
+	# one like 00000000001718e0 would otherwise compare as the number
+	# 1718e0, that is 1718.  Same-length hex strings order as numbers do.
 	BEGIN { n = 0 }		# a subscript, so a number from the start
-	$2 ~ /^[TtDdRrBb]$/ && NF == 3 { a[n] = $1; t[n] = $2; s[n] = $3; n++ }
-	$3 == "__ksyms_start" { stop = $1 }
+	$2 ~ /^[TtDdRrBb]$/ && NF == 3 {
+		a[n] = $1 ""; t[n] = $2; s[n] = $3; n++
+	}
+	$3 == "__ksyms_start" { stop = $1 "" }
 	function score(i) {
 		return (t[i] ~ /[A-Z]/ ? 2 : 0) - (s[i] ~ /_(end|top)$/ ? 4 : 0)
 	}

@@ -10,7 +10,7 @@ docs/pvbus-vs-openbsd.md.
     python3 tools/openbsd_pvbus.py --check   # exit 1 if the doc is stale
 
 The model follows openbsd/src sys/dev/pv/pvbus.c rev 1.30 as described in
-../shared/reference/hypervisor-interfaces.md section 8 (and
+docs/reference/openbsd-pvbus.md (and
 sys/arch/amd64/amd64/identcpu.c, which calls pvbus_identify() only when
 CPUID.1:ECX[31] is set):
 
@@ -29,7 +29,7 @@ CPUID.1:ECX[31] is set):
   - hw.vendor falls back to the first matched name when SMBIOS gave none.
 
 Leaves the dump lacks are answered as this project's replay backend
-answers them (drivers/pvbus/cpuid_dump.c, cpuid_dump_answer()): on
+answers them (drivers/hvio/cpuid_dump.c, cpuid_dump_answer()): on
 GenuineIntel the highest basic leaf's data, elsewhere zeros.  Both
 detectors therefore look at the same machine; the real hypervisor's
 answer for a leaf nobody recorded is not known.
@@ -183,8 +183,9 @@ def openbsd_identify(dump):
 
 
 def _children(q, found):
-    """The pvbus children whose match would succeed (reference 8.5); vmt
-    also needs the backdoor to answer, which no dump records."""
+    """The pvbus children whose match would succeed
+    (docs/reference/openbsd-pvbus.md "Children"); vmt also needs the
+    backdoor to answer, which no dump records."""
     out = []
     for i in (0, 5):                    # KVM, OpenBSD vmm: pvclock
         if i in found:

@@ -86,7 +86,7 @@ panic(const char *fmt, ...)
 
 /*
  * The kernel-only services the child drivers link against.  A replay
- * has CPUID only (io_cpuid_only), so no child that needs them attaches;
+ * has CPUID only (no HVIO_CAP_MSR), so no child that needs them attaches;
  * reaching one is a bug.
  */
 void
@@ -205,8 +205,8 @@ main(int argc, char **argv)
 	}
 	if ((text = read_dump(path, &len)) == NULL)
 		return 2;
-	pvbus_io = hvio_replay_open(text, len, name, err, sizeof(err));
-	if (pvbus_io == NULL) {
+	pvbus_softc.sc_io = hvio_replay_open(text, len, name, err, sizeof(err));
+	if (pvbus_softc.sc_io == NULL) {
 		kern_printf("pvbus: backend error: %s\n", err);
 		fflush(stdout);
 		fprintf(stderr, "pvbus-replay: %s\n", err);

@@ -1,6 +1,8 @@
 /*
- * pvbus: what the detection pass found, the signature table, the child
- * driver table, and what pvbus offers the rest of the kernel.
+ * pvbus, the bus core: the vendors a signature can name and their
+ * table, what the detection pass found, the attach arguments a child
+ * gets, the configuration table of children, and what the bus offers
+ * the rest of the kernel.
  */
 #ifndef _DRIVERS_PVBUS_PVBUSVAR_H_
 #define _DRIVERS_PVBUS_PVBUSVAR_H_
@@ -9,85 +11,65 @@
 #include <stdint.h>
 
 #include "hvio.h"
+#include "identvar.h"
 #include "pvbusreg.h"
 
-struct pvbus_hv;
-
-/* One row of the signature table (pvbus.c). */
-struct pvbus_type {
-	char		pt_sig[CPUID_HV_SIG_LEN + 1];	/* 12 bytes + NUL */
-	const char	*pt_id;		/* "kvm": the vendor= of the facts */
-	const char	*pt_name;	/* "KVM": for people */
-	/* Read what this vendor's own leaves say (NULL: nothing more). */
-	void		(*pt_decode)(const struct hvio *, struct pvbus_hv *);
-	/* Print it: the dmesg detail and the facts line's fields. */
-	void		(*pt_print)(const struct pvbus_hv *);
-	void		(*pt_facts)(const struct pvbus_hv *);
-	/* A broken promise of this interface, or NULL (fills why). */
-	const char	*(*pt_check)(const struct pvbus_hv *);
-};
-
-/* Hyper-V interface facts: base+2..base+4 and base+0xC (TLFS). */
-struct pvbus_hyperv {
-	bool		hy_has_version;	/* base+2 present and not all zero */
-	uint32_t	hy_build;
-	uint16_t	hy_major, hy_minor;
-	uint32_t	hy_sp;		/* service pack */
-	uint8_t		hy_branch;	/* service branch */
-	uint32_t	hy_number;	/* service number */
-	bool		hy_has_features;	/* base+3 present */
-	uint64_t	hy_privileges;	/* base+3 EBX:EAX */
-	uint32_t	hy_power;	/* base+3 ECX */
-	uint32_t	hy_features;	/* base+3 EDX */
-	bool		hy_has_recommend;	/* base+4 present */
-	uint32_t	hy_recommend;	/* base+4 EAX */
-	bool		hy_has_isolation;	/* base+0xC present */
-	uint32_t	hy_isolation;	/* base+0xC EBX 3:0 */
-	bool		hy_paravisor;	/* base+0xC EAX bit 0 */
-};
-
-/* Xen facts: base+1 and base+2 (xen/include/public/arch-x86/cpuid.h). */
-struct pvbus_xen {
-	bool		xe_has_version;	/* base+1 present */
-	uint16_t	xe_major, xe_minor;
-	bool		xe_has_hypercall;	/* base+2 present */
-	uint32_t	xe_hypercall_pages;
-	uint32_t	xe_hypercall_msr;
-};
-
-/* KVM facts: base+1 (Linux Documentation/virt/kvm/x86/cpuid.rst). */
-struct pvbus_kvm {
-	uint32_t	kv_features;	/* EAX */
-	uint32_t	kv_hints;	/* EDX */
-};
-
 /*
- * The timing leaf base+0x10 (VMware; also QEMU/KVM with
- * vmware-cpuid-freq): TSC and APIC bus frequencies in kHz.
+ * The vendors a known signature names, the index of pvbus_types[]
+ * (pvbus.c), where each has its row: the compiler keeps the two in
+ * step, and the unit test that no row is empty.  PVBUS_UNKNOWN is a
+ * printable signature in no row.
  */
-struct pvbus_freq {
-	bool		fq_valid;
-	uint32_t	fq_tsc_khz;
-	uint32_t	fq_bus_khz;
-	uint32_t	fq_flags;	/* ECX: backdoor call kinds */
+enum pvbus_vendor {
+	PVBUS_UNKNOWN,
+	PVBUS_KVM,
+	PVBUS_KVMHV,		/* "Linux KVM Hv": KVM's Hyper-V template */
+	PVBUS_HYPERV,
+	PVBUS_VMWARE,
+	PVBUS_XEN,
+	PVBUS_BHYVE,
+	PVBUS_TCG,
+	PVBUS_VBOX,
+	PVBUS_ACRN,
+	PVBUS_OPENBSD,
+	PVBUS_NVMM,
+	PVBUS_JAILHOUSE,
+	PVBUS_APPLE,
+	PVBUS_QNX,
+	PVBUS_SRE,
+	PVBUS_HAXM,
+	PVBUS_PARALLELS,
+	PVBUS_KGT,
+	PVBUS_SPAR,
+	PVBUS_LKVM,
+	PVBUS_NVENDORS
 };
+
+/* A vendor's row. */
+#define PVBUS_TYPE_OPS	2
+struct pvbus_type {
+	const char	*pt_id;		/* "kvm": the facts line's vendor= */
+	const char	*pt_name;	/* "KVM": for people; NULL if unknown */
+	bool		pt_eax0_base1;	/* EAX 0 at the base means base+1 */
+	/* The layouts its block follows, in order; NULL ends the list. */
+	const struct ident_ops *pt_ops[PVBUS_TYPE_OPS];
+	/* What the signature promises besides (NULL, or what it broke). */
+	const char	*(*pt_check)(const struct ident *);
+};
+
+extern const struct pvbus_type pvbus_types[PVBUS_NVENDORS];
 
 /* One interface found at one base. */
-struct pvbus_hv {
-	uint32_t	hv_base;
-	uint32_t	hv_maxleaf;	/* as used: EAX, or base+1 for EAX 0 */
-	bool		hv_eax_zero;	/* EAX was 0 (old KVM, OpenBSD vmm) */
-	char		hv_sig[CPUID_HV_SIG_LEN];
-	const struct pvbus_type *hv_type;	/* NULL: unknown vendor */
-	bool		hv_hv1;		/* base+1 EAX is "Hv#1" */
-	bool		hv_primary;
-	struct pvbus_hyperv hv_hyperv;	/* when hv_hv1 */
-	struct pvbus_xen hv_xen;
-	struct pvbus_kvm hv_kvm;
-	struct pvbus_freq hv_freq;
+struct pvbus_iface {
+	struct ident	pi_id;		/* its base, block and leaves */
+	enum pvbus_vendor pi_vendor;	/* whose signature is at the base */
+	char		pi_sig[CPUID_HV_SIG_LEN];
+	bool		pi_eax_zero;	/* EAX was 0 (old KVM, OpenBSD vmm) */
+	uint32_t	pi_interface;	/* base+1 EAX: "Hv#1" names one */
+	bool		pi_primary;
 };
 
-#define PVBUS_HV_MAX	8	/* interfaces kept; real machines have 1-2 */
+#define PVBUS_IFACE_MAX	8	/* interfaces kept; real machines have 1-2 */
 
 /* The VMware backdoor, probed whatever CPUID says. */
 struct pvbus_backdoor {
@@ -96,7 +78,7 @@ struct pvbus_backdoor {
 	uint32_t	bd_product;	/* ECX: 1 Express ... 4 Workstation */
 };
 
-/* The result of pvbus_identify(). */
+/* The bus: the backend it uses, then what pvbus_identify() found. */
 struct pvbus_softc {
 	const struct hvio *sc_io;
 	bool		sc_hvbit;	/* CPUID.1:ECX[31] */
@@ -104,25 +86,35 @@ struct pvbus_softc {
 	int		sc_nrejected;	/* bases that answered, rejected */
 	uint32_t	sc_first_rejected;	/* base of the first of them */
 	uint32_t	sc_rejected_eax;	/* and its EAX, for the record */
-	int		sc_nhv;
-	int		sc_ndropped;	/* valid interfaces beyond HV_MAX */
-	struct pvbus_hv	sc_hv[PVBUS_HV_MAX];	/* in base order */
-	int		sc_primary;	/* index into sc_hv, or -1 */
+	int		sc_niface;
+	int		sc_ndropped;	/* valid interfaces beyond the max */
+	struct pvbus_iface sc_iface[PVBUS_IFACE_MAX];	/* in base order */
+	int		sc_primary;	/* index into sc_iface, or -1 */
 	struct pvbus_backdoor sc_backdoor;
 	bool		sc_attached;	/* pvbus0 exists */
 };
 
 extern struct pvbus_softc pvbus_softc;
 
-/* Arguments a child's match and attach get. */
+/*
+ * What a child's match and attach get: everything it may use, so no
+ * child reads pvbus_softc.  pva_iface[] holds the first interface of
+ * each vendor, as OpenBSD's pva_hv[] does; Hv#1 is an interface any
+ * vendor may offer, so its first one has a place of its own.
+ */
 struct pv_attach_args {
-	const struct hvio *pva_io;
-	const struct pvbus_softc *pva_pvbus;
 	const char	*pva_name;	/* "vmt0": for the child's messages */
-	uint64_t	pva_mem_avail;	/* bytes of RAM in the memory map */
+	const struct hvio *pva_io;	/* its only way to the hypervisor */
+	const struct ident *pva_iface[PVBUS_NVENDORS];	/* or NULL */
+	const struct ident *pva_hv1;	/* the first Hv#1 interface, or NULL */
+	const struct pvbus_backdoor *pva_backdoor;
+	uint64_t	pva_mem_avail;	/* RAM in the memory map; 0: no map */
 };
 
-/* A child driver (pvconf.c lists them). */
+/*
+ * A child driver.  pvconf.c lists them, in the order they attach (as
+ * OpenBSD's kernel config does), declaring each driver's struct itself.
+ */
 struct pv_driver {
 	const char	*pd_name;	/* "vmt": devices are vmt0, vmt1 ... */
 	int		(*pd_match)(const struct pv_attach_args *);
@@ -130,33 +122,42 @@ struct pv_driver {
 	int		(*pd_attach)(const struct pv_attach_args *);
 };
 
-extern const struct pv_driver pvbus_drivers[];
-extern const int pvbus_ndrivers;
+extern const struct pv_driver *const pvconf[];
+extern const int pvconf_n;
 
-/* pvbus.c: the detection pass. */
+/* pvbus.c: the backend, the detection pass. */
+struct cmdline;
+struct bootinfo;
+int	pvbus_backend(const struct cmdline *cl, const struct bootinfo *bi,
+	    char *err, size_t errlen);
 void	pvbus_identify(const struct hvio *io);
-const struct pvbus_type *pvbus_match_signature(const char sig[12]);
+enum pvbus_vendor pvbus_match_signature(const char sig[CPUID_HV_SIG_LEN]);
 bool	pvbus_base_valid(uint32_t base, const struct cpuid_regs *r,
 	    uint32_t *maxleaf);
-int	pvbus_sig_escape(const char sig[12], char *buf, size_t size);
-const struct pvbus_hv *pvbus_find(const char *vendor_id);
-
-/* Print the names of the bits set in v (a NULL-ended table). */
-struct pvbus_bit {
-	int		pb_bit;
-	const char	*pb_name;
-};
-void	pvbus_print_bits(const char *what, uint64_t v,
-	    const struct pvbus_bit *names);
+int	pvbus_sig_escape(const char sig[CPUID_HV_SIG_LEN], char *buf,
+	    size_t size);
+const struct pvbus_iface *pvbus_find(enum pvbus_vendor vendor);
+void	pvbus_decoders(const struct pvbus_iface *pi,
+	    const struct ident_ops *ops[PVBUS_TYPE_OPS + 2]);
+void	pvbus_child_args(struct pv_attach_args *pva, uint64_t mem_avail);
 
 /* pvbus_tree.c: what was found, for machines and for people. */
 void	pvbus_print_facts(void);	/* "pvbus: hv base=..." lines */
-bool	pvbus_attach(void);		/* "pvbus0 at mainbus0: ..." */
+bool	pvbus_print_tree(void);		/* "pvbus0 at mainbus0: ..." */
 
 /*
- * The host asked a child (dev, "vmt0") to power off or reboot the guest:
- * log it as OpenBSD does, close the KTAP report, then exit with
- * KEXIT_HALT or reset the machine.  OpenBSD sys/dev/pv/pvbus.c.
+ * pvbus_attach.c: pvbus0 and its children.  Prints the tree, offers
+ * every child in pvconf[] the attach arguments, attaches each one that
+ * matches as a KTAP subtest named after its device.  Returns the KTAP
+ * result: a skip with the reason when there is no pvbus0.
+ */
+int	pvbus_attach(void);
+
+/*
+ * pvbus_host.c.  The host asked a child (dev, "vmt0") to power off or
+ * reboot the guest: log it as OpenBSD does, close the KTAP report, then
+ * exit with KEXIT_HALT or reset the machine.  OpenBSD
+ * sys/dev/pv/pvbus.c.
  */
 void	pvbus_shutdown(const char *dev) __noreturn;
 void	pvbus_reboot(const char *dev) __noreturn;
@@ -176,37 +177,14 @@ void	pvbus_kvop_register(const char *dev, pvbus_kvop_fn *fn, void *arg);
 int	pvbus_kvop(int op, const char *key, char *value, size_t valuelen);
 
 /*
- * pvbus_test.c: the KTAP tests of the backend choice, the detection pass
- * and the tree.  pvbus_io is the backend they use (hvio_select()).
+ * The KTAP tests of the boot story's bus steps: pvbus_test.c the
+ * detection pass and pvbus0 with its children (the host replay tool
+ * runs them too), pvbus_test_boot.c the backend and, at the end, that no
+ * child touched an MSR CPUID did not promise.
  */
-extern const struct hvio *pvbus_io;
 int	pvbus_test_backend(void);
 int	pvbus_test_identify(void);
 int	pvbus_test_attach(void);
-
-/* Children (pvconf.c lists them): hyperv.c, xen.c, pvclock.c. */
-int	hyperv_match(const struct pv_attach_args *);
-int	hyperv_attach(const struct pv_attach_args *);
-int	xen_match(const struct pv_attach_args *);
-int	xen_attach(const struct pv_attach_args *);
-int	pvclock_match(const struct pv_attach_args *);
-int	pvclock_attach(const struct pv_attach_args *);
-
-/* Per-vendor decoders (hv_*.c). */
-void	hyperv_decode(const struct hvio *, struct pvbus_hv *);
-void	hyperv_print(const struct pvbus_hv *);
-void	hyperv_facts(const struct pvbus_hv *);
-const char *hyperv_check(const struct pvbus_hv *);
-bool	hyperv_is_root(const struct pvbus_hyperv *);
-void	xen_decode(const struct hvio *, struct pvbus_hv *);
-void	xen_print(const struct pvbus_hv *);
-void	xen_facts(const struct pvbus_hv *);
-const char *xen_check(const struct pvbus_hv *);
-void	kvm_decode(const struct hvio *, struct pvbus_hv *);
-void	kvm_print(const struct pvbus_hv *);
-void	kvm_facts(const struct pvbus_hv *);
-void	vmware_decode(const struct hvio *, struct pvbus_hv *);
-void	vmware_print(const struct pvbus_hv *);
-void	vmware_facts(const struct pvbus_hv *);
+int	pvbus_test_msr(void);
 
 #endif

@@ -1,16 +1,22 @@
 /*
- * The child drivers pvbus offers itself to, in the order they attach
- * (OpenBSD lists them in sys/dev/pv/files.pv and the kernel config).
+ * The configuration table: the child drivers pvbus offers itself to, in
+ * the order they attach (OpenBSD lists them in sys/dev/pv/files.pv and
+ * the kernel config).  As OpenBSD's generated ioconf.c does, it declares
+ * each driver's struct itself: the bus includes no child's header.
  */
 
 #include "kern.h"
 #include "pvbusvar.h"
-#include "../vmt/vmtvar.h"
 
-const struct pv_driver pvbus_drivers[] = {
-	{ "hyperv", hyperv_match, hyperv_attach },	/* Hv#1: hypercalls */
-	{ "xen", xen_match, xen_attach },		/* Xen: hypercall page */
-	{ "pvclock", pvclock_match, pvclock_attach },	/* KVM: kvmclock */
-	{ "vmt", vmt_match, vmt_attach },		/* VMware backdoor */
+extern const struct pv_driver hyperv_driver;	/* Hv#1: hypercalls */
+extern const struct pv_driver xen_driver;	/* Xen: hypercall page */
+extern const struct pv_driver pvclock_driver;	/* KVM: kvmclock */
+extern const struct pv_driver vmt_driver;	/* VMware backdoor */
+
+const struct pv_driver *const pvconf[] = {
+	&hyperv_driver,
+	&xen_driver,
+	&pvclock_driver,
+	&vmt_driver,
 };
-const int pvbus_ndrivers = nitems(pvbus_drivers);
+const int pvconf_n = nitems(pvconf);

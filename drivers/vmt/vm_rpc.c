@@ -1,8 +1,8 @@
 /*
  * The VMware RPC message channel, guest side: backdoor command 30 and
  * its sub-commands (vmtreg.h), as open-vm-tools lib/message/message.c
- * and OpenBSD sys/dev/pv/vmt.c speak it; hypervisor-interfaces.md 6.5,
- * 6.6.
+ * and OpenBSD sys/dev/pv/vmt.c speak it; docs/reference/vmware.md
+ * "High-bandwidth transfer", vmware.md "RPC channel".
  *
  * A channel is opened for one protocol and the host gives back a
  * channel number and two cookies, which go with every later call on it.
@@ -200,9 +200,10 @@ vm_rpc_close(struct vm_rpc *rpc)
 
 /*
  * The whole payload in one string instruction on the high-bandwidth
- * port (hypervisor-interfaces.md 6.5).  Sending is REP OUTSB from ESI,
- * with the cookies in EBP (high) and EDI (low); receiving is REP INSB
- * into EDI, with the cookies in ESI (high) and EBP (low).
+ * port (docs/reference/vmware.md "High-bandwidth transfer").  Sending
+ * is REP OUTSB from ESI, with the cookies in EBP (high) and EDI (low);
+ * receiving is REP INSB into EDI, with the cookies in ESI (high) and
+ * EBP (low).
  */
 static int
 vm_rpc_hb(struct vm_rpc *rpc, void *buf, uint32_t len, bool out)

@@ -4,7 +4,7 @@
  * reply, acknowledge it, close.  The reply starts "1 " (done) or "0 "
  * (refused), then text; anything else is a broken exchange.  As in
  * open-vm-tools lib/rpcOut/rpcout.c (RpcOut_send), and OpenBSD vmt.c's
- * vm_rpc_send_rpci_tx(); hypervisor-interfaces.md 6.7.
+ * vm_rpc_send_rpci_tx(); docs/reference/vmware.md "RPCI and TCLO".
  */
 
 #include "kern.h"

@@ -12,8 +12,10 @@
  * more on a new channel while the boot's reopen budget lasts
  * (VMT_REOPEN_MAX); an exchange that never got through fails its step.
  * Sources: OpenBSD sys/dev/pv/vmt.c rev 1.32 (vmt_attach, vmt_kvop,
- * vmt_update_guest_info, vmt_tclo_capreg); hypervisor-interfaces.md
- * 6.8, 6.9, 6.11, 8.4.
+ * vmt_update_guest_info, vmt_tclo_capreg);
+ * docs/reference/openbsd-pvbus.md "vmt TCLO commands", "vmt probe and
+ * attach", "Key-value interface"; docs/reference/vmware.md "RPCI
+ * messages".
  */
 
 #include "kern.h"
@@ -154,8 +156,9 @@ vmt_kvop(void *arg, int op, const char *key, char *value, size_t valuelen)
  * host that implements it and refuses is one.
  */
 int
-vmt_step_rpci_open(struct vmt_softc *sc)
+vmt_step_rpci_open(void *arg)
 {
+	struct vmt_softc *sc = arg;
 	struct vm_rpc rpc = { .rpc_io = sc->sc_io };
 	bool again;
 	int error;
@@ -209,8 +212,9 @@ vmt_rpci_verdict(struct vmt_softc *sc, int error, const char *what,
 
 /* tools.set.version 2147483647: "unmanaged", not a VMware Tools ISO. */
 int
-vmt_step_tools_version(struct vmt_softc *sc)
+vmt_step_tools_version(void *arg)
 {
+	struct vmt_softc *sc = arg;
 	char reply[128];
 	int error;
 
@@ -234,8 +238,9 @@ vmt_step_tools_version(struct vmt_softc *sc)
  * refusal of the last two is only noted, as OpenBSD only notes it.
  */
 int
-vmt_step_capabilities(struct vmt_softc *sc)
+vmt_step_capabilities(void *arg)
 {
+	struct vmt_softc *sc = arg;
 	static const char *const caps[] = { VM_RPCI_CAP_HGFS,
 	    VM_RPCI_CAP_UNIFIED, VM_RPCI_CAP_STATECHANGE };
 	char reply[128];
@@ -328,8 +333,9 @@ vmt_update_uptime(struct vmt_softc *sc)
  * of ours through the key-value interface, which info_get reads back.
  */
 int
-vmt_step_guest_info(struct vmt_softc *sc)
+vmt_step_guest_info(void *arg)
 {
+	struct vmt_softc *sc = arg;
 	char state[] = VMT_STATE_ATTACHED;
 	int error;
 
@@ -352,8 +358,10 @@ vmt_step_guest_info(struct vmt_softc *sc)
 
 /* The IP-address record needs an address, and this kernel has no NIC. */
 int
-vmt_step_guest_ip(struct vmt_softc *sc)
+vmt_step_guest_ip(void *arg)
 {
+	struct vmt_softc *sc = arg;
+
 	if (sc->sc_rpc != VMT_RPC_OK)
 		return ktap_skip("%s", sc->sc_rpc_why);
 	return ktap_skip("no network interface: no IP address to report");
@@ -365,8 +373,9 @@ vmt_step_guest_ip(struct vmt_softc *sc)
  * small for it (it must say ERANGE, not overflow).
  */
 int
-vmt_step_info_get(struct vmt_softc *sc)
+vmt_step_info_get(void *arg)
 {
+	struct vmt_softc *sc = arg;
 	char value[128], tiny[4];
 	int error;
 

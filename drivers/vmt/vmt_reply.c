@@ -1,10 +1,11 @@
 /*
- * The text of the GuestRPC protocols (hypervisor-interfaces.md 6.7-6.9):
- * RPCI replies start "1 " (done) or "0 " (refused), as open-vm-tools
- * rpcout.c checks them; TCLO commands are compared whole and exactly
- * with OpenBSD vmt.c's table, and answered "OK ..." or "ERROR ...".
- * Pure functions on (pointer, length): host-tested (test_vmt_reply.c)
- * and fuzzed (fuzz_vmt_reply.c).
+ * The text of the GuestRPC protocols (docs/reference/vmware.md "RPCI
+ * and TCLO", "RPCI messages"; docs/reference/openbsd-pvbus.md "vmt TCLO
+ * commands"): RPCI replies start "1 " (done) or "0 " (refused), as
+ * open-vm-tools rpcout.c checks them; TCLO commands are compared whole
+ * and exactly with OpenBSD vmt.c's table, and answered "OK ..." or
+ * "ERROR ...".  Pure functions on (pointer, length): host-tested
+ * (test_vmt_reply.c) and fuzzed (fuzz_vmt_reply.c).
  */
 
 #include "kern.h"
@@ -41,7 +42,7 @@ static const struct {
 	{ VM_TCLO_BROADCASTIP,	VMT_TCLO_BROADCASTIP },
 };
 
-static const char *const vmt_tclo_names[VMT_TCLO_NCMDS] = {
+static const char *const vmt_cmd_names[VMT_TCLO_NCMDS] = {
 	[VMT_TCLO_UNKNOWN] = "unknown",
 	[VMT_TCLO_RESET] = "reset",
 	[VMT_TCLO_PING] = "ping",
@@ -93,7 +94,7 @@ vmt_tclo_timesync(const char *buf, size_t len, int *arg)
 }
 
 enum vmt_tclo_cmd
-vmt_tclo_parse(const char *buf, size_t len, int *arg)
+vmt_cmd_parse(const char *buf, size_t len, int *arg)
 {
 	size_t i;
 
@@ -109,11 +110,11 @@ vmt_tclo_parse(const char *buf, size_t len, int *arg)
 }
 
 const char *
-vmt_tclo_name(enum vmt_tclo_cmd cmd)
+vmt_cmd_name(enum vmt_tclo_cmd cmd)
 {
 	if ((int)cmd < 0 || cmd >= VMT_TCLO_NCMDS)
 		return "unknown";
-	return vmt_tclo_names[cmd];
+	return vmt_cmd_names[cmd];
 }
 
 /* snprintf's verdict: ERANGE, and an empty buffer, if it was cut. */
@@ -137,7 +138,7 @@ vmt_refuse(char *buf, size_t buflen)
 }
 
 const char *
-vmt_tclo_reply(enum vmt_tclo_cmd cmd, bool done)
+vmt_cmd_reply(enum vmt_tclo_cmd cmd, bool done)
 {
 	switch (cmd) {
 	case VMT_TCLO_RESET:

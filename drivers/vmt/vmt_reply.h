@@ -43,10 +43,10 @@ enum vmt_tclo_cmd {
  * that Set_Option takes any option and Time_Synchronize one argument,
  * 0 or 1 (*arg; -1 otherwise).
  */
-enum vmt_tclo_cmd vmt_tclo_parse(const char *buf, size_t len, int *arg);
+enum vmt_tclo_cmd vmt_cmd_parse(const char *buf, size_t len, int *arg);
 
 /* "ping", "Set_Option", ...: for logs and counts. */
-const char *vmt_tclo_name(enum vmt_tclo_cmd cmd);
+const char *vmt_cmd_name(enum vmt_tclo_cmd cmd);
 
 /*
  * The reply the protocol prescribes for cmd: done says whether vmt did
@@ -55,7 +55,7 @@ const char *vmt_tclo_name(enum vmt_tclo_cmd cmd);
  * address", "ERROR Unable to sync time", ...).  Commands vmt does not
  * handle get "ERROR Unknown command" whatever done says.
  */
-const char *vmt_tclo_reply(enum vmt_tclo_cmd cmd, bool done);
+const char *vmt_cmd_reply(enum vmt_tclo_cmd cmd, bool done);
 
 /*
  * RPCI messages: "SetGuestInfo  <key> <value>" (two spaces), "info-set

@@ -34,8 +34,9 @@
  * answered there (vmt_time.c).
  *
  * Sources: OpenBSD sys/dev/pv/vmt.c rev 1.32 (vmt_tclo_tick and the
- * handlers); open-vm-tools lib/rpcIn/rpcin.c; hypervisor-interfaces.md
- * 6.7, 6.8, 6.10.
+ * handlers); open-vm-tools lib/rpcIn/rpcin.c;
+ * docs/reference/vmware.md "RPCI and TCLO", "Host time";
+ * docs/reference/openbsd-pvbus.md "vmt TCLO commands", "vmt timers".
  */
 
 #include "kern.h"
@@ -165,7 +166,7 @@ static __noreturn void
 vmt_tclo_final(struct vmt_softc *sc, enum vmt_tclo_cmd cmd, int state)
 {
 	vmt_statechange(sc, state);
-	vmt_tclo_answer(sc, vmt_tclo_reply(cmd, true));
+	vmt_tclo_answer(sc, vmt_cmd_reply(cmd, true));
 	printf("%s: TCLO \"%s\" -> \"%s\"\n", sc->sc_name, vmt_tclo_log,
 	    sc->sc_reply);
 	(void)vmt_tclo_flush(sc);
@@ -247,13 +248,13 @@ vmt_tclo_dispatch(struct vmt_softc *sc, const char *buf, uint32_t len)
 
 	sc->sc_ncmds++;
 	vmt_printable(vmt_tclo_log, sizeof(vmt_tclo_log), buf, len);
-	cmd = vmt_tclo_parse(buf, len, &arg);
+	cmd = vmt_cmd_parse(buf, len, &arg);
 	if ((done = vmt_tclo_handlers[cmd](sc, arg)) == VMT_NO_REPLY) {
 		printf("%s: TCLO \"%s\" -> (channel reset)\n", sc->sc_name,
 		    vmt_tclo_log);
 		return;
 	}
-	vmt_tclo_answer(sc, vmt_tclo_reply(cmd, done == VMT_DONE));
+	vmt_tclo_answer(sc, vmt_cmd_reply(cmd, done == VMT_DONE));
 	printf("%s: TCLO \"%s\" -> \"%s\"\n", sc->sc_name, vmt_tclo_log,
 	    sc->sc_reply);
 }
@@ -272,7 +273,7 @@ vmt_tclo_reopen(struct vmt_softc *sc)
 	}
 	printf("%s: TCLO channel %u reopened\n", sc->sc_name,
 	    sc->sc_tclo.rpc_channel);
-	vmt_tclo_answer(sc, vmt_tclo_reply(VMT_TCLO_RESET, true));
+	vmt_tclo_answer(sc, vmt_cmd_reply(VMT_TCLO_RESET, true));
 	sc->sc_rpc_error = false;
 	return 0;
 }
@@ -345,8 +346,9 @@ vmt_tclo_loop(struct vmt_softc *sc)
 }
 
 int
-vmt_step_tclo(struct vmt_softc *sc)
+vmt_step_tclo(void *arg)
 {
+	struct vmt_softc *sc = arg;
 	int lost = sc->sc_nrpci_lost;
 	enum vmt_poll p;
 

@@ -12,8 +12,9 @@
  * and the host only sends it when it wants that done.
  *
  * Sources: OpenBSD sys/dev/pv/vmt.c rev 1.32 (vmt_tick), open-vm-tools
- * services/plugins/timeSync/timeSync.c; hypervisor-interfaces.md 6.8,
- * 6.10.
+ * services/plugins/timeSync/timeSync.c; docs/reference/openbsd-pvbus.md
+ * "vmt TCLO commands", docs/reference/vmware.md "Host time";
+ * openbsd-pvbus.md "vmt timers".
  */
 
 #include "kern.h"
@@ -100,8 +101,10 @@ vmt_timesync(struct vmt_softc *sc, int arg)
 
 /* What the ticks said: the guest clock against the host's. */
 int
-vmt_step_time(struct vmt_softc *sc)
+vmt_step_time(void *arg)
 {
+	struct vmt_softc *sc = arg;
+
 	if (sc->sc_nticks == 0)
 		return ktap_skip("GETTIMEFULL unsupported");
 	if (sc->sc_tsc_hz == 0)
@@ -114,5 +117,20 @@ vmt_step_time(struct vmt_softc *sc)
 	printf("%s: guest-host time delta %+ld us after %d ticks (largest "
 	    "%ld us), %d syncs\n", sc->sc_name, (long)sc->sc_delta_us,
 	    sc->sc_nticks, (long)sc->sc_delta_max_us, sc->sc_nsyncs);
+	return KTAP_PASS;
+}
+
+/* GETTIMEFULL as a step: its first answer sets the guest clock. */
+int
+vmt_step_gettimefull(void *arg)
+{
+	struct vmt_softc *sc = arg;
+	uint64_t us, tsc;
+
+	if (vmt_gettimefull(sc, &us, &tsc) != 0)
+		return ktap_skip("GETTIMEFULL unsupported");
+	printf("%s: host time %lu.%06u s (GETTIMEFULL)\n", sc->sc_name,
+	    (unsigned long)(us / 1000000), (unsigned)(us % 1000000));
+	vmt_tick(sc);
 	return KTAP_PASS;
 }

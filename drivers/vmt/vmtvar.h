@@ -1,10 +1,11 @@
 /*
  * vmt(4): the VMware Tools driver, a child of pvbus.  vmt.c attaches it
- * and asks the backdoor about the machine; vmt_info.c does the RPCI
- * steps (tools version, capabilities, guest info, the key-value
- * interface); vmt_tclo.c runs the TCLO loop and the host's commands;
- * vmt_time.c keeps the guest clock against the host's.  This is the
- * state they share.
+ * and runs its steps; vmt_backdoor.c asks the backdoor about the
+ * machine; vmt_info.c does the RPCI steps (tools version, capabilities,
+ * guest info, the key-value interface); vmt_tclo.c runs the TCLO loop
+ * and the host's commands; vmt_time.c keeps the guest clock against the
+ * host's; vmt_facts.c prints the facts line.  This is the state they
+ * share.
  */
 #ifndef _DRIVERS_VMT_VMTVAR_H_
 #define _DRIVERS_VMT_VMTVAR_H_
@@ -14,8 +15,6 @@
 
 #include "vm_rpc.h"
 #include "vmt_reply.h"
-
-struct pv_attach_args;
 
 /* What the host said to the first RPC open. */
 enum vmt_rpc_state {
@@ -69,14 +68,21 @@ struct vmt_softc {
 	int		sc_nsyncs;	/* Time_Synchronize done */
 };
 
-int	vmt_match(const struct pv_attach_args *pva);
-int	vmt_attach(const struct pv_attach_args *pva);
-
-/* vmt.c */
+/*
+ * vmt_backdoor.c: the plain backdoor commands, the first steps; a TSC
+ * rate the guest clock can run on; GETTIMEFULL (0, or ENXIO refused).
+ */
 #define VMT_TSC_HZ_MIN	1000000ULL		/* 1 MHz */
 #define VMT_TSC_HZ_MAX	1000000000000ULL	/* 1 THz */
+int	vmt_uuid(void *sc);
+int	vmt_memsize(void *sc);
+int	vmt_gethz(void *sc);
+int	vmt_getmhz(void *sc);
+int	vmt_gettime(void *sc);
 bool	vmt_tsc_hz_plausible(uint64_t hz);
 int	vmt_gettimefull(struct vmt_softc *sc, uint64_t *us, uint64_t *tsc);
+
+/* vmt_facts.c: "pvbus: vmt0 rpc=ok ...". */
 void	vmt_print_facts(const struct vmt_softc *sc);
 
 /*
@@ -88,18 +94,18 @@ void	vmt_print_facts(const struct vmt_softc *sc);
 int	vmt_rpci(struct vmt_softc *sc, char *reply, size_t replylen,
 	    const char *fmt, ...) __printflike(4, 5);
 bool	vmt_reopen_allowed(const struct vmt_softc *sc);
-int	vmt_step_rpci_open(struct vmt_softc *sc);
-int	vmt_step_tools_version(struct vmt_softc *sc);
-int	vmt_step_capabilities(struct vmt_softc *sc);
-int	vmt_step_guest_info(struct vmt_softc *sc);
-int	vmt_step_guest_ip(struct vmt_softc *sc);
-int	vmt_step_info_get(struct vmt_softc *sc);
+int	vmt_step_rpci_open(void *sc);
+int	vmt_step_tools_version(void *sc);
+int	vmt_step_capabilities(void *sc);
+int	vmt_step_guest_info(void *sc);
+int	vmt_step_guest_ip(void *sc);
+int	vmt_step_info_get(void *sc);
 int	vmt_update_guest_info(struct vmt_softc *sc);
 int	vmt_update_uptime(struct vmt_softc *sc);
 
 /*
  * A TCLO handler does what the host asked and says whether it was done;
- * the reply follows from that (vmt_tclo_reply()).  VMT_NO_REPLY: the
+ * the reply follows from that (vmt_cmd_reply()).  VMT_NO_REPLY: the
  * handler closed the channel instead.
  */
 #define VMT_NOT_DONE	0
@@ -114,11 +120,15 @@ int	vmt_update_uptime(struct vmt_softc *sc);
 #define VMT_TCLO_TIME_MAX_US	10000000	/* 10 s */
 extern int	vmt_tclo_polls_max;
 extern uint64_t	vmt_tclo_time_max_us;
-int	vmt_step_tclo(struct vmt_softc *sc);
+int	vmt_step_tclo(void *sc);
 
-/* vmt_time.c: the guest clock, its ticks, Time_Synchronize <arg>. */
+/*
+ * vmt_time.c: the guest clock, its ticks, Time_Synchronize <arg>; the
+ * steps gettimefull (which sets the clock) and time_delta.
+ */
 void	vmt_tick(struct vmt_softc *sc);
 int	vmt_timesync(struct vmt_softc *sc, int arg);
-int	vmt_step_time(struct vmt_softc *sc);
+int	vmt_step_gettimefull(void *sc);
+int	vmt_step_time(void *sc);
 
 #endif

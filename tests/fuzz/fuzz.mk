@@ -34,10 +34,13 @@ FUZZ_SECONDS	?=
 FUZZ_MAX_SECONDS ?= 900
 
 FUZZ_DIR	:= $(BUILD)/fuzz
+# The kernel's source folders (tests/unit/unit.mk's UNIT_SRCDIRS).
+FUZZ_SRCDIRS	:= kernel spec drivers/hvio drivers/ident drivers/pvbus \
+		   drivers/hyperv drivers/xen drivers/pvclock drivers/vmt sim
 FUZZ_WARN	:= -std=c11 -g -O1 -Wall -Wextra -Werror \
 		   -Wstrict-prototypes -Wmissing-prototypes \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer \
-		   -iquote kernel -iquote drivers/pvbus -iquote drivers/vmt
+		   $(FUZZ_SRCDIRS:%=-iquote %)
 FUZZ_CFLAGS	:= $(FUZZ_WARN) -fsanitize=fuzzer,address,undefined
 FUZZ_KCFLAGS	:= $(FUZZ_WARN) -fsanitize=fuzzer-no-link,address,undefined \
 		   -Dprintf=kern_printf -Dvprintf=kern_vprintf \
@@ -76,7 +79,7 @@ fuzz-deps:
 	    exit 1; }
 
 $(FUZZ_DIR)/fuzz_cpuid_dump: $(FUZZ_DIR)/tests/fuzz/fuzz_cpuid_dump.o \
-    $(FUZZ_DIR)/drivers/pvbus/cpuid_dump.o $(FUZZ_DIR)/kernel/printf.o
+    $(FUZZ_DIR)/drivers/hvio/cpuid_dump.o $(FUZZ_DIR)/kernel/printf.o
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 $(FUZZ_DIR)/fuzz_vmt_reply: $(FUZZ_DIR)/tests/fuzz/fuzz_vmt_reply.o \
@@ -85,8 +88,9 @@ $(FUZZ_DIR)/fuzz_vmt_reply: $(FUZZ_DIR)/tests/fuzz/fuzz_vmt_reply.o \
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 $(FUZZ_DIR)/fuzz_cmdline: $(FUZZ_DIR)/tests/fuzz/fuzz_cmdline.o \
-    $(FUZZ_DIR)/kernel/cmdline.o $(FUZZ_DIR)/drivers/pvbus/sim.o \
-    $(FUZZ_DIR)/drivers/pvbus/hvio.o $(FUZZ_DIR)/kernel/printf.o
+    $(FUZZ_DIR)/kernel/cmdline.o $(FUZZ_DIR)/sim/sim_options.o \
+    $(FUZZ_DIR)/sim/sim_models.o $(FUZZ_DIR)/sim/sim.o \
+    $(FUZZ_DIR)/drivers/hvio/hvio.o $(FUZZ_DIR)/kernel/printf.o
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 $(FUZZ_DIR)/fuzz_bootinfo: $(FUZZ_DIR)/tests/fuzz/fuzz_bootinfo.o \
@@ -99,20 +103,14 @@ $(FUZZ_DIR)/tests/fuzz/%.o: tests/fuzz/%.c | fuzz-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(FUZZ_DIR)/kernel/%.o: kernel/%.c | fuzz-deps
+# Kernel sources, with the printf renames (the fuzz targets' own rule
+# above has the shorter stem, so it wins for them).
+$(FUZZ_DIR)/%.o: %.c | fuzz-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_KCFLAGS) -MMD -MP -c -o $@ $<
 
-$(FUZZ_DIR)/drivers/pvbus/%.o: drivers/pvbus/%.c | fuzz-deps
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_KCFLAGS) -MMD -MP -c -o $@ $<
-
-$(FUZZ_DIR)/drivers/vmt/%.o: drivers/vmt/%.c | fuzz-deps
-	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_KCFLAGS) -MMD -MP -c -o $@ $<
-
--include $(wildcard $(FUZZ_DIR)/tests/fuzz/*.d $(FUZZ_DIR)/kernel/*.d \
-    $(FUZZ_DIR)/drivers/pvbus/*.d $(FUZZ_DIR)/drivers/vmt/*.d)
+-include $(wildcard $(FUZZ_DIR)/tests/fuzz/*.d \
+    $(FUZZ_SRCDIRS:%=$(FUZZ_DIR)/%/*.d))
 
 ifeq ($(firstword $(MAKEFILE_LIST)),$(FUZZ_MK))
 .DEFAULT_GOAL	:= fuzz

@@ -11,8 +11,8 @@
  *   word with the key;
  * - quoting every word back into a line and parsing that must give the
  *   same words;
- * - cmdline_check() with the simulators' own checks (drivers/pvbus/
- *   sim.c) and cmdline_uint() must report each problem once, as one
+ * - cmdline_check() with the simulators' own checks (sim/sim_options.c)
+ *   and cmdline_uint() must report each problem once, as one
  *   non-empty line of printable ASCII: a control byte in the input must
  *   never reach a message, since a message becomes a serial line;
  * - cmdline_prune() must leave words, in their order, that

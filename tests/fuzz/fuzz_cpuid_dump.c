@@ -1,6 +1,6 @@
 /*
  * libFuzzer target for cpuid_dump_parse() and the answers of a replayed
- * CPU (drivers/pvbus/cpuid_dump.c).  libFuzzer hands us each input in a
+ * CPU (drivers/hvio/cpuid_dump.c).  libFuzzer hands us each input in a
  * buffer of exactly its size, so ASan reports any read past the end;
  * cpuid_dump_parse() must never need a NUL there.
  *

@@ -4,7 +4,7 @@
  * twice:
  *
  * - as a message: an RPCI reply for vmt_rpci_parse(), a TCLO command
- *   for vmt_tclo_parse(), bytes for the log (vmt_printable()) and, cut
+ *   for vmt_cmd_parse(), bytes for the log (vmt_printable()) and, cut
  *   at its NULs, a guestinfo key and value for the message builders.
  *   Each result is checked against what vmt_reply.h promises;
  * - as a hostile host: the bytes are the registers a fake backdoor
@@ -87,7 +87,7 @@ check_tclo(const uint8_t *data, size_t size)
 	enum vmt_tclo_cmd cmd;
 	int arg;
 
-	cmd = vmt_tclo_parse(buf, size, &arg);
+	cmd = vmt_cmd_parse(buf, size, &arg);
 	if ((int)cmd < 0 || cmd >= VMT_TCLO_NCMDS)
 		fail("command out of range");
 	if (exact[cmd] != NULL && (strlen(exact[cmd]) != size ||
@@ -101,10 +101,10 @@ check_tclo(const uint8_t *data, size_t size)
 	if (cmd == VMT_TCLO_UNKNOWN && size == 4 && memcmp(buf, "ping", 4) ==
 	    0)
 		fail("ping not recognised");
-	reply = vmt_tclo_reply(cmd, (size & 1) != 0);
+	reply = vmt_cmd_reply(cmd, (size & 1) != 0);
 	if (strncmp(reply, "OK ", 3) != 0 && strncmp(reply, "ERROR ", 6) != 0)
 		fail("a reply neither OK nor ERROR");
-	if (vmt_tclo_name(cmd) == NULL)
+	if (vmt_cmd_name(cmd) == NULL)
 		fail("a command without a name");
 }
 

@@ -5,8 +5,8 @@
  * data as Intel and QEMU TCG do, or fixed registers), and every CPUID
  * call is logged so a test can count what the code under test asked.
  * The backdoor answers as scripted; MSRs and hypercalls are refused as
- * on a machine with nothing behind them (hvio.c).
- * Out-of-range rules: hypervisor-interfaces.md 1.3.
+ * on a machine with nothing behind them (hvio.c).  Out-of-range rules:
+ * docs/reference/cpuid-detection.md "Leaves that do not exist".
  *
  * The hvio function pointers take no context, so there is one table at
  * a time: hvio_table_start() makes it current and clears the log.

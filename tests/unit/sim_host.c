@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "kern.h"
+#include "bootinfo.h"
 #include "pmem.h"
 #include "simvar.h"
 #include "xenreg.h"
@@ -252,9 +253,17 @@ host_wrmsr(uint32_t msr, uint64_t val)
 	return sim_wrmsr(msr, val);
 }
 
+/*
+ * The kernel's boot information, which no loader fills here: a test
+ * writes the memory map and the modules the VMware model reads.
+ */
+struct bootinfo bootinfo;
+
 struct hvio sim_host_io = {
 	.io_name = "sim:test",
 	.io_detail = "",
+	.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL,
+	.io_exit = &sim_exit_insn,
 	.io_cpuid = host_cpuid,
 	.io_rdmsr = host_rdmsr,
 	.io_wrmsr = host_wrmsr,
@@ -278,7 +287,7 @@ void
 sim_host_reset(enum sim_host_stub stub)
 {
 	memset(over_leaf, 0, sizeof(over_leaf));
-	sim_host_io.io_cpuid_only = false;
+	sim_host_io.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL;
 	sim_host_stub = stub;
 	sim_host_ncalls = sim_host_nmsr = 0;
 }

@@ -1,6 +1,6 @@
 /*
  * The host's stand-ins for the kernel services that the simulated
- * hypervisors (drivers/pvbus/sim*.c) and the guest drivers run against
+ * hypervisors (sim/sim*.c) and the guest drivers run against
  * them need, shared by tests/unit/test_sim_hyperv.c, test_sim_xen.c
  * and test_sim_kvm.c:
  *
@@ -22,7 +22,8 @@
  *   page not given to page_exec() (in the kernel it is NX: a #PF).
  *   Which of them a stub must hold is the model's layout, sim_host_stub.
  * - sim_host_io, the struct hvio the drivers are given: the backend on
- *   the model, as hvio_sim.c builds it in the kernel.
+ *   the model, as sim_backend.c builds it in the kernel.
+ * - bootinfo (kernel/bootinfo.h), empty until the test fills it.
  *
  * The CHECKs made here count in the test binary's totals (check.h).
  */
@@ -65,11 +66,13 @@ bool	sim_host_trap_rdtsc(bool on);
 
 /*
  * The stub hvio_call_page() expects at an entry, with INT 0xF0 where
- * the real one has VMCALL (hypervisor-interfaces.md 4.5, 5.2).
+ * the real one has VMCALL (docs/reference/hyperv.md "Hypercall page";
+ * docs/reference/xen.md "Hypercall page").
  */
 enum sim_host_stub {
-	SIM_HOST_STUB_HYPERV,	/* INT 0xF0; RET (4.5) */
-	SIM_HOST_STUB_XEN,	/* mov eax, n; INT 0xF0; NOP; RET (5.2) */
+	SIM_HOST_STUB_HYPERV,	/* INT 0xF0; RET (hyperv.md "Hypercall page") */
+	/* mov eax, n; INT 0xF0; NOP; RET (xen.md "Hypercall page") */
+	SIM_HOST_STUB_XEN,
 };
 extern enum sim_host_stub sim_host_stub;
 extern int	sim_host_ncalls;	/* hvio_call_page() calls */

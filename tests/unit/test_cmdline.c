@@ -4,7 +4,7 @@
  * in double quotes, backslashes before quotes and backslashes; lines up
  * to the 4095-byte limit and past it; control bytes.  Then the checks
  * cmdline_parsed runs: cmdline_check()'s own rules, cmdline_uint(), and
- * the simulators' sim.fault= and sim.failbyte= (drivers/pvbus/sim.c,
+ * the simulators' sim.fault= and sim.failbyte= (sim/sim_options.c,
  * linked with the models stubbed out).
  */
 
@@ -13,7 +13,7 @@
 #include "cmdline.h"
 #include "simvar.h"
 
-/* The models sim.c sets up; the checks never need one. */
+/* The models sim_models.c sets up; the checks never need one. */
 static bool
 stub_cpuid(struct sim_iface *si __unused, uint32_t leaf __unused,
     uint32_t subleaf __unused, struct cpuid_regs *out __unused)
@@ -483,9 +483,9 @@ test_prune_forgets_only_bad_words(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* The simulators' options (drivers/pvbus/sim.c). */
+/* The simulators' options (sim/sim_options.c). */
 
-/* hv=: a model sim.c knows, or native. */
+/* hv=: a model sim_models.c knows, or native. */
 static int
 check_hv(const char *value, const struct cmdline *c __unused,
     const struct bootinfo *bi __unused, char *err, size_t errlen)
@@ -500,8 +500,8 @@ check_hv(const char *value, const struct cmdline *c __unused,
 static const struct cmdline_key sim_keys[] = {
 	{ "hv", "test_cmdline.c", check_yes },		/* not checked here */
 	{ "profile", "test_cmdline.c", check_yes },
-	{ "sim.fault", "drivers/pvbus/sim.c", sim_check_fault },
-	{ "sim.failbyte", "drivers/pvbus/sim.c", sim_check_failbyte },
+	{ "sim.fault", "sim/sim_options.c", sim_check_fault },
+	{ "sim.failbyte", "sim/sim_options.c", sim_check_failbyte },
 	{ NULL, NULL, NULL },
 };
 
@@ -600,7 +600,7 @@ test_sim_fault_lists_are_strict(void)
 	    "page-not-filled", 1), "");
 }
 
-/* hvio_sim.c answers CPUID from the dump when there is a profile. */
+/* sim_backend.c answers CPUID from the dump when there is a profile. */
 static void
 test_sim_fault_garbage_cpuid_needs_no_profile(void)
 {
@@ -650,8 +650,8 @@ test_prune_follows_what_needed_a_forgotten_word(void)
 {
 	static const struct cmdline_key k[] = {
 		{ "hv", "test", check_hv },
-		{ "sim.fault", "sim.c", sim_check_fault },
-		{ "sim.failbyte", "sim.c", sim_check_failbyte },
+		{ "sim.fault", "sim_options.c", sim_check_fault },
+		{ "sim.failbyte", "sim_options.c", sim_check_failbyte },
 		{ NULL, NULL, NULL },
 	};
 
@@ -690,9 +690,9 @@ test_sim_models_by_name(void)
 	    "sim:kvm+hyperv, sim:xen+viridian or sim:vmware");
 	CHECK_EQ_INT(sim_check_model("\r\n", err, sizeof(err)), EINVAL);
 	CHECK_CONTAINS(err, "hv=sim:\\x0d\\x0a: want");
-	CHECK_EQ_INT(sim_setup("nosuch", 0, err, sizeof(err)), EINVAL);
+	CHECK_EQ_INT(sim_setup_model("nosuch", 0, err, sizeof(err)), EINVAL);
 	CHECK_CONTAINS(err, "hv=sim:nosuch: want sim:hyperv");
-	CHECK_EQ_INT(sim_setup("xen+viridian", 0, err, sizeof(err)), 0);
+	CHECK_EQ_INT(sim_setup_model("xen+viridian", 0, err, sizeof(err)), 0);
 	CHECK_EQ_INT(sim.sm_niface, 2);
 }
 

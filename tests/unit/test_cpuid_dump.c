@@ -1,6 +1,6 @@
 /*
  * cpuid_dump_parse() and the answers of a replayed CPU
- * (drivers/pvbus/cpuid_dump.c): every shared dump in tests/cpuid-dumps
+ * (drivers/hvio/cpuid_dump.c): every shared dump in tests/cpuid-dumps
  * parses and says what its README says; the Intel and AMD rules for a
  * leaf the dump lacks; every malformed input named in cpuid_dump.h,
  * with the line the error names; and a deterministic fuzz smoke of

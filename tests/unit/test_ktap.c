@@ -87,7 +87,9 @@ test_crash_before_plan(void)
 	}
 	CHECK_EQ_INT(fake_kexit_status, KEXIT_PANIC);
 	CHECK_STR(fake_cons_buf,
-	    "# panic: ktap_sub_begin: no test is running\n");
+	    "# panic: ktap_sub_begin: no test is running\n"
+	    "# crashed before the KTAP plan: ktap_sub_begin: no test is "
+	    "running\n");
 	CHECK(ktap_running() == NULL);
 }
 
@@ -940,25 +942,49 @@ test_prove_accepts_the_stream(void)
 
 /*
  * The host stops the run in the middle of a child's steps: the step
- * running and the rest are skipped, but a child whose earlier step had
- * failed is failed, and so is the test above it.
+ * running and the rest are skipped, under their own names, but a child
+ * whose earlier step had failed is failed, and so is the test above it.
+ * A level opened by ktap_sub_begin() has no names for what did not run.
  */
 static int stop_nfail;
 
 static int
+s_gethz_fails(void *arg __unused)
+{
+	return ktap_fail("rate of 50 Hz");
+}
+
+static int
+s_tclo_stops(void *why)
+{
+	stop_nfail = ktap_stop(why);
+	kexit(KEXIT_HALT);		/* as pvbus_shutdown() */
+}
+
+static int
+s_never(void *arg __unused)
+{
+	CHECK(false);			/* the host stopped the run before */
+	return KTAP_PASS;
+}
+
+static const struct ktap_step stop_steps[] = {
+	{ "gethz", s_gethz_fails },
+	{ "tclo", s_tclo_stops },
+	{ "time_delta", s_never },
+};
+
+static int
 t_stop_after_failure(void)
 {
-	ktap_sub_begin(3);
-	ktap_sub_result(KTAP_FAIL, "gethz", "rate of 50 Hz");
-	ktap_sub_start("tclo");
-	stop_nfail = ktap_stop("the host asked the guest to power off");
-	kexit(KEXIT_HALT);		/* as pvbus_shutdown() */
+	return ktap_run_steps(stop_steps, nitems(stop_steps),
+	    "the host asked the guest to power off", NULL);
 }
 
 static int
 t_stop_clean(void)
 {
-	ktap_sub_begin(2);
+	ktap_sub_begin(3);
 	ktap_sub_result(KTAP_PASS, "probe", NULL);
 	ktap_sub_start("tclo");
 	stop_nfail = ktap_stop("the host asked the guest to reboot");
@@ -989,8 +1015,8 @@ test_stop_keeps_earlier_failures(void)
 	    "  1..3\n"
 	    "  not ok 1 gethz # rate of 50 Hz\n"
 	    "  ok 2 tclo # SKIP stopped: the host asked the guest to power off\n"
-	    "  ok 3 not_run # SKIP stopped: the host asked the guest to power "
-	    "off\n"
+	    "  ok 3 time_delta # SKIP stopped: the host asked the guest to "
+	    "power off\n"
 	    "not ok 1 pvbus_attach # a subtest failed, then it was stopped: the "
 	    "host asked the guest to power off\n"
 	    "0 passed, 1 failed, 0 skipped\n");
@@ -998,10 +1024,96 @@ test_stop_keeps_earlier_failures(void)
 	ktap_begin(stop_clean, nitems(stop_clean));
 	CHECK(run_all_until_kexit());
 	CHECK_EQ_INT(stop_nfail, 0);
+	CHECK_CONTAINS(fake_cons_buf, "  ok 2 tclo # SKIP stopped: the host "
+	    "asked the guest to reboot\n"
+	    "  ok 3 not_run # SKIP stopped: the host asked the guest to "
+	    "reboot\n");
 	CHECK_CONTAINS(fake_cons_buf, "ok 1 pvbus_attach # SKIP stopped: the "
 	    "host asked the guest to reboot\n"
 	    "ok 2 no_msr_faults # SKIP stopped: the host asked the guest to "
 	    "reboot\n0 passed, 0 failed, 2 skipped\n");
+}
+
+/*
+ * ktap_run_steps(): each step a subtest under its name, in order, with
+ * the caller's arg; the results recorded; the level's verdict returned.
+ */
+static int
+s_count_pass(void *arg)
+{
+	(*(int *)arg)++;
+	return KTAP_PASS;
+}
+
+static int
+s_count_skip(void *arg)
+{
+	(*(int *)arg)++;
+	return ktap_skip("not offered");
+}
+
+static int
+s_count_fail(void *arg)
+{
+	(*(int *)arg)++;
+	return ktap_fail("broke rule %d", *(int *)arg);
+}
+
+static const struct ktap_step count_steps[] = {
+	{ "first", s_count_pass },
+	{ "second", s_count_skip },
+	{ "third", s_count_fail },
+};
+
+static int steps_results[3], steps_ret, steps_calls;
+
+static int
+t_steps(void)
+{
+	steps_ret = ktap_run_steps(count_steps, nitems(count_steps),
+	    &steps_calls, steps_results);
+	return steps_ret;
+}
+
+static int
+t_steps_skipped(void)
+{
+	return ktap_run_steps(count_steps + 1, 1, &steps_calls, NULL);
+}
+
+static const struct ktest steps_plan[] = {
+	{ "steps", t_steps },
+	{ "steps_skipped", t_steps_skipped },
+};
+
+static void
+test_run_steps(void)
+{
+	ktap_begin(steps_plan, nitems(steps_plan));
+	ktap_run_all();
+	CHECK_EQ_INT(steps_calls, 4);
+	CHECK_EQ_INT(steps_ret, KTAP_FAIL);
+	CHECK_EQ_INT(steps_results[0], KTAP_PASS);
+	CHECK_EQ_INT(steps_results[1], KTAP_SKIP);
+	CHECK_EQ_INT(steps_results[2], KTAP_FAIL);
+	CHECK_STR(fake_cons_buf,
+	    "\nKTAP version 1\n"
+	    "1..2\n"
+	    "# running steps\n"
+	    "  KTAP version 1\n"
+	    "  # Subtest: steps\n"
+	    "  1..3\n"
+	    "  ok 1 first\n"
+	    "  ok 2 second # SKIP not offered\n"
+	    "  not ok 3 third # broke rule 3\n"
+	    "not ok 1 steps\n"
+	    "# running steps_skipped\n"
+	    "  KTAP version 1\n"
+	    "  # Subtest: steps_skipped\n"
+	    "  1..1\n"
+	    "  ok 1 second # SKIP not offered\n"
+	    "ok 2 steps_skipped # SKIP no reason\n");
+	CHECK_EQ_INT(ktap_end(), KEXIT_FAIL);
 }
 
 static const struct check_test tests[] = {
@@ -1020,6 +1132,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_crash_in_subtests),
 	CHECK_TEST(test_crash_between_tests),
 	CHECK_TEST(test_subtest_misuse_panics),
+	CHECK_TEST(test_run_steps),
 	CHECK_TEST(test_stop_keeps_earlier_failures),
 	CHECK_TEST(test_prove_accepts_the_stream),
 };

@@ -1,11 +1,14 @@
 /*
  * The pvbus detection pass (drivers/pvbus/pvbus.c), the vendor decoders
- * (hv_*.c) and what pvbus_tree.c prints, run against a scripted hvio
- * (hvio_table.c) whose CPUID answers come from tables built here.  The
- * expected values are taken from hypervisor-interfaces.md (sections 1,
- * 2, 3.1-3.2, 4.1-4.2, 5.1, 6.1), not from the code: signatures are
- * turned into registers here, byte by byte, and checked against the
- * fact sheet's hex columns.  fake_cons.c records what the kernel prints.
+ * (drivers/ident/) and what pvbus_tree.c prints, run against a scripted
+ * hvio (hvio_table.c) whose CPUID answers come from tables built here.
+ * The expected values are taken from the reference notes
+ * (docs/reference/cpuid-detection.md; docs/reference/kvm.md "CPUID
+ * leaves", "Feature bits"; docs/reference/hyperv.md "CPUID leaves",
+ * "Privilege and feature bits"; docs/reference/xen.md "CPUID leaves";
+ * docs/reference/vmware.md "CPUID leaves"), not from the code:
+ * signatures are turned into registers here, byte by byte, and checked
+ * against the hex columns of cpuid-detection.md "Signatures".  fake_cons.c records what the kernel prints.
  */
 
 #include "check.h"
@@ -16,8 +19,10 @@
 #define BASE0		0x40000000u	/* the first base */
 #define BASE(k)		(BASE0 + (uint32_t)(k) * 0x100u)
 #define NBASES		256
-#define HV1		0x31237648u	/* "Hv#1", base+1 EAX (4.1) */
-#define BD_MAGIC	0x564d5868u	/* 'VMXh' (6.2) */
+/* "Hv#1", base+1 EAX (hyperv.md "CPUID leaves"). */
+#define HV1		0x31237648u
+/* 'VMXh' (vmware.md "Backdoor I/O port"). */
+#define BD_MAGIC	0x564d5868u
 #define BD_PORT		0x5658u
 #define BD_GETVERSION	0x0au
 
@@ -96,7 +101,8 @@ prof_start(struct prof *p)
 /*
  * Every CPUID leaf asked inside a hypervisor block must be the base or
  * lie within the block's highest leaf: reading past it on Intel returns
- * another leaf's data (hypervisor-interfaces.md 1.3).
+ * another leaf's data (docs/reference/cpuid-detection.md "Leaves that
+ * do not exist").
  */
 static void
 check_reads_inside_blocks(const struct prof *p)
@@ -121,10 +127,10 @@ check_reads_inside_blocks(const struct prof *p)
 }
 
 /*
- * A QEMU/KVM-style Hyper-V guest at 0x40000000 (4.1): version 10.0
- * build 14393, guest privileges, block up to maxleaf.  Leaves up to
- * 0x4000000C are in the table whatever maxleaf says, so a read past
- * maxleaf would show.
+ * A QEMU/KVM-style Hyper-V guest at 0x40000000 (hyperv.md "CPUID
+ * leaves"): version 10.0 build 14393, guest privileges, block up to
+ * maxleaf.  Leaves up to 0x4000000C are in the table whatever maxleaf
+ * says, so a read past maxleaf would show.
  */
 static void
 prof_hyperv(struct prof *p, uint32_t base, uint32_t maxleaf)
@@ -195,7 +201,10 @@ test_base_valid_rejects_maxleaf_outside_block(void)
 	CHECK(!base_valid(BASE(3), 0, "Barevisor!\0\0", &maxleaf));
 }
 
-/* Old KVM and older OpenBSD vmm answer EAX 0: read as base+1 (1.4). */
+/*
+ * Old KVM and older OpenBSD vmm answer EAX 0: read as base+1
+ * (cpuid-detection.md "Validating a base").
+ */
 static void
 test_base_valid_eax_zero_is_base_plus_1_for_kvm_and_openbsd(void)
 {
@@ -288,7 +297,8 @@ rng(void)
 
 /*
  * Intel hardware and KVM on Intel repeat the highest basic leaf for a
- * base with no block (1.3): EAX is small, EBX..EDX anything.
+ * base with no block (cpuid-detection.md "Leaves that do not exist"):
+ * EAX is small, EBX..EDX anything.
  */
 static void
 test_base_valid_rejects_intel_repeated_leaf(void)
@@ -319,7 +329,7 @@ struct sig_row {
 	const char	*sr_id;
 };
 
-/* hypervisor-interfaces.md section 2, every row. */
+/* docs/reference/cpuid-detection.md "Signatures", every row. */
 static const struct sig_row fact_sigs[] = {
 	{ "KVMKVMKVM\0\0\0",	"kvm" },
 	{ "Linux KVM Hv",	"kvmhv" },
@@ -390,16 +400,16 @@ match_id(const char *sig)
 	if ((buf = malloc(12)) == NULL)
 		abort();
 	memcpy(buf, sig, 12);
-	pt = pvbus_match_signature(buf);
+	pt = &pvbus_types[pvbus_match_signature(buf)];
 	free(buf);
-	if (pt == NULL)
+	if (pt == &pvbus_types[PVBUS_UNKNOWN])
 		return "(unknown)";
 	CHECK(pt->pt_name != NULL && pt->pt_name[0] != '\0');
 	return pt->pt_id;
 }
 
 static void
-test_match_signature_maps_every_fact_sheet_row(void)
+test_match_signature_maps_every_listed_row(void)
 {
 	size_t i;
 
@@ -407,6 +417,30 @@ test_match_signature_maps_every_fact_sheet_row(void)
 		if (!CHECK_STR(match_id(fact_sigs[i].sr_sig),
 		    fact_sigs[i].sr_id))
 			printf("# row %zu \"%.12s\"\n", i, fact_sigs[i].sr_sig);
+}
+
+/*
+ * The vendor table and its enum cannot drift: every vendor has a row
+ * with an id and a name, and some signature names it.
+ */
+static void
+test_every_vendor_has_a_row(void)
+{
+	size_t i, j;
+	bool named;
+
+	CHECK_STR(pvbus_types[PVBUS_UNKNOWN].pt_id, "unknown");
+	CHECK(pvbus_types[PVBUS_UNKNOWN].pt_name == NULL);
+	for (i = 1; i < PVBUS_NVENDORS; i++) {
+		if (!CHECK(pvbus_types[i].pt_id != NULL &&
+		    pvbus_types[i].pt_name != NULL))
+			printf("# vendor %zu has no row\n", i);
+		for (named = false, j = 0; j < nitems(fact_sigs); j++)
+			named |= pvbus_match_signature(fact_sigs[j].sr_sig) ==
+			    (enum pvbus_vendor)i;
+		if (!CHECK(named))
+			printf("# vendor %zu: no signature names it\n", i);
+	}
 }
 
 static void
@@ -432,16 +466,17 @@ identify_regs(uint32_t ebx, uint32_t ecx, uint32_t edx)
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_leaf(&p, BASE0, BASE0 + 1, ebx, ecx, edx);
 	pvbus_identify(prof_start(&p));
-	if (pvbus_softc.sc_nhv != 1)
+	if (pvbus_softc.sc_niface != 1)
 		return "(none)";
-	if (pvbus_softc.sc_hv[0].hv_type == NULL)
+	if (pvbus_softc.sc_iface[0].pi_vendor == PVBUS_UNKNOWN)
 		return "(unknown)";
-	return pvbus_softc.sc_hv[0].hv_type->pt_id;
+	return pvbus_types[pvbus_softc.sc_iface[0].pi_vendor].pt_id;
 }
 
 /*
- * The fact sheet's hex columns equal the strings turned into words here,
- * and the detection pass, reading EBX ECX EDX, names their vendors.
+ * The hex columns of docs/reference/cpuid-detection.md "Signatures"
+ * equal the strings turned into words here, and the detection pass,
+ * reading EBX ECX EDX, names their vendors.
  */
 static void
 test_identify_reads_signature_in_ebx_ecx_edx_order(void)
@@ -529,14 +564,17 @@ test_identify_bit_clear_reads_only_first_base(void)
 	CHECK_EQ_INT(nother, 0);
 	CHECK_EQ_INT(hvio_table_count_range(BASE(1), 0x4fffffff), 0);
 	CHECK_EQ_INT(pvbus_softc.sc_nscanned, 1);
-	CHECK_EQ_INT(pvbus_softc.sc_nhv, 0);	/* 0x40000100 never read */
+	CHECK_EQ_INT(pvbus_softc.sc_niface, 0);	/* 0x40000100 never read */
 	CHECK_EQ_INT(pvbus_softc.sc_nrejected, 0);
 	CHECK_EQ_INT(pvbus_softc.sc_primary, -1);
 	CHECK_EQ_INT(hvio_table_nbackdoor, 1);
 	CHECK(pvbus_softc.sc_io == io);
 }
 
-/* QEMU -cpu ...,-hypervisor hides the bit but still answers (1.1). */
+/*
+ * QEMU -cpu ...,-hypervisor hides the bit but still answers
+ * (cpuid-detection.md "Hypervisor-present bit").
+ */
 static void
 test_identify_bit_clear_still_records_answering_signature(void)
 {
@@ -549,13 +587,13 @@ test_identify_bit_clear_still_records_answering_signature(void)
 	pvbus_identify(prof_start(&p));
 	CHECK(!pvbus_softc.sc_hvbit);
 	CHECK_EQ_INT(pvbus_softc.sc_nscanned, 1);
-	CHECK_EQ_INT(pvbus_softc.sc_nhv, 1);
-	CHECK_EQ_HEX(pvbus_softc.sc_hv[0].hv_base, BASE0);
-	CHECK(pvbus_softc.sc_hv[0].hv_type != NULL &&
-	    strcmp(pvbus_softc.sc_hv[0].hv_type->pt_id, "kvm") == 0);
-	CHECK_EQ_HEX(pvbus_softc.sc_hv[0].hv_kvm.kv_features, 0x01007afb);
+	CHECK_EQ_INT(pvbus_softc.sc_niface, 1);
+	CHECK_EQ_HEX(pvbus_softc.sc_iface[0].pi_id.id_base, BASE0);
+	CHECK(pvbus_softc.sc_iface[0].pi_vendor == PVBUS_KVM);
+	CHECK_EQ_HEX(pvbus_softc.sc_iface[0].pi_id.id_kvm.kv_features,
+	    0x01007afb);
 	CHECK_EQ_INT(pvbus_softc.sc_primary, 0);
-	CHECK(pvbus_softc.sc_hv[0].hv_primary);
+	CHECK(pvbus_softc.sc_iface[0].pi_primary);
 	CHECK_EQ_INT(hvio_table_count_range(BASE(1), 0x4fffffff), 0);
 	check_reads_inside_blocks(&p);
 }
@@ -579,16 +617,17 @@ test_identify_bit_set_reads_all_256_bases_once(void)
 	CHECK_EQ_INT(nwrong, 0);
 	CHECK_EQ_INT(hvio_table_count(1), 1);
 	CHECK_EQ_INT(hvio_table_count_range(0x40010000, 0xffffffff), 0);
-	CHECK_EQ_INT(pvbus_softc.sc_nhv, 2);
-	CHECK_EQ_HEX(pvbus_softc.sc_hv[1].hv_base, 0x4000ff00);
-	CHECK(pvbus_softc.sc_hv[1].hv_type == NULL);	/* unknown vendor */
+	CHECK_EQ_INT(pvbus_softc.sc_niface, 2);
+	CHECK_EQ_HEX(pvbus_softc.sc_iface[1].pi_id.id_base, 0x4000ff00);
+	CHECK(pvbus_softc.sc_iface[1].pi_vendor == PVBUS_UNKNOWN);
 	CHECK_EQ_INT(pvbus_softc.sc_nrejected, 0);
 	check_reads_inside_blocks(&p);
 }
 
 /*
  * Intel: every base past KVM's block repeats the highest basic leaf
- * (1.3); those are rejected and counted.  Zeros (AMD, Xen) are not.
+ * (cpuid-detection.md "Leaves that do not exist"); those are rejected
+ * and counted.  Zeros (AMD, Xen) are not.
  */
 static void
 test_identify_counts_garbage_bases_not_zero_ones(void)
@@ -601,7 +640,7 @@ test_identify_counts_garbage_bases_not_zero_ones(void)
 	prof_leaf(&p, 0x1f, 0x0000021f, 0x8f3a11c2, 0x5be0e9d4, 0x0000002a);
 	prof_block(&p, BASE0, BASE0 + 1, "KVMKVMKVM\0\0\0", BASE0 + 1);
 	pvbus_identify(prof_start(&p));
-	CHECK_EQ_INT(pvbus_softc.sc_nhv, 1);
+	CHECK_EQ_INT(pvbus_softc.sc_niface, 1);
 	CHECK_EQ_INT(pvbus_softc.sc_nrejected, NBASES - 1);
 	CHECK_EQ_HEX(pvbus_softc.sc_first_rejected, BASE(1));
 	CHECK_EQ_HEX(pvbus_softc.sc_rejected_eax, 0x0000021f);
@@ -610,7 +649,7 @@ test_identify_counts_garbage_bases_not_zero_ones(void)
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_block(&p, BASE0, BASE0 + 1, "KVMKVMKVM\0\0\0", BASE0 + 1);
 	pvbus_identify(prof_start(&p));
-	CHECK_EQ_INT(pvbus_softc.sc_nhv, 1);
+	CHECK_EQ_INT(pvbus_softc.sc_niface, 1);
 	CHECK_EQ_INT(pvbus_softc.sc_nrejected, 0);
 	CHECK_EQ_HEX(pvbus_softc.sc_first_rejected, 0);
 
@@ -619,14 +658,18 @@ test_identify_counts_garbage_bases_not_zero_ones(void)
 	prof_leaf(&p, BASE(3), 0, 0, 0, 1);
 	prof_leaf(&p, BASE(9), 0x21f, 0, 0, 0);
 	pvbus_identify(prof_start(&p));
-	CHECK_EQ_INT(pvbus_softc.sc_nhv, 0);
+	CHECK_EQ_INT(pvbus_softc.sc_niface, 0);
 	CHECK_EQ_INT(pvbus_softc.sc_nrejected, 2);
 	CHECK_EQ_HEX(pvbus_softc.sc_first_rejected, BASE(3));
 	CHECK_EQ_HEX(pvbus_softc.sc_rejected_eax, 0);
 	CHECK_EQ_INT(pvbus_softc.sc_primary, -1);
 }
 
-/* QEMU+KVM with hv-* flags (1.5); the higher base wins, as Linux (1.6). */
+/*
+ * QEMU+KVM with hv-* flags (cpuid-detection.md "Several interfaces at
+ * once"); the higher base wins, as Linux (cpuid-detection.md "Who
+ * wins").
+ */
 static void
 test_identify_prefers_highest_base(void)
 {
@@ -638,30 +681,31 @@ test_identify_prefers_highest_base(void)
 	prof_block(&p, BASE(1), BASE(1) + 1, "KVMKVMKVM\0\0\0", BASE(1) + 1);
 	prof_leaf(&p, BASE(1) + 1, 0x01007afb, 0, 0, 0);
 	pvbus_identify(prof_start(&p));
-	CHECK_EQ_INT(sc->sc_nhv, 2);
-	CHECK_EQ_HEX(sc->sc_hv[0].hv_base, BASE0);
-	CHECK_EQ_HEX(sc->sc_hv[1].hv_base, BASE(1));
-	CHECK(sc->sc_hv[0].hv_type != NULL &&
-	    strcmp(sc->sc_hv[0].hv_type->pt_id, "hyperv") == 0);
-	CHECK(sc->sc_hv[1].hv_type != NULL &&
-	    strcmp(sc->sc_hv[1].hv_type->pt_id, "kvm") == 0);
+	CHECK_EQ_INT(sc->sc_niface, 2);
+	CHECK_EQ_HEX(sc->sc_iface[0].pi_id.id_base, BASE0);
+	CHECK_EQ_HEX(sc->sc_iface[1].pi_id.id_base, BASE(1));
+	CHECK(sc->sc_iface[0].pi_vendor == PVBUS_HYPERV);
+	CHECK(sc->sc_iface[1].pi_vendor == PVBUS_KVM);
 	CHECK_EQ_INT(sc->sc_primary, 1);
-	CHECK(!sc->sc_hv[0].hv_primary);
-	CHECK(sc->sc_hv[1].hv_primary);
-	CHECK(sc->sc_hv[0].hv_hv1);
-	CHECK(!sc->sc_hv[1].hv_hv1);
-	CHECK(pvbus_find("kvm") == &sc->sc_hv[1]);
-	CHECK(pvbus_find("hyperv") == &sc->sc_hv[0]);
-	CHECK(pvbus_find("xen") == NULL);
+	CHECK(!sc->sc_iface[0].pi_primary);
+	CHECK(sc->sc_iface[1].pi_primary);
+	CHECK(sc->sc_iface[0].pi_id.id_hv1);
+	CHECK(!sc->sc_iface[1].pi_id.id_hv1);
+	CHECK(pvbus_find(PVBUS_KVM) == &sc->sc_iface[1]);
+	CHECK(pvbus_find(PVBUS_HYPERV) == &sc->sc_iface[0]);
+	CHECK(pvbus_find(PVBUS_XEN) == NULL);
 	check_reads_inside_blocks(&p);
 }
 
-/* VMware offering Hv#1 is VMware with a Hyper-V interface (1.5). */
+/*
+ * VMware offering Hv#1 is VMware with a Hyper-V interface
+ * (cpuid-detection.md "Several interfaces at once").
+ */
 static void
 test_identify_vmware_with_hv1_is_vmware_not_hyperv(void)
 {
 	struct prof p;
-	const struct pvbus_hv *hv = &pvbus_softc.sc_hv[0];
+	const struct pvbus_iface *hv = &pvbus_softc.sc_iface[0];
 
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_block(&p, BASE0, 0x40000010, "VMwareVMware", 0x40000010);
@@ -669,18 +713,18 @@ test_identify_vmware_with_hv1_is_vmware_not_hyperv(void)
 	prof_leaf(&p, BASE0 + 3, 0x2e7f, 0, 0, 0);
 	prof_leaf(&p, 0x40000010, 2893362, 66000, 0, 0);
 	pvbus_identify(prof_start(&p));
-	CHECK_EQ_INT(pvbus_softc.sc_nhv, 1);
-	CHECK(hv->hv_type != NULL && strcmp(hv->hv_type->pt_id, "vmware") == 0);
-	CHECK(hv->hv_hv1);
-	CHECK(pvbus_find("hyperv") == NULL);
-	CHECK(pvbus_find("vmware") == hv);
-	CHECK(!hv->hv_hyperv.hy_has_version);	/* base+2 all zero */
-	CHECK(hv->hv_hyperv.hy_has_features);
-	CHECK(hv->hv_freq.fq_valid);
-	CHECK(hv->hv_type != NULL && hv->hv_type->pt_check == NULL);
+	CHECK_EQ_INT(pvbus_softc.sc_niface, 1);
+	CHECK(hv->pi_vendor == PVBUS_VMWARE);
+	CHECK(hv->pi_id.id_hv1);
+	CHECK(pvbus_find(PVBUS_HYPERV) == NULL);
+	CHECK(pvbus_find(PVBUS_VMWARE) == hv);
+	CHECK(!hv->pi_id.id_hyperv.hy_has_version);	/* base+2 all zero */
+	CHECK(hv->pi_id.id_hyperv.hy_has_features);
+	CHECK(hv->pi_id.id_timing.tm_valid);
+	CHECK(pvbus_types[hv->pi_vendor].pt_check == NULL);
 	check_reads_inside_blocks(&p);
 
-	CHECK(pvbus_attach());
+	CHECK(pvbus_print_tree());
 	CHECK_CONTAINS(fake_cons_buf,
 	    "pvbus0 at mainbus0: VMware (Hyper-V interface) [table]\n");
 	CHECK(strstr(fake_cons_buf, "Hyper-V 10.0") == NULL);
@@ -700,7 +744,8 @@ static void
 test_identify_decodes_hyperv_version_and_role(void)
 {
 	struct prof p;
-	const struct pvbus_hyperv *hy = &pvbus_softc.sc_hv[0].hv_hyperv;
+	const struct ident_hyperv *hy =
+	    &pvbus_softc.sc_iface[0].pi_id.id_hyperv;
 
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_block(&p, BASE0, 0x4000000b, "Microsoft Hv", 0x4000000b);
@@ -722,14 +767,14 @@ test_identify_decodes_hyperv_version_and_role(void)
 	CHECK_EQ_HEX(hy->hy_features, 0x000fbbbe);
 	CHECK(hy->hy_has_recommend);
 	CHECK_EQ_HEX(hy->hy_recommend, 0x00040e24);
-	CHECK(hyperv_is_root(hy));	/* EBX bit 0: CreatePartitions */
+	CHECK(ident_hyperv_is_root(hy));	/* EBX 0: CreatePartitions */
 	CHECK(!hy->hy_has_isolation);		/* 0xB < 0xC */
 
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_hyperv(&p, BASE0, 0x40000005);
 	pvbus_identify(prof_start(&p));
 	CHECK(hy->hy_has_features);
-	CHECK(!hyperv_is_root(hy));		/* EBX 0: a guest */
+	CHECK(!ident_hyperv_is_root(hy));		/* EBX 0: a guest */
 	CHECK_EQ_INT(hy->hy_major, 10);
 	CHECK_EQ_INT(hy->hy_minor, 0);
 	CHECK_EQ_INT(hy->hy_build, 14393);
@@ -740,22 +785,23 @@ test_identify_decodes_hyperv_version_and_role(void)
 	prof_leaf(&p, BASE0 + 1, HV1, 0, 0, 0);
 	prof_leaf(&p, BASE0 + 3, 0xffffffff, 0xfffffffe, 0, 0);
 	pvbus_identify(prof_start(&p));
-	CHECK(!hyperv_is_root(hy));
+	CHECK(!ident_hyperv_is_root(hy));
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_block(&p, BASE0, 0x40000005, "Microsoft Hv", 0x40000005);
 	prof_leaf(&p, BASE0 + 1, HV1, 0, 0, 0);
 	prof_leaf(&p, BASE0 + 3, 0, 1, 0, 0);
 	pvbus_identify(prof_start(&p));
-	CHECK(hyperv_is_root(hy));
+	CHECK(ident_hyperv_is_root(hy));
 	CHECK(!hy->hy_has_version);		/* base+2 all zero */
 }
 
-/* base+0xC only when the block reaches it (4.1). */
+/* base+0xC only when the block reaches it (hyperv.md "CPUID leaves"). */
 static void
 test_identify_hyperv_isolation_only_when_block_reaches_it(void)
 {
 	struct prof p;
-	const struct pvbus_hyperv *hy = &pvbus_softc.sc_hv[0].hv_hyperv;
+	const struct ident_hyperv *hy =
+	    &pvbus_softc.sc_iface[0].pi_id.id_hyperv;
 
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_block(&p, BASE0, 0x4000000b, "Microsoft Hv", 0x4000000b);
@@ -823,38 +869,41 @@ test_identify_reads_no_leaf_above_a_blocks_max(void)
 	prof_leaf(&p, BASE(6) + 1, HV1, 0, 0, 0);
 	pvbus_identify(prof_start(&p));
 	check_reads_inside_blocks(&p);
-	CHECK_EQ_INT(sc->sc_nhv, 7);
+	CHECK_EQ_INT(sc->sc_niface, 7);
 	for (k = 0; k < 7; k++)
-		CHECK_EQ_HEX(sc->sc_hv[k].hv_base, BASE(k));
-	CHECK(sc->sc_hv[0].hv_hv1);
-	CHECK(!sc->sc_hv[0].hv_hyperv.hy_has_version);
-	CHECK(!sc->sc_hv[0].hv_hyperv.hy_has_features);
-	CHECK(!sc->sc_hv[0].hv_hyperv.hy_has_recommend);
-	CHECK(!sc->sc_hv[0].hv_hyperv.hy_has_isolation);
-	CHECK_EQ_HEX(sc->sc_hv[1].hv_kvm.kv_features, 0x3);
-	CHECK_EQ_HEX(sc->sc_hv[1].hv_kvm.kv_hints, 1);
-	CHECK(!sc->sc_hv[1].hv_freq.fq_valid);
-	CHECK_EQ_INT(sc->sc_hv[2].hv_xen.xe_major, 4);
-	CHECK_EQ_INT(sc->sc_hv[2].hv_xen.xe_minor, 11);
-	CHECK(!sc->sc_hv[2].hv_xen.xe_has_hypercall);
-	CHECK_EQ_INT(sc->sc_hv[3].hv_xen.xe_major, 0);
-	CHECK(!sc->sc_hv[3].hv_xen.xe_has_hypercall);
-	CHECK(sc->sc_hv[4].hv_hv1);
-	CHECK(!sc->sc_hv[4].hv_freq.fq_valid);
-	CHECK(sc->sc_hv[5].hv_eax_zero);
-	CHECK_EQ_HEX(sc->sc_hv[5].hv_maxleaf, BASE(5) + 1);
-	CHECK_EQ_HEX(sc->sc_hv[5].hv_kvm.kv_features, 1);
-	CHECK(!sc->sc_hv[5].hv_freq.fq_valid);
-	CHECK(!sc->sc_hv[6].hv_hv1);
+		CHECK_EQ_HEX(sc->sc_iface[k].pi_id.id_base, BASE(k));
+	CHECK(sc->sc_iface[0].pi_id.id_hv1);
+	CHECK(!sc->sc_iface[0].pi_id.id_hyperv.hy_has_version);
+	CHECK(!sc->sc_iface[0].pi_id.id_hyperv.hy_has_features);
+	CHECK(!sc->sc_iface[0].pi_id.id_hyperv.hy_has_recommend);
+	CHECK(!sc->sc_iface[0].pi_id.id_hyperv.hy_has_isolation);
+	CHECK_EQ_HEX(sc->sc_iface[1].pi_id.id_kvm.kv_features, 0x3);
+	CHECK_EQ_HEX(sc->sc_iface[1].pi_id.id_kvm.kv_hints, 1);
+	CHECK(!sc->sc_iface[1].pi_id.id_timing.tm_valid);
+	CHECK_EQ_INT(sc->sc_iface[2].pi_id.id_xen.xe_major, 4);
+	CHECK_EQ_INT(sc->sc_iface[2].pi_id.id_xen.xe_minor, 11);
+	CHECK(!sc->sc_iface[2].pi_id.id_xen.xe_has_hypercall);
+	CHECK_EQ_INT(sc->sc_iface[3].pi_id.id_xen.xe_major, 0);
+	CHECK(!sc->sc_iface[3].pi_id.id_xen.xe_has_hypercall);
+	CHECK(sc->sc_iface[4].pi_id.id_hv1);
+	CHECK(!sc->sc_iface[4].pi_id.id_timing.tm_valid);
+	CHECK(sc->sc_iface[5].pi_eax_zero);
+	CHECK_EQ_HEX(sc->sc_iface[5].pi_id.id_maxleaf, BASE(5) + 1);
+	CHECK_EQ_HEX(sc->sc_iface[5].pi_id.id_kvm.kv_features, 1);
+	CHECK(!sc->sc_iface[5].pi_id.id_timing.tm_valid);
+	CHECK(!sc->sc_iface[6].pi_id.id_hv1);
 	CHECK_EQ_INT(hvio_table_count(BASE(6) + 1), 0);
 }
 
-/* Xen with Viridian: Hyper-V at 0x40000000, Xen at 0x40000100 (5.1). */
+/*
+ * Xen with Viridian: Hyper-V at 0x40000000, Xen at 0x40000100 (xen.md
+ * "CPUID leaves").
+ */
 static void
 test_identify_decodes_xen_version_and_hypercall_msr(void)
 {
 	struct prof p;
-	const struct pvbus_xen *xe = &pvbus_softc.sc_hv[1].hv_xen;
+	const struct ident_xen *xe = &pvbus_softc.sc_iface[1].pi_id.id_xen;
 
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_hyperv(&p, BASE0, 0x40000006);
@@ -862,15 +911,16 @@ test_identify_decodes_xen_version_and_hypercall_msr(void)
 	prof_leaf(&p, BASE(1) + 1, 0x0004000b, 0, 0, 0);
 	prof_leaf(&p, BASE(1) + 2, 1, 0x40000200, 0, 0);
 	pvbus_identify(prof_start(&p));
-	CHECK_EQ_INT(pvbus_softc.sc_nhv, 2);
+	CHECK_EQ_INT(pvbus_softc.sc_niface, 2);
 	CHECK_EQ_INT(pvbus_softc.sc_primary, 1);	/* Xen beats Viridian */
 	CHECK_EQ_INT(xe->xe_major, 4);
 	CHECK_EQ_INT(xe->xe_minor, 11);
 	CHECK(xe->xe_has_hypercall);
 	CHECK_EQ_INT(xe->xe_hypercall_pages, 1);
 	CHECK_EQ_HEX(xe->xe_hypercall_msr, 0x40000200);
-	CHECK(!pvbus_softc.sc_hv[1].hv_hv1);	/* 0x0004000b is no Hv#1 */
-	CHECK(xen_check(&pvbus_softc.sc_hv[1]) == NULL);
+	/* 0x0004000b is no Hv#1. */
+	CHECK(!pvbus_softc.sc_iface[1].pi_id.id_hv1);
+	CHECK(ident_xen_check(&pvbus_softc.sc_iface[1].pi_id) == NULL);
 	check_reads_inside_blocks(&p);
 	pvbus_print_facts();
 	CHECK_CONTAINS(fake_cons_buf,
@@ -878,30 +928,33 @@ test_identify_decodes_xen_version_and_hypercall_msr(void)
 	    "maxleaf=0x40000105 version=4.11 hypercall_msr=0x40000200 "
 	    "hypercall_pages=1 primary=yes\n");
 	fake_cons_reset();
-	CHECK(pvbus_attach());
+	CHECK(pvbus_print_tree());
 	CHECK_CONTAINS(fake_cons_buf,
 	    "pvbus0 at mainbus0: Hyper-V 10.0, Xen 4.11 [table]\n");
 	CHECK_CONTAINS(fake_cons_buf, "pvbus0: 0x40000100: Xen 4.11, "
 	    "1 hypercall page through MSR 0x40000200\n");
 }
 
-/* KVM's features and hints (3.1, 3.2), and QEMU's timing leaf (1.5). */
+/*
+ * KVM's features and hints (kvm.md "CPUID leaves", "Feature bits"), and
+ * QEMU's timing leaf (cpuid-detection.md "Several interfaces at once").
+ */
 static void
 test_identify_decodes_kvm_features_and_timing_leaf(void)
 {
 	struct prof p;
-	const struct pvbus_hv *hv = &pvbus_softc.sc_hv[0];
+	const struct pvbus_iface *hv = &pvbus_softc.sc_iface[0];
 
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_block(&p, BASE0, 0x40000010, "KVMKVMKVM\0\0\0", 0x40000010);
 	prof_leaf(&p, BASE0 + 1, 0x01007afb, 0, 0, 1);
 	prof_leaf(&p, BASE0 + 0x10, 2904000, 1000000, 0, 0);
 	pvbus_identify(prof_start(&p));
-	CHECK_EQ_HEX(hv->hv_kvm.kv_features, 0x01007afb);
-	CHECK_EQ_HEX(hv->hv_kvm.kv_hints, 1);
-	CHECK(hv->hv_freq.fq_valid);
-	CHECK_EQ_INT(hv->hv_freq.fq_tsc_khz, 2904000);
-	CHECK_EQ_INT(hv->hv_freq.fq_bus_khz, 1000000);
+	CHECK_EQ_HEX(hv->pi_id.id_kvm.kv_features, 0x01007afb);
+	CHECK_EQ_HEX(hv->pi_id.id_kvm.kv_hints, 1);
+	CHECK(hv->pi_id.id_timing.tm_valid);
+	CHECK_EQ_INT(hv->pi_id.id_timing.tm_tsc_khz, 2904000);
+	CHECK_EQ_INT(hv->pi_id.id_timing.tm_bus_khz, 1000000);
 	check_reads_inside_blocks(&p);
 	pvbus_print_facts();
 	CHECK_STR(fake_cons_buf,
@@ -909,7 +962,7 @@ test_identify_decodes_kvm_features_and_timing_leaf(void)
 	    "maxleaf=0x40000010 features=0x01007afb hints=0x00000001 "
 	    "tsc_khz=2904000 bus_khz=1000000 primary=yes\n");
 	fake_cons_reset();
-	CHECK(pvbus_attach());
+	CHECK(pvbus_print_tree());
 	CHECK_STR(fake_cons_buf,
 	    "pvbus0 at mainbus0: KVM [table]\n"
 	    "pvbus0: 0x40000000: \"KVMKVMKVM\\0\\0\\0\", max leaf 0x40000010, "
@@ -928,31 +981,34 @@ test_identify_decodes_kvm_features_and_timing_leaf(void)
 	prof_block(&p, BASE(1), 0, "OpenBSDVMM58", BASE(1) + 1);
 	prof_leaf(&p, BASE(1) + 1, 0x9, 0, 0, 0);
 	pvbus_identify(prof_start(&p));
-	CHECK(!hv->hv_freq.fq_valid);
+	CHECK(!hv->pi_id.id_timing.tm_valid);
 	CHECK_EQ_INT(hvio_table_count(BASE0 + 0x10), 0);
-	CHECK_EQ_HEX(pvbus_softc.sc_hv[1].hv_kvm.kv_features, 0x9);
-	CHECK(pvbus_softc.sc_hv[1].hv_eax_zero);
+	CHECK_EQ_HEX(pvbus_softc.sc_iface[1].pi_id.id_kvm.kv_features, 0x9);
+	CHECK(pvbus_softc.sc_iface[1].pi_eax_zero);
 	check_reads_inside_blocks(&p);
 }
 
-/* VMware's timing leaf (6.1) at base+0x10 when max >= base+0x10. */
+/*
+ * VMware's timing leaf (vmware.md "CPUID leaves") at base+0x10 when max
+ * >= base+0x10.
+ */
 static void
 test_identify_decodes_vmware_timing_leaf(void)
 {
 	struct prof p;
-	const struct pvbus_hv *hv = &pvbus_softc.sc_hv[0];
+	const struct pvbus_iface *hv = &pvbus_softc.sc_iface[0];
 
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_block(&p, BASE0, 0x40000010, "VMwareVMware", 0x40000010);
 	prof_leaf(&p, BASE0 + 0x10, 2893362, 66000, 0x3, 0);
 	pvbus_identify(prof_start(&p));
-	CHECK(hv->hv_freq.fq_valid);
-	CHECK_EQ_INT(hv->hv_freq.fq_tsc_khz, 2893362);
-	CHECK_EQ_INT(hv->hv_freq.fq_bus_khz, 66000);
-	CHECK_EQ_HEX(hv->hv_freq.fq_flags, 3);
-	CHECK(!hv->hv_hv1);
+	CHECK(hv->pi_id.id_timing.tm_valid);
+	CHECK_EQ_INT(hv->pi_id.id_timing.tm_tsc_khz, 2893362);
+	CHECK_EQ_INT(hv->pi_id.id_timing.tm_bus_khz, 66000);
+	CHECK_EQ_HEX(hv->pi_id.id_timing.tm_flags, 3);
+	CHECK(!hv->pi_id.id_hv1);
 	check_reads_inside_blocks(&p);
-	CHECK(pvbus_attach());
+	CHECK(pvbus_print_tree());
 	CHECK_CONTAINS(fake_cons_buf, "pvbus0: 0x40000010: timing leaf: "
 	    "TSC 2893362 kHz, APIC bus 66000 kHz, backdoor by VMCALL, "
 	    "backdoor by VMMCALL\n");
@@ -960,7 +1016,7 @@ test_identify_decodes_vmware_timing_leaf(void)
 	p.pr_leaves[1].htl_regs.eax = 0x4000000f;
 	p.pr_blockmax[0] = 0x4000000f;
 	pvbus_identify(prof_start(&p));
-	CHECK(!hv->hv_freq.fq_valid);
+	CHECK(!hv->pi_id.id_timing.tm_valid);
 	CHECK_EQ_INT(hvio_table_count(BASE0 + 0x10), 0);
 	check_reads_inside_blocks(&p);
 }
@@ -969,8 +1025,8 @@ test_identify_decodes_vmware_timing_leaf(void)
  * Ten valid interfaces: eight kept in base order, two counted.  NOTE:
  * the primary is the highest *kept* base (0x40000e00) although the two
  * dropped ones lie above it, where Linux would pick the highest base
- * (hypervisor-interfaces.md 1.6).  This asserts what pvbus.c does now;
- * no real machine has more than two interfaces.
+ * (docs/reference/cpuid-detection.md "Who wins").  This asserts what
+ * pvbus.c does now; no real machine has more than two interfaces.
  */
 static void
 test_identify_counts_interfaces_beyond_max_as_dropped(void)
@@ -987,52 +1043,56 @@ test_identify_counts_interfaces_beyond_max_as_dropped(void)
 		prof_block(&p, BASE(2 * k), BASE(2 * k), sig[k], BASE(2 * k));
 	}
 	pvbus_identify(prof_start(&p));
-	CHECK_EQ_INT(pvbus_softc.sc_nhv, PVBUS_HV_MAX);
-	CHECK_EQ_INT(pvbus_softc.sc_ndropped, 10 - PVBUS_HV_MAX);
-	for (k = 0; k < PVBUS_HV_MAX; k++) {
-		CHECK_EQ_HEX(pvbus_softc.sc_hv[k].hv_base, BASE(2 * k));
-		CHECK(memcmp(pvbus_softc.sc_hv[k].hv_sig, sig[k], 12) == 0);
+	CHECK_EQ_INT(pvbus_softc.sc_niface, PVBUS_IFACE_MAX);
+	CHECK_EQ_INT(pvbus_softc.sc_ndropped, 10 - PVBUS_IFACE_MAX);
+	for (k = 0; k < PVBUS_IFACE_MAX; k++) {
+		CHECK_EQ_HEX(pvbus_softc.sc_iface[k].pi_id.id_base,
+		    BASE(2 * k));
+		CHECK(memcmp(pvbus_softc.sc_iface[k].pi_sig, sig[k], 12) == 0);
 	}
-	CHECK_EQ_INT(pvbus_softc.sc_primary, PVBUS_HV_MAX - 1);
+	CHECK_EQ_INT(pvbus_softc.sc_primary, PVBUS_IFACE_MAX - 1);
 	CHECK_EQ_INT(pvbus_softc.sc_nrejected, 0);
 	CHECK_EQ_INT(pvbus_softc.sc_nscanned, NBASES);
 }
 
-/* A "Microsoft Hv" signature promises Hv#1 and base+5 (4.1). */
+/*
+ * A "Microsoft Hv" signature promises Hv#1 and base+5 (hyperv.md "CPUID
+ * leaves").
+ */
 static void
 test_hyperv_check_names_broken_promises(void)
 {
 	struct prof p;
-	const struct pvbus_hv *hv = &pvbus_softc.sc_hv[0];
+	const struct pvbus_iface *hv = &pvbus_softc.sc_iface[0];
 
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_block(&p, BASE0, 0x40000005, "Microsoft Hv", 0x40000005);
 	pvbus_identify(prof_start(&p));
-	CHECK(!hv->hv_hv1);
-	CHECK(hv->hv_type != NULL && hv->hv_type->pt_check == hyperv_check);
-	CHECK_STR(hyperv_check(hv),
+	CHECK(!hv->pi_id.id_hv1);
+	CHECK(pvbus_types[hv->pi_vendor].pt_check == ident_hyperv_check);
+	CHECK_STR(ident_hyperv_check(&hv->pi_id),
 	    "\"Microsoft Hv\" without the Hv#1 interface at base+1");
 
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_hyperv(&p, BASE(1), 0x40000104);
 	pvbus_identify(prof_start(&p));
-	CHECK_EQ_INT(pvbus_softc.sc_nhv, 1);
-	CHECK(hv->hv_hv1);
-	CHECK_STR(hyperv_check(hv),
+	CHECK_EQ_INT(pvbus_softc.sc_niface, 1);
+	CHECK(hv->pi_id.id_hv1);
+	CHECK_STR(ident_hyperv_check(&hv->pi_id),
 	    "\"Microsoft Hv\" with a block shorter than base+5");
 
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_hyperv(&p, BASE0, 0x40000005);
 	pvbus_identify(prof_start(&p));
-	CHECK(hyperv_check(hv) == NULL);
+	CHECK(ident_hyperv_check(&hv->pi_id) == NULL);
 
 	/* Hv#1 and nothing more: said so, not made up. */
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_hyperv(&p, BASE0, 0x40000001);
 	pvbus_identify(prof_start(&p));
-	CHECK_STR(hyperv_check(hv),
+	CHECK_STR(ident_hyperv_check(&hv->pi_id),
 	    "\"Microsoft Hv\" with a block shorter than base+5");
-	CHECK(pvbus_attach());
+	CHECK(pvbus_print_tree());
 	CHECK_STR(fake_cons_buf,
 	    "pvbus0 at mainbus0: Hyper-V [table]\n"
 	    "pvbus0: 0x40000000: \"Microsoft Hv\", max leaf 0x40000001, "
@@ -1041,29 +1101,33 @@ test_hyperv_check_names_broken_promises(void)
 	    "(base+2 absent)\n");
 }
 
-/* Linux wants Xen's block to reach base+2 (5.1). */
+/* Linux wants Xen's block to reach base+2 (xen.md "CPUID leaves"). */
 static void
 test_xen_check_names_missing_hypercall_leaf(void)
 {
 	struct prof p;
-	const struct pvbus_hv *hv = &pvbus_softc.sc_hv[0];
+	const struct pvbus_iface *hv = &pvbus_softc.sc_iface[0];
 
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_block(&p, BASE0, BASE0 + 1, "XenVMMXenVMM", BASE0 + 1);
 	prof_leaf(&p, BASE0 + 1, 0x00040011, 0, 0, 0);
 	pvbus_identify(prof_start(&p));
-	CHECK(hv->hv_type != NULL && hv->hv_type->pt_check == xen_check);
-	CHECK_STR(xen_check(hv), "Xen block without the hypercall leaf base+2");
-	CHECK_EQ_INT(hv->hv_xen.xe_minor, 17);
+	CHECK(pvbus_types[hv->pi_vendor].pt_check == ident_xen_check);
+	CHECK_STR(ident_xen_check(&hv->pi_id),
+	    "Xen block without the hypercall leaf base+2");
+	CHECK_EQ_INT(hv->pi_id.id_xen.xe_minor, 17);
 
 	p.pr_leaves[1].htl_regs.eax = BASE0 + 2;
 	pvbus_identify(prof_start(&p));
-	CHECK(xen_check(hv) == NULL);
-	CHECK(hv->hv_xen.xe_has_hypercall);
+	CHECK(ident_xen_check(&hv->pi_id) == NULL);
+	CHECK(hv->pi_id.id_xen.xe_has_hypercall);
 }
 
 /* ------------------------------------------------------------------ */
-/* The VMware backdoor probe (6.2): GETVERSION, EBX = magic if there. */
+/*
+ * The VMware backdoor probe (vmware.md "Backdoor I/O port"):
+ * GETVERSION, EBX = magic if there.
+ */
 
 static void
 test_backdoor_probe_reads_version_and_product(void)
@@ -1118,7 +1182,7 @@ test_backdoor_probe_absent_unless_magic_answers(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* pvbus_print_facts, pvbus_attach */
+/* pvbus_print_facts, pvbus_print_tree */
 
 static void
 test_facts_line_of_a_hyperv_guest(void)
@@ -1146,7 +1210,7 @@ test_attach_lines_of_a_hyperv_guest(void)
 	p.pr_table.ht_name = "sim:hyperv";
 	p.pr_table.ht_detail = "guest";
 	pvbus_identify(prof_start(&p));
-	CHECK(pvbus_attach());
+	CHECK(pvbus_print_tree());
 	CHECK(pvbus_softc.sc_attached);
 	CHECK_STR(fake_cons_buf,
 	    "pvbus0 at mainbus0: Hyper-V 10.0 [sim:hyperv: guest]\n"
@@ -1194,7 +1258,7 @@ test_bit_clear_interface_is_marked_in_facts_and_attach(void)
 	    "maxleaf=0x40000001 features=0x00000001 hints=0x00000000 "
 	    "hvbit=0 primary=yes\n");
 	fake_cons_reset();
-	CHECK(pvbus_attach());
+	CHECK(pvbus_print_tree());
 	CHECK_CONTAINS(fake_cons_buf,
 	    "pvbus0 at mainbus0: KVM (hypervisor bit clear) [table]\n");
 	CHECK_CONTAINS(fake_cons_buf,
@@ -1214,7 +1278,7 @@ test_attach_tags_a_non_native_backend(void)
 	p.pr_table.ht_name = "replay";
 	p.pr_table.ht_detail = "tcg-7.2.txt";
 	pvbus_identify(prof_start(&p));
-	CHECK(pvbus_attach());
+	CHECK(pvbus_print_tree());
 	CHECK_CONTAINS(fake_cons_buf,
 	    "pvbus0 at mainbus0: QEMU TCG [replay: tcg-7.2.txt]\n");
 
@@ -1222,7 +1286,7 @@ test_attach_tags_a_non_native_backend(void)
 	p.pr_table.ht_name = "sim:tcg";
 	p.pr_table.ht_detail = "";
 	pvbus_identify(prof_start(&p));
-	CHECK(pvbus_attach());
+	CHECK(pvbus_print_tree());
 	CHECK_CONTAINS(fake_cons_buf,
 	    "pvbus0 at mainbus0: QEMU TCG [sim:tcg]\n");
 
@@ -1230,7 +1294,7 @@ test_attach_tags_a_non_native_backend(void)
 	fake_cons_reset();
 	p.pr_table.ht_name = "native";
 	pvbus_identify(prof_start(&p));
-	CHECK(pvbus_attach());
+	CHECK(pvbus_print_tree());
 	CHECK_CONTAINS(fake_cons_buf, "pvbus0 at mainbus0: QEMU TCG\n");
 }
 
@@ -1241,7 +1305,7 @@ test_attach_says_no_hypervisor_found_and_makes_no_pvbus0(void)
 
 	prof_init(&p, false, HVIO_TABLE_MISS_ZERO);
 	pvbus_identify(prof_start(&p));
-	CHECK(!pvbus_attach());
+	CHECK(!pvbus_print_tree());
 	CHECK(!pvbus_softc.sc_attached);
 	CHECK_STR(fake_cons_buf, "pvbus: no hypervisor found (hypervisor bit "
 	    "clear, no interface at 0x40000000-0x4000ff00, no VMware "
@@ -1259,7 +1323,7 @@ test_attach_says_no_hypervisor_found_and_makes_no_pvbus0(void)
 	CHECK_EQ_INT(pvbus_softc.sc_nrejected, 1);
 	CHECK_EQ_HEX(pvbus_softc.sc_first_rejected, BASE0);
 	CHECK_EQ_HEX(pvbus_softc.sc_rejected_eax, 0x00000a8c);
-	CHECK(!pvbus_attach());
+	CHECK(!pvbus_print_tree());
 	CHECK(strstr(fake_cons_buf, "pvbus0") == NULL);
 	CHECK_CONTAINS(fake_cons_buf, "pvbus: no hypervisor found "
 	    "(hypervisor bit clear,");
@@ -1271,7 +1335,7 @@ test_attach_says_no_hypervisor_found_and_makes_no_pvbus0(void)
 	p.pr_table.ht_miss_regs.ebx = 0x12345678;
 	pvbus_identify(prof_start(&p));
 	CHECK_EQ_INT(pvbus_softc.sc_nrejected, NBASES);
-	CHECK(!pvbus_attach());
+	CHECK(!pvbus_print_tree());
 	CHECK_STR(fake_cons_buf, "pvbus: no hypervisor found (hypervisor bit "
 	    "set, no interface at 0x40000000-0x4000ff00, no VMware "
 	    "backdoor)\n");
@@ -1294,7 +1358,7 @@ test_attach_names_backdoor_without_vmware_signature(void)
 	CHECK_CONTAINS(fake_cons_buf, "pvbus: backdoor port=0x5658 version=6 "
 	    "product=esx vmware_cpuid=no\n");
 	fake_cons_reset();
-	CHECK(pvbus_attach());
+	CHECK(pvbus_print_tree());
 	CHECK_STR(fake_cons_buf,
 	    "pvbus0 at mainbus0: QEMU TCG, VMware backdoor [table]\n"
 	    "pvbus0: 0x40000000: \"TCGTCGTCGTCG\", max leaf 0x40000001, "
@@ -1310,7 +1374,7 @@ test_attach_names_backdoor_without_vmware_signature(void)
 	p.pr_table.ht_bd_ebx = BD_MAGIC;
 	p.pr_table.ht_bd_ecx = 9;
 	pvbus_identify(prof_start(&p));
-	CHECK(pvbus_attach());
+	CHECK(pvbus_print_tree());
 	CHECK_CONTAINS(fake_cons_buf, "pvbus0 at mainbus0: VMware backdoor "
 	    "(hypervisor bit clear) [table]\n");
 	CHECK_CONTAINS(fake_cons_buf, "product unknown, no VMware CPUID");
@@ -1337,7 +1401,7 @@ test_attach_backdoor_with_vmware_sig_named_once(void)
 	    "pvbus: backdoor port=0x5658 version=6 product=esx "
 	    "vmware_cpuid=yes\n");
 	fake_cons_reset();
-	CHECK(pvbus_attach());
+	CHECK(pvbus_print_tree());
 	CHECK_STR(fake_cons_buf,
 	    "pvbus0 at mainbus0: VMware [table]\n"
 	    "pvbus0: 0x40000000: \"VMwareVMware\", max leaf 0x40000010, "
@@ -1358,7 +1422,7 @@ test_attach_names_hv1_of_another_vendor_as_interface(void)
 	prof_leaf(&p, BASE0 + 1, HV1, 0, 0, 0);
 	prof_leaf(&p, BASE0 + 2, 0x3839, 0x000a0000, 0, 0);
 	pvbus_identify(prof_start(&p));
-	CHECK(pvbus_attach());
+	CHECK(pvbus_print_tree());
 	CHECK_CONTAINS(fake_cons_buf, "pvbus0 at mainbus0: KVM Hyper-V "
 	    "template (Hyper-V interface 10.0) [table]\n");
 	fake_cons_reset();
@@ -1377,7 +1441,7 @@ test_attach_names_unknown_vendor_by_escaped_signature(void)
 	prof_block(&p, BASE0, BASE0, "Say \"hi\"\\ ok", BASE0);
 	prof_block(&p, BASE(1), BASE(1) + 3, "Barevisor!\0\0", BASE(1) + 3);
 	pvbus_identify(prof_start(&p));
-	CHECK_EQ_INT(pvbus_softc.sc_nhv, 2);
+	CHECK_EQ_INT(pvbus_softc.sc_niface, 2);
 	pvbus_print_facts();
 	CHECK_STR(fake_cons_buf,
 	    "pvbus: hv base=0x40000000 sig=\"Say \\\"hi\\\"\\\\ ok\" "
@@ -1385,7 +1449,7 @@ test_attach_names_unknown_vendor_by_escaped_signature(void)
 	    "pvbus: hv base=0x40000100 sig=\"Barevisor!\\0\\0\" "
 	    "vendor=unknown maxleaf=0x40000103 primary=yes\n");
 	fake_cons_reset();
-	CHECK(pvbus_attach());
+	CHECK(pvbus_print_tree());
 	CHECK_CONTAINS(fake_cons_buf, "pvbus0 at mainbus0: unknown "
 	    "\"Say \\\"hi\\\"\\\\ ok\", unknown \"Barevisor!\\0\\0\" "
 	    "[table]\n");
@@ -1399,7 +1463,8 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_base_valid_accepts_unknown_printable_signature),
 	CHECK_TEST(test_base_valid_rejects_unprintable_signatures),
 	CHECK_TEST(test_base_valid_rejects_intel_repeated_leaf),
-	CHECK_TEST(test_match_signature_maps_every_fact_sheet_row),
+	CHECK_TEST(test_match_signature_maps_every_listed_row),
+	CHECK_TEST(test_every_vendor_has_a_row),
 	CHECK_TEST(test_match_signature_needs_all_12_bytes),
 	CHECK_TEST(test_identify_reads_signature_in_ebx_ecx_edx_order),
 	CHECK_TEST(test_sig_escape_nul_quote_backslash_and_high_bytes),

@@ -1,9 +1,9 @@
 /*
- * The simulated Hyper-V (drivers/pvbus/sim_hyperv.c, through sim.c's
- * dispatch) against the rules of hypervisor-interfaces.md 4.1-4.9, and
- * the hyperv0 driver (drivers/pvbus/hyperv.c) driven end to end against
- * it on the host.  Expected values come from the fact sheet, not from
- * the code: the signature's registers are spelled byte by byte, the
+ * The simulated Hyper-V (sim/sim_hyperv.c, through sim.c's
+ * dispatch) against the rules of docs/reference/hyperv.md, and
+ * the hyperv0 driver (drivers/hyperv/hyperv.c) driven end to end against
+ * it on the host.  Expected values come from the reference notes, not
+ * from the code: the signature's registers are spelled byte by byte, the
  * status codes and bit positions are written out as numbers here, and
  * the TSC page's time is recomputed with a 128-bit division the kernel
  * cannot do.
@@ -26,23 +26,29 @@
 #include "simvar.h"
 #include "sim_host.h"
 
+/*
+ * Spelled here from docs/reference/hyperv.md: the MSRs from "Synthetic
+ * MSRs", Linux's OS id from "Guest OS identity", FAST from "Calling a
+ * hypercall", the ST_ values from "Status codes", the call codes from
+ * "Call codes and probes".
+ */
 #define BASE		0x40000000u
-#define MSR_GUEST_OS_ID	0x40000000u	/* 4.3 */
+#define MSR_GUEST_OS_ID	0x40000000u
 #define MSR_HYPERCALL	0x40000001u
 #define MSR_VP_INDEX	0x40000002u
 #define MSR_RESET	0x40000003u
 #define MSR_VP_RUNTIME	0x40000010u
 #define MSR_TIME_REF	0x40000020u
 #define MSR_REF_TSC	0x40000021u
-#define OS_ID		0x8100000000000000ULL	/* Linux's, 4.4 */
-#define FAST		(1ULL << 16)		/* 4.6 */
-#define ST_SUCCESS	0x0			/* 4.7 */
+#define OS_ID		0x8100000000000000ULL	/* Linux's */
+#define FAST		(1ULL << 16)
+#define ST_SUCCESS	0x0
 #define ST_BAD_CODE	0x2
 #define ST_BAD_INPUT	0x3
 #define ST_ALIGNMENT	0x4
 #define ST_DENIED	0x6
 #define ST_PART_STATE	0x7
-#define SPIN_WAIT	0x0008			/* 4.8 */
+#define SPIN_WAIT	0x0008
 #define PARTITION_ID	0x0046
 #define HZ		1000000000ULL
 #define POISON		0xcc
@@ -63,7 +69,7 @@ setup(const char *model, uint32_t faults)
 	sim_host_tsc_now = 5000000;
 	sim_host_tsc_step = 0;
 	sim_host_tsc_offset = 0;
-	CHECK_EQ_INT(sim_setup(model, faults, err, sizeof(err)), 0);
+	CHECK_EQ_INT(sim_setup_model(model, faults, err, sizeof(err)), 0);
 	sim.sm_tsc_hz = HZ;
 }
 
@@ -115,7 +121,7 @@ call(uint8_t *page, uint64_t control, uint64_t in, uint64_t out)
 }
 
 /* ------------------------------------------------------------------ */
-/* The model: CPUID (4.1, 4.2). */
+/* The model: CPUID (hyperv.md "CPUID leaves", "Privilege and feature bits"). */
 
 static void
 test_cpuid_block(void)
@@ -153,7 +159,10 @@ test_cpuid_block(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* The model: MSRs (4.3-4.5). */
+/*
+ * The model: MSRs (hyperv.md "Synthetic MSRs", "Guest OS identity",
+ * "Hypercall page").
+ */
 
 static void
 test_msr_gp_for_what_is_not_offered(void)
@@ -206,7 +215,10 @@ test_hypercall_msr_ignored_until_guest_os_id(void)
 	CHECK(all_poison(p, 0));
 	CHECK_EQ_INT(sim_wrmsr(MSR_GUEST_OS_ID, OS_ID), 0);
 	CHECK_EQ_HEX(rd(MSR_GUEST_OS_ID), OS_ID);
-	/* Bits 11:2 are reserved and kept as written (4.5). */
+	/*
+	 * Bits 11:2 are reserved and kept as written (hyperv.md
+	 * "Hypercall page").
+	 */
 	CHECK_EQ_INT(sim_wrmsr(MSR_HYPERCALL, (uintptr_t)p | 0xaa4 | 1), 0);
 	CHECK_EQ_HEX(rd(MSR_HYPERCALL), (uintptr_t)p | 0xaa4 | 1);
 	CHECK_EQ_HEX(p[0], 0xcd);		/* INT 0xF0 where KVM has */
@@ -253,7 +265,7 @@ test_read_only_msrs(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* The model: clocks (4.3, 4.9). */
+/* The model: clocks (hyperv.md "Synthetic MSRs", "Reference TSC page"). */
 
 /* 10 MHz: one unit per 100 TSC ticks at 1 GHz, 10^7 per second. */
 static void
@@ -274,7 +286,10 @@ test_time_ref_count_units(void)
 	CHECK(rd(MSR_TIME_REF) >= t1);
 }
 
-/* The TSC page as 4.9 lays it out, spelled here rather than included. */
+/*
+ * The TSC page as hyperv.md "Reference TSC page" lays it out, spelled
+ * here rather than included.
+ */
 struct hv_page {
 	uint32_t	seq, rsvd;
 	uint64_t	scale;
@@ -337,7 +352,10 @@ test_reference_tsc_page(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* The model: hypercalls (4.6-4.8). */
+/*
+ * The model: hypercalls (hyperv.md "Calling a hypercall", "Status
+ * codes", "Call codes and probes").
+ */
 
 static const struct {
 	uint64_t	control;
@@ -556,13 +574,15 @@ test_fault_clock_odd_version(void)
 /* ------------------------------------------------------------------ */
 /* The driver, end to end on the model. */
 
+extern const struct pv_driver hyperv_driver;	/* as pvconf.c declares it */
+
 static struct pv_attach_args pva;
 static int	attach_error;
 
 static int
 t_attach(void)
 {
-	attach_error = hyperv_attach(&pva);
+	attach_error = hyperv_driver.pd_attach(&pva);
 	return attach_error == 0 ? KTAP_PASS : KTAP_FAIL;
 }
 
@@ -575,11 +595,9 @@ static int
 run_driver(void)
 {
 	pvbus_identify(&sim_host_io);
-	memset(&pva, 0, sizeof(pva));
-	pva.pva_io = &sim_host_io;
-	pva.pva_pvbus = &pvbus_softc;
+	pvbus_child_args(&pva, 0);
 	pva.pva_name = "hyperv0";
-	if (!CHECK(hyperv_match(&pva)))
+	if (!CHECK(hyperv_driver.pd_match(&pva)))
 		return -1;
 	sim_host_tsc_step = 1000;	/* time runs while the driver does */
 	sim_host_nmsr = 0;
@@ -746,29 +764,27 @@ test_driver_under_kvm(void)
 static void
 test_match_rules(void)
 {
-	struct pvbus_softc sc;
 	struct pv_attach_args a;
+	struct ident vmware;
 
 	setup("hyperv", 0);
 	pvbus_identify(&sim_host_io);
+	pvbus_child_args(&a, 0);
+	CHECK(a.pva_hv1 == &pvbus_softc.sc_iface[0].pi_id);
+	CHECK_EQ_INT(hyperv_driver.pd_match(&a), 1);
+	sim_host_io.io_caps = 0;	/* a replay: CPUID only */
+	CHECK_EQ_INT(hyperv_driver.pd_match(&a), 0);
+	sim_host_io.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL;
+	/* VMware's Hv#1 with no version leaf: attached (see hyperv.c). */
+	memset(&vmware, 0, sizeof(vmware));
+	vmware.id_base = BASE;
+	vmware.id_hv1 = true;
 	memset(&a, 0, sizeof(a));
 	a.pva_io = &sim_host_io;
-	a.pva_pvbus = &pvbus_softc;
-	CHECK_EQ_INT(hyperv_match(&a), 1);
-	sim_host_io.io_cpuid_only = true;
-	CHECK_EQ_INT(hyperv_match(&a), 0);
-	sim_host_io.io_cpuid_only = false;
-	/* VMware's Hv#1 with no version leaf: attached (see hyperv.c). */
-	memset(&sc, 0, sizeof(sc));
-	sc.sc_nhv = 1;
-	sc.sc_hv[0].hv_base = BASE;
-	sc.sc_hv[0].hv_hv1 = true;
-	a.pva_pvbus = &sc;
-	CHECK_EQ_INT(hyperv_match(&a), 1);
-	sc.sc_hv[0].hv_hv1 = false;		/* KVM, Xen, TCG alone */
-	CHECK_EQ_INT(hyperv_match(&a), 0);
-	sc.sc_nhv = 0;
-	CHECK_EQ_INT(hyperv_match(&a), 0);
+	a.pva_iface[PVBUS_VMWARE] = a.pva_hv1 = &vmware;
+	CHECK_EQ_INT(hyperv_driver.pd_match(&a), 1);
+	a.pva_hv1 = NULL;			/* KVM, Xen, TCG alone */
+	CHECK_EQ_INT(hyperv_driver.pd_match(&a), 0);
 }
 
 static const struct check_test tests[] = {

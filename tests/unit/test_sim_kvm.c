@@ -1,9 +1,10 @@
 /*
- * The simulated KVM (drivers/pvbus/sim_kvm.c) against the rules of
- * hypervisor-interfaces.md 3.1-3.5, then the guest driver
- * (drivers/pvbus/pvclock.c) end to end against it, as the kernel runs
- * them under hv=sim:kvm.  The expected numbers come from the fact sheet
- * and msr.rst, not from the code: the signature registers, the feature
+ * The simulated KVM (sim/sim_kvm.c) against the rules of
+ * docs/reference/kvm.md "CPUID leaves", "Feature bits", "MSRs",
+ * "pvclock structures", "Hypercalls", then the guest driver
+ * (drivers/pvclock/pvclock.c) end to end against it, as the kernel runs
+ * them under hv=sim:kvm.  The expected numbers come from the reference
+ * notes and msr.rst, not from the code: the signature registers, the feature
  * bits, KVM's errno values, which bits are reserved, how the version
  * moves, and that a clock across a page is taken and never written.
  *
@@ -80,21 +81,24 @@ model(const char *name, uint32_t faults, bool amd)
 	sim_host_tsc_now = 5000;
 	sim_host_tsc_step = 0;
 	sim_host_tsc_offset = 0;
-	CHECK_EQ_INT(sim_setup(name, faults, err, sizeof(err)), 0);
+	CHECK_EQ_INT(sim_setup_model(name, faults, err, sizeof(err)), 0);
 	sim.sm_amd = amd;
 	sim.sm_tsc_hz = GHZ;
 }
 
+/*
+ * KVM's interface: the last of both layouts this test sets up, "kvm"
+ * (alone at 0x40000000) and "kvm+hyperv" (at 0x40000100, after Hyper-V's;
+ * sim_models.c).
+ */
 static struct sim_iface *
 kvm_iface(void)
 {
-	int i;
+	struct sim_iface *si = &sim.sm_iface[sim.sm_niface - 1];
 
-	for (i = 0; i < sim.sm_niface; i++)
-		if (strcmp(sim.sm_iface[i].si_name, "kvm") == 0)
-			return &sim.sm_iface[i];
-	CHECK(!"no kvm interface");
-	return &sim.sm_iface[0];
+	if (si->si_base != (sim.sm_niface == 1 ? 0x40000000u : 0x40000100u))
+		CHECK(!"no kvm interface where the layout puts it");
+	return si;
 }
 
 static uint8_t *
@@ -130,7 +134,7 @@ all_zero(const uint8_t *p, size_t len)
 }
 
 /* ------------------------------------------------------------------ */
-/* CPUID (3.1, 3.2). */
+/* CPUID (kvm.md "CPUID leaves", "Feature bits"). */
 
 static void
 test_cpuid_block(void)
@@ -152,7 +156,11 @@ test_cpuid_block(void)
 	CHECK_EQ_HEX(r.eax | r.ebx | r.ecx | r.edx, 0);
 }
 
-/* Behind Hyper-V emulation KVM is at 0x40000100 (1.5), EAX base+1. */
+/*
+ * Behind Hyper-V emulation KVM is at 0x40000100
+ * (docs/reference/cpuid-detection.md "Several interfaces at once"), EAX
+ * base+1.
+ */
 static void
 test_cpuid_kvm_hyperv_layout(void)
 {
@@ -168,7 +176,7 @@ test_cpuid_kvm_hyperv_layout(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* kvmclock (3.3, 3.4). */
+/* kvmclock (kvm.md "MSRs", "pvclock structures"). */
 
 static const volatile struct pvclock_time_info *
 time_info(const uint8_t *p)
@@ -288,7 +296,10 @@ test_clock_stops_when_bit0_is_clear(void)
 	guest_page_free(p);
 }
 
-/* KVM's gfn-to-pfn cache refuses it; the WRMSR still succeeds (3.4). */
+/*
+ * KVM's gfn-to-pfn cache refuses it; the WRMSR still succeeds (kvm.md
+ * "Placement").
+ */
 static void
 test_clock_across_a_page_is_taken_and_never_written(void)
 {
@@ -348,7 +359,7 @@ test_wall_clock_written_once_per_write(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* Steal time, PV EOI, the MSRs not offered (3.3). */
+/* Steal time, PV EOI, the MSRs not offered (kvm.md "MSRs"). */
 
 static void
 test_steal_time_aligned_and_reserved_bits(void)
@@ -412,7 +423,7 @@ test_msrs_not_offered_raise_gp(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* Hypercalls (3.5). */
+/* Hypercalls (kvm.md "Hypercalls"). */
 
 static int
 call(bool vmmcall, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
@@ -585,6 +596,7 @@ io_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
 static struct hvio io = {
 	.io_name = "sim:test",
 	.io_detail = "",
+	.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL,
 	.io_cpuid = io_cpuid,
 	.io_rdmsr = sim_rdmsr,
 	.io_wrmsr = sim_wrmsr,
@@ -593,6 +605,8 @@ static struct hvio io = {
 	.io_hypercall = sim_hypercall,
 };
 
+extern const struct pv_driver pvclock_driver;	/* as pvconf.c declares it */
+
 static struct pv_attach_args test_pva;
 static int	test_attach_error;
 
@@ -600,7 +614,7 @@ static int
 run_attach(void)
 {
 	kern_printf("pvclock0 at pvbus0");
-	test_attach_error = pvclock_attach(&test_pva);
+	test_attach_error = pvclock_driver.pd_attach(&test_pva);
 	return test_attach_error == 0 ? KTAP_PASS : KTAP_FAIL;
 }
 
@@ -625,11 +639,9 @@ drive(const char *name, uint32_t faults, bool intel, uint64_t offset)
 	sim_host_tsc_offset = offset;
 	sim_kvm_init(kvm_iface(), kvm_iface()->si_base);	/* tsc0 now */
 	pvbus_identify(&io);
-	memset(&test_pva, 0, sizeof(test_pva));
-	test_pva.pva_io = &io;
-	test_pva.pva_pvbus = &pvbus_softc;
+	pvbus_child_args(&test_pva, 0);
 	test_pva.pva_name = "pvclock0";
-	if (!pvclock_match(&test_pva))
+	if (!pvclock_driver.pd_match(&test_pva))
 		return false;
 	(void)sim_host_pages_release();	/* count the pages from here */
 	test_attach_error = -1;
@@ -647,7 +659,7 @@ io_reset(void)
 {
 	io_hv1 = false;
 	io_mask = 0;
-	io.io_cpuid_only = false;
+	io.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL;
 }
 
 static void
@@ -751,7 +763,10 @@ test_driver_no_clock_no_steal_no_eoi_skips(void)
 	CHECK_EQ_INT(sim_host_pages_held(), 0);
 }
 
-/* Hyper-V at 0x40000000, KVM at 0x40000100: no VMCALL (3.5). */
+/*
+ * Hyper-V at 0x40000000, KVM at 0x40000100: no VMCALL (kvm.md
+ * "Instruction and registers").
+ */
 static void
 test_driver_kvm_hyperv_skips_hypercall(void)
 {
@@ -759,7 +774,7 @@ test_driver_kvm_hyperv_skips_hypercall(void)
 	io_hv1 = true;
 	CHECK(drive("kvm+hyperv", 0, true, 0));
 	CHECK_EQ_INT(test_attach_error, 0);
-	CHECK_EQ_INT(pvbus_softc.sc_nhv, 2);
+	CHECK_EQ_INT(pvbus_softc.sc_niface, 2);
 	CHECK_CONTAINS(fake_cons_buf, "pvclock0 at pvbus0: KVM at "
 	    "0x40000100, kvmclock");
 	CHECK_CONTAINS(fake_cons_buf, "ok 2 kvmclock\n");
@@ -773,10 +788,10 @@ static void
 test_driver_replay_does_not_match(void)
 {
 	io_reset();
-	io.io_cpuid_only = true;
+	io.io_caps = 0;		/* a replay: CPUID only */
 	CHECK(!drive("kvm", 0, false, 0));
-	CHECK_EQ_INT(pvbus_softc.sc_nhv, 1);	/* seen, not attached */
-	io.io_cpuid_only = false;
+	CHECK_EQ_INT(pvbus_softc.sc_niface, 1);	/* seen, not attached */
+	io.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL;
 }
 
 static void
@@ -841,7 +856,7 @@ test_driver_fault_garbage_cpuid_no_match(void)
 {
 	io_reset();
 	CHECK(!drive("kvm", SIM_FAULT_GARBAGE_CPUID, false, 0));
-	CHECK_EQ_INT(pvbus_softc.sc_nhv, 0);
+	CHECK_EQ_INT(pvbus_softc.sc_niface, 0);
 	CHECK_EQ_INT(pvbus_softc.sc_nrejected, 1);
 }
 

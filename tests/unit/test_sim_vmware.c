@@ -1,18 +1,19 @@
 /*
- * The simulated VMware host (drivers/pvbus/sim_vmware.c, through
- * sim.c's sim_backdoor() and sim_backdoor_hb()) against the rules of
- * hypervisor-interfaces.md 6.1-6.10, byte by byte: the backdoor
- * commands, then the RPC channel as a guest drives it (open with
- * cookies, send in 4-byte chunks with padding or by REP OUTSB, receive
- * by RECVPAYLOAD or REP INSB, acknowledge, close), the RPCI answers, the
- * TCLO script with its continuation across a reset, and each fault.
+ * The simulated VMware host (sim/sim_vmware.c, through sim.c's
+ * sim_backdoor() and sim_backdoor_hb()) against the rules of
+ * docs/reference/vmware.md; docs/reference/openbsd-pvbus.md "vmt TCLO
+ * commands", "vmt timers", byte by byte: the backdoor commands, then
+ * the RPC channel as a guest drives it (open with cookies, send in
+ * 4-byte chunks with padding or by REP OUTSB, receive by RECVPAYLOAD or
+ * REP INSB, acknowledge, close), the RPCI answers, the TCLO script with
+ * its continuation across a reset, and each fault.
  *
- * The guest side here is written from the fact sheet, not from
+ * The guest side here is written from the reference notes, not from
  * drivers/vmt/: the numbers are spelled out (the magic, the status
  * bits, the sub-commands, "RPCI"/"TCLO"), and the checks are the ones
  * OpenBSD's vmt makes (ECX exactly 0x00010000 after OPEN and CLOSE, EDX
  * 15:0 zero, HB status EBX exactly 0x00010000).  The host services come
- * from sim_host.c: the NVRAM (8 bytes that survive sim_setup(), as the
+ * from sim_host.c: the NVRAM (8 bytes that survive sim_setup_model(), as the
  * CMOS survives a reset), the TSC the test sets.  The kernel's bootinfo
  * (kernel/bootinfo.c) gives the model its memory map and modules.
  */
@@ -28,10 +29,10 @@
 #include "sim_host.h"
 #include "sim_vmwarevar.h"	/* sv_scanned: how much the model read */
 
-#define MAGIC		0x564d5868u	/* 6.2 */
+#define MAGIC		0x564d5868u	/* vmware.md "Backdoor I/O port" */
 #define PORT		0x5658u
 #define PORT_HB		0x5659u
-#define CMD_MHZ		1		/* 6.3 */
+#define CMD_MHZ		1		/* vmware.md "Backdoor commands" */
 #define CMD_VERSION	10
 #define CMD_HWVERSION	17
 #define CMD_UUID	19
@@ -40,7 +41,7 @@
 #define CMD_MESSAGE	30
 #define CMD_HZ		45
 #define CMD_TIMEFULL	46
-#define OPEN		0		/* 6.6 */
+#define OPEN		0		/* vmware.md "RPC channel" */
 #define SENDSIZE	1
 #define SENDPAYLOAD	2
 #define RECVSIZE	3
@@ -51,10 +52,11 @@
 #define DORECV		0x0002
 #define CLOSED		0x0004
 #define HB		0x0080
-#define RPCI		0x49435052u	/* 6.7 */
+#define RPCI		0x49435052u	/* vmware.md "RPCI and TCLO" */
 #define TCLO		0x4f4c4354u
 #define COOKIE		0x80000000u
-#define HB_OK		0x00010000u	/* 6.5: status 1 in EBX 31:16 */
+/* Status 1 in EBX 31:16 (vmware.md "High-bandwidth transfer"). */
+#define HB_OK		0x00010000u
 #define HZ		1000000000ULL
 #define EPOCH		1735689600ULL	/* the model's: 2025-01-01 */
 #define NCHAN		8		/* the model's channels */
@@ -95,7 +97,7 @@ boot(uint32_t faults, const char *script)
 	sim_host_reset(SIM_HOST_STUB_HYPERV);
 	sim_host_tsc_now = 1000;
 	sim_host_tsc_step = 0;
-	CHECK_EQ_INT(sim_setup("vmware", faults, err, sizeof(err)), 0);
+	CHECK_EQ_INT(sim_setup_model("vmware", faults, err, sizeof(err)), 0);
 	sim.sm_tsc_hz = HZ;
 	sim.sm_script = script;
 	sim.sm_failbyte = 8;
@@ -161,7 +163,7 @@ record(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* The guest's side, from the fact sheet. */
+/* The guest's side, from docs/reference/vmware.md. */
 
 static void
 bd(struct vm_regs *r, uint32_t cmd, uint32_t ebx)

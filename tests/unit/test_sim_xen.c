@@ -1,9 +1,11 @@
 /*
- * The simulated Xen (drivers/pvbus/sim_xen.c, through sim.c's dispatch)
- * and the xen0 driver (drivers/pvbus/xen.c) driven end to end against
- * it on the host.  The expected values come from the fact sheet,
- * hypervisor-interfaces.md 1.5 and 5.1-5.5, not from the code: the
- * signature is spelled here byte by byte, the stub bytes are Xen's
+ * The simulated Xen (sim/sim_xen.c, through sim.c's dispatch) and the
+ * xen0 driver (drivers/xen/xen.c) driven end to end against it on the
+ * host.  The expected values come from the reference notes
+ * (docs/reference/cpuid-detection.md "Several interfaces at once";
+ * docs/reference/xen.md "CPUID leaves", "Hypercall page", "Calling
+ * convention", "Hypercall numbers", "xen_version"), not from the code:
+ * the signature is spelled here byte by byte, the stub bytes are Xen's
  * (vmx_init_hypercall_page) with INT 0xF0 for VMCALL.
  *
  * The kernel-only services come from sim_host.c: page_alloc() (heap
@@ -26,7 +28,9 @@
 
 #define XEN_PLAIN_BASE		0x40000000u
 #define XEN_VIRIDIAN_BASE	0x40000100u
-#define CLOBBER			0xdeadbeefdeadf00dULL	/* 5.3 */
+/* What a debug Xen leaves in used argument registers (xen.md "Calling
+ * convention"). */
+#define CLOBBER			0xdeadbeefdeadf00dULL
 #define POISON			0xc3
 
 /* ------------------------------------------------------------------ */
@@ -39,7 +43,7 @@ setup(const char *model, uint32_t faults)
 
 	sim_host_reset(SIM_HOST_STUB_XEN);
 	sim_host_tsc_step = 1000;	/* time runs by itself */
-	CHECK_EQ_INT(sim_setup(model, faults, err, sizeof(err)), 0);
+	CHECK_EQ_INT(sim_setup_model(model, faults, err, sizeof(err)), 0);
 	sim.sm_tsc_hz = 1000000000ULL;
 }
 
@@ -64,7 +68,10 @@ call(uint8_t *page, uint32_t nr, uint64_t rdi, uint64_t rsi,
 }
 
 /* ------------------------------------------------------------------ */
-/* The model: CPUID (5.1, 1.5). */
+/*
+ * The model: CPUID (xen.md "CPUID leaves"; cpuid-detection.md "Several
+ * interfaces at once").
+ */
 
 static void
 check_block(uint32_t base, uint32_t msr)
@@ -101,7 +108,10 @@ test_cpuid_block_plain(void)
 	CHECK(!sim_cpuid(0x00000001, 0, &r));	/* the CPU's own leaf */
 }
 
-/* Viridian: Xen one block up, its MSR moved to 0x40000200 (1.5). */
+/*
+ * Viridian: Xen one block up, its MSR moved to 0x40000200
+ * (cpuid-detection.md "Several interfaces at once").
+ */
 static void
 test_cpuid_block_viridian(void)
 {
@@ -112,7 +122,7 @@ test_cpuid_block_viridian(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* The model: the hypercall MSR and page (5.2). */
+/* The model: the hypercall MSR and page (xen.md "Hypercall page"). */
 
 static void
 test_page_filled_like_xen(void)
@@ -198,7 +208,10 @@ test_viridian_msr_layout(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* The model: hypercalls through the page (5.3-5.5). */
+/*
+ * The model: hypercalls through the page (xen.md "Calling convention",
+ * "Hypercall numbers", "xen_version").
+ */
 
 static void
 test_xen_version_subops(void)
@@ -212,7 +225,10 @@ test_xen_version_subops(void)
 	page = sim_host_poisoned_page(POISON);
 	CHECK_EQ_INT(sim_wrmsr(0x40000000, (uintptr_t)page), 0);
 	CHECK_EQ_HEX(call(page, 17, 0, 0, &r), 0x00040011);
-	/* A debug Xen clobbers the arguments it used (5.3), no others. */
+	/*
+	 * A debug Xen clobbers the arguments it used (xen.md "Calling
+	 * convention"), no others.
+	 */
 	CHECK_EQ_HEX(r.vr_rdi, CLOBBER);
 	CHECK_EQ_HEX(r.vr_rsi, CLOBBER);
 	CHECK_EQ_HEX(r.vr_rdx, 0x1111);
@@ -374,11 +390,13 @@ test_fault_garbage_cpuid(void)
 	CHECK(sim_cpuid(XEN_PLAIN_BASE, 0, &r));
 	CHECK_EQ_HEX(r.eax, 0x1f);
 	pvbus_identify(&sim_host_io);
-	CHECK(pvbus_find("xen") == NULL);
+	CHECK(pvbus_find(PVBUS_XEN) == NULL);
 }
 
 /* ------------------------------------------------------------------ */
-/* The driver, end to end: pvbus_identify, then xen_match/xen_attach. */
+/* The driver, end to end: pvbus_identify, then its match and attach. */
+
+extern const struct pv_driver xen_driver;	/* as pvconf.c declares it */
 
 static struct pv_attach_args run_pva;
 static int	run_error;
@@ -389,7 +407,7 @@ t_attach(void)
 	ktap_sub_begin(1);
 	ktap_sub_start("xen0");
 	kern_printf("xen0 at pvbus0");	/* the kernel's, into fake_cons */
-	run_error = xen_attach(&run_pva);
+	run_error = xen_driver.pd_attach(&run_pva);
 	ktap_sub_result(run_error == 0 ? KTAP_PASS : KTAP_FAIL, "xen0",
 	    run_error == 0 ? NULL : "attach failed");
 	return ktap_sub_end();
@@ -404,11 +422,9 @@ static bool
 attach(int *error)
 {
 	pvbus_identify(&sim_host_io);
-	memset(&run_pva, 0, sizeof(run_pva));
-	run_pva.pva_io = &sim_host_io;
-	run_pva.pva_pvbus = &pvbus_softc;
+	pvbus_child_args(&run_pva, 0);
 	run_pva.pva_name = "xen0";
-	if (!xen_match(&run_pva))
+	if (!xen_driver.pd_match(&run_pva))
 		return false;
 	fake_cons_reset();
 	run_error = -1;
@@ -472,9 +488,9 @@ test_driver_no_match_on_replay(void)
 	int error;
 
 	setup("xen", 0);
-	sim_host_io.io_cpuid_only = true;
+	sim_host_io.io_caps = 0;	/* a replay: CPUID only */
 	CHECK(!attach(&error));
-	sim_host_io.io_cpuid_only = false;
+	sim_host_io.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL;
 	CHECK_EQ_INT(sim_host_npages_alloc, 0);
 }
 

@@ -1,11 +1,12 @@
 /*
  * Unit tests of drivers/vmt/vm_rpc.c, the RPC message channel, against
- * a fake VMware host written here: it answers command 30 on port
- * 0x5658 and REP OUTSB/INSB on 0x5659 as hypervisor-interfaces.md 6.5
- * and 6.6 say, checks the channel and both cookies on every call, keeps
- * the message the guest sent byte by byte, and records every call so
- * the tests can assert the exact framing.  Faults are injected per
- * call: "the Nth call answers this status".
+ * a fake VMware host written here: it answers command 30 on port 0x5658
+ * and REP OUTSB/INSB on 0x5659 as docs/reference/vmware.md
+ * "High-bandwidth transfer" and vmware.md "RPC channel" say, checks the
+ * channel and both cookies on every call, keeps the message the guest
+ * sent byte by byte, and records every call so the tests can assert the
+ * exact framing.  Faults are injected per call: "the Nth call answers
+ * this status".
  */
 
 #include "check.h"

@@ -1,6 +1,6 @@
 /*
  * vmt0 (drivers/vmt/) end to end against the simulated VMware host
- * (drivers/pvbus/sim_vmware*.c), as the kernel runs them under
+ * (sim/sim_vmware*.c), as the kernel runs them under
  * hv=sim:vmware: the detection pass finds the backdoor, vmt_attach()
  * runs every step as a KTAP subtest, and the TCLO loop plays the host's
  * script.  What is checked is what a boot would show: the console's
@@ -103,20 +103,19 @@ memory_map(uint64_t ram)
 	mem_avail = 0x9fc00 + ram - 0x100000 - 0x20000;
 }
 
+extern const struct pv_driver vmt_driver;	/* as pvconf.c declares it */
+
 static int
 run_vmt0(void)
 {
 	struct pv_attach_args pva;
 
-	if (!pvbus_attach())
+	if (!pvbus_print_tree())
 		return ktap_fail("no pvbus0");
-	memset(&pva, 0, sizeof(pva));
-	pva.pva_io = &io;
-	pva.pva_pvbus = &pvbus_softc;
+	pvbus_child_args(&pva, mem_avail);
 	pva.pva_name = "vmt0";
-	pva.pva_mem_avail = mem_avail;
 	kern_printf("vmt0 at pvbus0");
-	return vmt_attach(&pva) == 0 ? KTAP_PASS : KTAP_FAIL;
+	return vmt_driver.pd_attach(&pva) == 0 ? KTAP_PASS : KTAP_FAIL;
 }
 
 static const struct ktest plan[] = {
@@ -143,7 +142,7 @@ boot_with(const char *script, uint64_t ram)
 	sim_host_tsc_step = 1000;	/* 1 us a read at 1 GHz */
 	sim_host_tsc_offset = 0;
 	CHECK(sim_host_trap_rdtsc(true));
-	CHECK_EQ_INT(sim_setup("vmware", 0, err, sizeof(err)), 0);
+	CHECK_EQ_INT(sim_setup_model("vmware", 0, err, sizeof(err)), 0);
 	sim.sm_tsc_hz = model_hz;
 	sim.sm_script = script;
 	sim.sm_failbyte = 8;

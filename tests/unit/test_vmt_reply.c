@@ -79,7 +79,7 @@ test_tclo_every_command_matches_exactly(void)
 	int arg;
 
 	for (i = 0; i < nitems(t); i++) {
-		CHECK_EQ_INT(vmt_tclo_parse(t[i].s, strlen(t[i].s), &arg),
+		CHECK_EQ_INT(vmt_cmd_parse(t[i].s, strlen(t[i].s), &arg),
 		    t[i].cmd);
 		CHECK_EQ_INT(arg, -1);
 	}
@@ -102,7 +102,7 @@ test_tclo_near_misses_are_unknown(void)
 	int arg;
 
 	for (i = 0; i < nitems(t); i++)
-		CHECK_EQ_INT(vmt_tclo_parse(t[i].buf, t[i].len, &arg),
+		CHECK_EQ_INT(vmt_cmd_parse(t[i].buf, t[i].len, &arg),
 		    VMT_TCLO_UNKNOWN);
 }
 
@@ -111,13 +111,13 @@ test_tclo_set_option_other_than_broadcastip(void)
 {
 	int arg;
 
-	CHECK_EQ_INT(vmt_tclo_parse(S("Set_Option synctime 1"), &arg),
+	CHECK_EQ_INT(vmt_cmd_parse(S("Set_Option synctime 1"), &arg),
 	    VMT_TCLO_SET_OPTION);
-	CHECK_EQ_INT(vmt_tclo_parse(S("Set_Option broadcastIP 0"), &arg),
+	CHECK_EQ_INT(vmt_cmd_parse(S("Set_Option broadcastIP 0"), &arg),
 	    VMT_TCLO_SET_OPTION);
-	CHECK_EQ_INT(vmt_tclo_parse(S("Set_Option broadcastIP 1 "), &arg),
+	CHECK_EQ_INT(vmt_cmd_parse(S("Set_Option broadcastIP 1 "), &arg),
 	    VMT_TCLO_SET_OPTION);
-	CHECK_STR(vmt_tclo_reply(VMT_TCLO_SET_OPTION, true),
+	CHECK_STR(vmt_cmd_reply(VMT_TCLO_SET_OPTION, true),
 	    "ERROR Unknown command");
 }
 
@@ -126,48 +126,48 @@ test_tclo_time_synchronize_takes_zero_or_one(void)
 {
 	int arg;
 
-	CHECK_EQ_INT(vmt_tclo_parse(S("Time_Synchronize 0"), &arg),
+	CHECK_EQ_INT(vmt_cmd_parse(S("Time_Synchronize 0"), &arg),
 	    VMT_TCLO_TIMESYNC);
 	CHECK_EQ_INT(arg, 0);
-	CHECK_EQ_INT(vmt_tclo_parse(S("Time_Synchronize 1"), &arg),
+	CHECK_EQ_INT(vmt_cmd_parse(S("Time_Synchronize 1"), &arg),
 	    VMT_TCLO_TIMESYNC);
 	CHECK_EQ_INT(arg, 1);
-	CHECK_EQ_INT(vmt_tclo_parse(S("Time_Synchronize"), &arg),
+	CHECK_EQ_INT(vmt_cmd_parse(S("Time_Synchronize"), &arg),
 	    VMT_TCLO_TIMESYNC_BADARG);
-	CHECK_EQ_INT(vmt_tclo_parse(S("Time_Synchronize "), &arg),
+	CHECK_EQ_INT(vmt_cmd_parse(S("Time_Synchronize "), &arg),
 	    VMT_TCLO_TIMESYNC_BADARG);
-	CHECK_EQ_INT(vmt_tclo_parse(S("Time_Synchronize 2"), &arg),
+	CHECK_EQ_INT(vmt_cmd_parse(S("Time_Synchronize 2"), &arg),
 	    VMT_TCLO_TIMESYNC_BADARG);
-	CHECK_EQ_INT(vmt_tclo_parse(S("Time_Synchronize 10"), &arg),
+	CHECK_EQ_INT(vmt_cmd_parse(S("Time_Synchronize 10"), &arg),
 	    VMT_TCLO_TIMESYNC_BADARG);
 	CHECK_EQ_INT(arg, -1);
-	CHECK_STR(vmt_tclo_reply(VMT_TCLO_TIMESYNC_BADARG, true),
+	CHECK_STR(vmt_cmd_reply(VMT_TCLO_TIMESYNC_BADARG, true),
 	    "ERROR Unable to tokenize TimeSync RPC data");
-	CHECK_STR(vmt_tclo_reply(VMT_TCLO_TIMESYNC, true), "OK ");
-	CHECK_STR(vmt_tclo_reply(VMT_TCLO_TIMESYNC, false),
+	CHECK_STR(vmt_cmd_reply(VMT_TCLO_TIMESYNC, true), "OK ");
+	CHECK_STR(vmt_cmd_reply(VMT_TCLO_TIMESYNC, false),
 	    "ERROR Unable to sync time");
 }
 
 static void
 test_tclo_replies_are_the_prescribed_ones(void)
 {
-	CHECK_STR(vmt_tclo_reply(VMT_TCLO_RESET, true), "OK ATR toolbox");
-	CHECK_STR(vmt_tclo_reply(VMT_TCLO_PING, true), "OK ");
-	CHECK_STR(vmt_tclo_reply(VMT_TCLO_CAPREG, true), "OK ");
-	CHECK_STR(vmt_tclo_reply(VMT_TCLO_HALT, true), "OK ");
-	CHECK_STR(vmt_tclo_reply(VMT_TCLO_REBOOT, true), "OK ");
-	CHECK_STR(vmt_tclo_reply(VMT_TCLO_POWERON, true), "OK ");
-	CHECK_STR(vmt_tclo_reply(VMT_TCLO_RESUME, true), "OK ");
-	CHECK_STR(vmt_tclo_reply(VMT_TCLO_SUSPEND, true), "OK ");
-	CHECK_STR(vmt_tclo_reply(VMT_TCLO_BROADCASTIP, false),
+	CHECK_STR(vmt_cmd_reply(VMT_TCLO_RESET, true), "OK ATR toolbox");
+	CHECK_STR(vmt_cmd_reply(VMT_TCLO_PING, true), "OK ");
+	CHECK_STR(vmt_cmd_reply(VMT_TCLO_CAPREG, true), "OK ");
+	CHECK_STR(vmt_cmd_reply(VMT_TCLO_HALT, true), "OK ");
+	CHECK_STR(vmt_cmd_reply(VMT_TCLO_REBOOT, true), "OK ");
+	CHECK_STR(vmt_cmd_reply(VMT_TCLO_POWERON, true), "OK ");
+	CHECK_STR(vmt_cmd_reply(VMT_TCLO_RESUME, true), "OK ");
+	CHECK_STR(vmt_cmd_reply(VMT_TCLO_SUSPEND, true), "OK ");
+	CHECK_STR(vmt_cmd_reply(VMT_TCLO_BROADCASTIP, false),
 	    "ERROR Unable to find guest IP address");
-	CHECK_STR(vmt_tclo_reply(VMT_TCLO_BROADCASTIP, true), "OK ");
-	CHECK_STR(vmt_tclo_reply(VMT_TCLO_UNKNOWN, true),
+	CHECK_STR(vmt_cmd_reply(VMT_TCLO_BROADCASTIP, true), "OK ");
+	CHECK_STR(vmt_cmd_reply(VMT_TCLO_UNKNOWN, true),
 	    "ERROR Unknown command");
-	CHECK_STR(vmt_tclo_reply((enum vmt_tclo_cmd)99, true),
+	CHECK_STR(vmt_cmd_reply((enum vmt_tclo_cmd)99, true),
 	    "ERROR Unknown command");
-	CHECK_STR(vmt_tclo_name(VMT_TCLO_CAPREG), "Capabilities_Register");
-	CHECK_STR(vmt_tclo_name((enum vmt_tclo_cmd)-1), "unknown");
+	CHECK_STR(vmt_cmd_name(VMT_TCLO_CAPREG), "Capabilities_Register");
+	CHECK_STR(vmt_cmd_name((enum vmt_tclo_cmd)-1), "unknown");
 }
 
 static void

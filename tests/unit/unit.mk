@@ -35,12 +35,14 @@ HOSTCC		?= cc
 NASM		?= nasm
 
 UNIT_DIR	:= $(BUILD)/host
+# The kernel's source folders (the Makefile's INCLUDES, as -iquote).
+UNIT_SRCDIRS	:= kernel spec drivers/hvio drivers/ident drivers/pvbus \
+		   drivers/hyperv drivers/xen drivers/pvclock drivers/vmt sim
+UNIT_INCLUDES	:= $(UNIT_SRCDIRS:%=-iquote %)
 UNIT_CFLAGS	:= -std=c11 -g -O1 -Wall -Wextra -Werror \
 		   -Wstrict-prototypes -Wmissing-prototypes \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all \
-		   -fno-omit-frame-pointer -iquote kernel -iquote drivers/pvbus \
-		   -iquote drivers/vmt \
-		   -MMD -MP
+		   -fno-omit-frame-pointer $(UNIT_INCLUDES) -MMD -MP
 UNIT_RENAMES	:= -Dprintf=kern_printf -Dvprintf=kern_vprintf \
 		   -Dsnprintf=kern_snprintf -Dvsnprintf=kern_vsnprintf
 
@@ -53,32 +55,48 @@ UNIT_TESTS	+= sim_vmware
 UNIT_TESTS	+= vmt_reply vm_rpc vmt
 UNIT_TESTS	+= screen
 UNIT_BINS	:= $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
-UNIT_K		:= $(UNIT_DIR)/kernel
-UNIT_PV		:= $(UNIT_DIR)/drivers/pvbus
-UNIT_VMT	:= $(UNIT_DIR)/drivers/vmt
+# Objects are named by their source's path: $(call UNIT_O,kernel/ktap.o)
+# is build/host/kernel/ktap.o.
+UNIT_O		= $(addprefix $(UNIT_DIR)/,$(1))
 
-# sim.o checks its options with the command line's own helpers.
-UNIT_SIM	:= $(UNIT_PV)/sim.o $(UNIT_K)/cmdline.o
+# The simulators' common part, their table of models (with weak
+# stand-ins for the models a test does not link: sim_stubs.c), and the
+# host's stand-ins for the kernel services models and drivers use.
+UNIT_SIM	:= $(call UNIT_O,sim/sim.o sim/sim_models.o \
+    drivers/hvio/hvio.o tests/unit/sim_stubs.o tests/unit/sim_host.o)
 
-# sim_vmware.o needs these too: the rest of the model (the RPC channel,
-# what the host says over it), its built-in CPUID dump, the dump
-# parser, and the kernel's bootinfo (memory map, modules).
-UNIT_SIM_VMWARE	:= $(addprefix $(UNIT_PV)/,sim_vmware_rpc.o sim_vmware_host.o \
-    sim_vmware_dump.o cpuid_dump.o) \
-    $(addprefix $(UNIT_K)/,bootinfo.o multiboot2.o pvh.o)
+# The VMware host model: its four files, its built-in CPUID dump and the
+# dump parser; it reads the memory map and the modules from bootinfo,
+# which the test fills in (sim_host.c defines it).
+UNIT_SIM_VMWARE	:= $(call UNIT_O,sim/sim_vmware.o sim/sim_vmware_record.o \
+    sim/sim_vmware_rpc.o sim/sim_vmware_host.o sim/sim_vmware_dump.o \
+    drivers/hvio/cpuid_dump.o)
+
+# The detection pass with its decoders.
+UNIT_IDENT	:= $(call UNIT_O,drivers/pvbus/pvbus.o \
+    drivers/ident/ident_hyperv.o drivers/ident/ident_kvm.o \
+    drivers/ident/ident_xen.o drivers/ident/ident_vmware.o \
+    drivers/hvio/hvio.o)
 
 # build/host/pvbus-replay DUMP (tools/pvbus-replay.c): the detection pass
 # and the device tree on a recorded dump, with the kernel's own files.
 PVBUS_REPLAY	:= $(UNIT_DIR)/pvbus-replay
-PVBUS_REPLAY_OBJS := $(UNIT_DIR)/tools/pvbus-replay.o \
-		   $(addprefix $(UNIT_PV)/,pvbus.o pvbus_tree.o pvbus_test.o \
-		   pvbus_host.o \
-		   pvconf.o hv_hyperv.o hv_kvm.o hv_xen.o hv_vmware.o hvio.o \
-		   hyperv.o hyperv_hypercall.o xen.o pvclock.o pvclock_read.o pvclock_pv.o \
-		   hvio_replay.o cpuid_dump.o) \
-		   $(addprefix $(UNIT_VMT)/,vmt.o vmt_info.o vmt_tclo.o vmt_time.o \
-		   vm_rpc.o vm_rpci.o vmt_reply.o) \
-		   $(addprefix $(UNIT_K)/,ktap.o printf.o memmap.o)
+PVBUS_REPLAY_OBJS := $(call UNIT_O,tools/pvbus-replay.o \
+		   drivers/pvbus/pvbus_tree.o drivers/pvbus/pvbus_test.o \
+		   drivers/pvbus/pvbus_attach.o \
+		   drivers/pvbus/pvbus_host.o drivers/pvbus/pvconf.o \
+		   drivers/hyperv/hyperv.o drivers/hyperv/hyperv_hypercall.o \
+		   drivers/hyperv/hyperv_tsc.o drivers/hyperv/hyperv_page.o \
+		   drivers/xen/xen.o drivers/pvclock/pvclock.o \
+		   drivers/pvclock/pvclock_read.o drivers/pvclock/pvclock_pv.o \
+		   drivers/hvio/hvio_replay.o drivers/hvio/hvio_module.o \
+		   drivers/hvio/cpuid_dump.o \
+		   drivers/vmt/vmt.o drivers/vmt/vmt_backdoor.o \
+		   drivers/vmt/vmt_info.o drivers/vmt/vmt_tclo.o \
+		   drivers/vmt/vmt_time.o drivers/vmt/vmt_facts.o \
+		   drivers/vmt/vm_rpc.o \
+		   drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o \
+		   kernel/ktap.o kernel/printf.o kernel/memmap.o) $(UNIT_IDENT)
 
 # Keep the includer's default goal (normally "all"): the first rule of
 # a fragment would otherwise take its place.
@@ -98,74 +116,70 @@ $(PVBUS_REPLAY): $(PVBUS_REPLAY_OBJS)
 $(UNIT_BINS): $(UNIT_DIR)/test_%: $(UNIT_DIR)/tests/unit/test_%.o \
     $(UNIT_DIR)/tests/unit/fake_cons.o
 	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
-$(UNIT_DIR)/test_printf: $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_multiboot2: $(UNIT_K)/multiboot2.o $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_pvh: $(UNIT_K)/pvh.o $(UNIT_K)/multiboot2.o \
-    $(UNIT_K)/bootinfo.o $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_cmdline: $(UNIT_SIM) $(UNIT_PV)/hvio.o $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_ktap: $(UNIT_K)/ktap.o $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_memmap: $(UNIT_K)/memmap.o $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_pmem: $(UNIT_K)/pmem.o $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_cpuid_dump: $(UNIT_PV)/cpuid_dump.o $(UNIT_PV)/hvio_replay.o \
-    $(UNIT_PV)/hvio.o $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_pvbus: $(UNIT_DIR)/tests/unit/hvio_table.o \
-    $(addprefix $(UNIT_PV)/,pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
-    hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/printf.o
-$(UNIT_DIR)/test_sim_xen: $(UNIT_SIM) $(addprefix $(UNIT_PV)/,sim_xen.o \
-    sim_hyperv.o sim_kvm.o sim_vmware.o xen.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
-    hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o \
-    $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
+$(UNIT_DIR)/test_printf: $(call UNIT_O,kernel/printf.o)
+$(UNIT_DIR)/test_multiboot2: $(call UNIT_O,kernel/multiboot2.o kernel/printf.o)
+$(UNIT_DIR)/test_pvh: $(call UNIT_O,kernel/pvh.o kernel/multiboot2.o \
+    kernel/bootinfo.o kernel/printf.o)
+$(UNIT_DIR)/test_cmdline: $(call UNIT_O,kernel/cmdline.o sim/sim_options.o \
+    sim/sim_models.o sim/sim.o drivers/hvio/hvio.o kernel/printf.o)
+$(UNIT_DIR)/test_ktap: $(call UNIT_O,kernel/ktap.o kernel/printf.o)
+$(UNIT_DIR)/test_memmap: $(call UNIT_O,kernel/memmap.o kernel/printf.o)
+$(UNIT_DIR)/test_pmem: $(call UNIT_O,kernel/pmem.o kernel/printf.o)
+$(UNIT_DIR)/test_cpuid_dump: $(call UNIT_O,drivers/hvio/cpuid_dump.o \
+    drivers/hvio/hvio_replay.o drivers/hvio/hvio_module.o \
+    drivers/hvio/hvio.o kernel/printf.o)
+$(UNIT_DIR)/test_pvbus: $(call UNIT_O,tests/unit/hvio_table.o \
+    drivers/pvbus/pvbus_tree.o kernel/printf.o) $(UNIT_IDENT)
 
-$(UNIT_DIR)/test_sim_hyperv: $(UNIT_SIM) $(addprefix $(UNIT_PV)/,sim_hyperv.o \
-    sim_xen.o sim_kvm.o sim_vmware.o hyperv.o hyperv_hypercall.o pvbus.o pvbus_tree.o hv_hyperv.o hv_kvm.o \
-    hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o \
-    $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
+# A model, then its guest driver end to end on it: the detection pass
+# finds the model's interfaces, the driver attaches as the bus would.
+$(UNIT_DIR)/test_sim_xen: $(UNIT_SIM) $(call UNIT_O,sim/sim_xen.o \
+    sim/sim_hyperv.o drivers/xen/xen.o kernel/ktap.o kernel/printf.o) \
+    $(UNIT_IDENT)
+$(UNIT_DIR)/test_sim_hyperv: $(UNIT_SIM) $(call UNIT_O,sim/sim_hyperv.o \
+    sim/sim_xen.o sim/sim_kvm.o drivers/hyperv/hyperv.o \
+    drivers/hyperv/hyperv_hypercall.o drivers/hyperv/hyperv_tsc.o \
+    drivers/hyperv/hyperv_page.o kernel/ktap.o kernel/printf.o) \
+    $(UNIT_IDENT)
+$(UNIT_DIR)/test_sim_kvm: $(UNIT_SIM) $(call UNIT_O,sim/sim_kvm.o \
+    drivers/pvclock/pvclock.o drivers/pvclock/pvclock_read.o \
+    drivers/pvclock/pvclock_pv.o kernel/ktap.o kernel/printf.o) \
+    $(UNIT_IDENT)
+$(UNIT_DIR)/test_sim_vmware: $(UNIT_SIM) $(UNIT_SIM_VMWARE) \
+    $(call UNIT_O,kernel/printf.o)
 
-$(UNIT_DIR)/test_sim_kvm: $(UNIT_SIM) $(addprefix $(UNIT_PV)/,sim_kvm.o \
-    pvclock.o pvclock_read.o pvclock_pv.o pvbus.o hv_hyperv.o hv_kvm.o \
-    hv_xen.o hv_vmware.o hvio.o) \
-    $(UNIT_K)/ktap.o $(UNIT_K)/printf.o $(UNIT_DIR)/tests/unit/sim_host.o
-
-$(UNIT_DIR)/test_sim_vmware: $(UNIT_SIM) $(addprefix $(UNIT_PV)/,sim_vmware.o \
-    sim_hyperv.o sim_xen.o sim_kvm.o hvio.o) $(UNIT_K)/printf.o \
-    $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
-
-$(UNIT_DIR)/test_vmt_reply: $(UNIT_VMT)/vmt_reply.o $(UNIT_K)/printf.o
+$(UNIT_DIR)/test_vmt_reply: $(call UNIT_O,drivers/vmt/vmt_reply.o \
+    kernel/printf.o)
 # vmt0 end to end on the VMware model: the driver, the detection pass
-# that finds the backdoor, the KTAP writer, pvbus_shutdown().
-$(UNIT_DIR)/test_vmt: $(addprefix $(UNIT_VMT)/,vmt.o vmt_info.o \
-    vmt_tclo.o vmt_time.o vm_rpc.o vm_rpci.o vmt_reply.o) $(UNIT_SIM) \
-    $(addprefix $(UNIT_PV)/,sim_vmware.o sim_hyperv.o sim_xen.o \
-    sim_kvm.o pvbus.o pvbus_tree.o pvbus_host.o hv_hyperv.o hv_kvm.o \
-    hv_xen.o hv_vmware.o hvio.o) $(UNIT_K)/ktap.o $(UNIT_K)/printf.o \
-    $(UNIT_DIR)/tests/unit/sim_host.o $(UNIT_SIM_VMWARE)
-$(UNIT_DIR)/test_vm_rpc: $(UNIT_VMT)/vm_rpc.o $(UNIT_VMT)/vm_rpci.o \
-    $(UNIT_VMT)/vmt_reply.o $(UNIT_K)/printf.o
+# that finds the backdoor, the tree's lines, the KTAP writer,
+# pvbus_shutdown().
+$(UNIT_DIR)/test_vmt: $(call UNIT_O,drivers/vmt/vmt.o \
+    drivers/vmt/vmt_backdoor.o drivers/vmt/vmt_info.o drivers/vmt/vmt_tclo.o \
+    drivers/vmt/vmt_time.o drivers/vmt/vmt_facts.o drivers/vmt/vm_rpc.o \
+    drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o \
+    drivers/pvbus/pvbus_tree.o drivers/pvbus/pvbus_host.o kernel/ktap.o \
+    kernel/printf.o) $(UNIT_SIM) $(UNIT_SIM_VMWARE) $(UNIT_IDENT)
+$(UNIT_DIR)/test_vm_rpc: $(call UNIT_O,drivers/vmt/vm_rpc.o \
+    drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o kernel/printf.o)
 # The screen and the summary, with the console font made for the host
 # as the Makefile makes it for the kernel (tools/mkfont.py).
-$(UNIT_DIR)/test_screen: $(addprefix $(UNIT_K)/,screen.o fbcons.o font.o \
-    summary.o ktap.o multiboot2.o printf.o)
-$(UNIT_K)/font.c: tools/mkfont.py | deps-build deps-test
+$(UNIT_DIR)/test_screen: $(call UNIT_O,kernel/screen.o kernel/fbcons.o \
+    kernel/font.o kernel/summary.o kernel/ktap.o kernel/multiboot2.o \
+    kernel/printf.o)
+$(UNIT_DIR)/kernel/font.c: tools/mkfont.py | deps-build deps-test
 	@mkdir -p $(@D)
 	python3 tools/mkfont.py > $@.tmp && mv $@.tmp $@
-$(UNIT_K)/font.o: $(UNIT_K)/font.c
+$(UNIT_DIR)/kernel/font.o: $(UNIT_DIR)/kernel/font.c
 	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
 
-$(UNIT_K)/%.o: kernel/%.c | deps-build deps-test
+# Kernel sources, with the printf renames; the tests and tools without.
+$(UNIT_DIR)/%.o: %.c | deps-build deps-test
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
 
-$(UNIT_PV)/%.o: drivers/pvbus/%.c | deps-build deps-test
-	@mkdir -p $(@D)
-	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
-
-$(UNIT_PV)/%.o: drivers/pvbus/%.asm | deps-build deps-test
+$(UNIT_DIR)/%.o: %.asm | deps-build deps-test
 	@mkdir -p $(@D)
 	$(NASM) -f elf64 -MD $(@:.o=.d) -o $@ $<
-
-$(UNIT_VMT)/%.o: drivers/vmt/%.c | deps-build deps-test
-	@mkdir -p $(@D)
-	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
 
 $(UNIT_DIR)/tools/%.o: tools/%.c | deps-build deps-test
 	@mkdir -p $(@D)
@@ -175,7 +189,7 @@ $(UNIT_DIR)/tests/unit/%.o: tests/unit/%.c | deps-build deps-test
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) -c -o $@ $<
 
--include $(wildcard $(UNIT_K)/*.d $(UNIT_PV)/*.d $(UNIT_VMT)/*.d \
+-include $(wildcard $(UNIT_SRCDIRS:%=$(UNIT_DIR)/%/*.d) \
     $(UNIT_DIR)/tools/*.d $(UNIT_DIR)/tests/unit/*.d)
 
 ifeq ($(firstword $(MAKEFILE_LIST)),$(UNIT_MK))

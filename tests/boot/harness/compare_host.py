@@ -83,7 +83,7 @@ def compare_blocks(kernel, host, names=HOST_TESTS):
 
 def module_name(case):
     """The name the kernel's replay backend gives module 0: the module's
-    string without directories (drivers/pvbus/hvio_replay.c).  An ISO
+    string without directories (drivers/hvio/hvio_replay.c).  An ISO
     module's string is what tools/mkiso.sh writes after module2: the
     text after '=' in "FILE=STRING", else the file's base name.  QEMU's
     PVH loader passes -initrd with no command line; the kernel then

@@ -1,0 +1,176 @@
+/*
+ * The seam between the drivers and the hypervisor.  Every way a guest
+ * talks to a hypervisor goes through one of these function pointers:
+ * CPUID, MSRs, the VMware backdoor ports and the hypercall instructions.
+ * hvio_native.c executes the real instructions; hvio_replay.c answers
+ * CPUID from a recorded dump; the simulated hypervisors fill the same
+ * table (sim/sim_backend.c).  The drivers cannot tell which one they are
+ * talking to, which is the point: CI without KVM runs the same driver
+ * code as a real Hyper-V guest.  Where a driver must know what its
+ * environment can do, the backend says so in words of its own: a
+ * capability (io_caps), or how its hypercall pages leave the guest
+ * (io_exit); never its name.
+ */
+#ifndef _DRIVERS_HVIO_HVIO_H_
+#define _DRIVERS_HVIO_HVIO_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cmdline.h"
+#include "cpuid.h"
+
+/*
+ * The registers of a VMware backdoor call or a hypercall, in and out.
+ * Every one may come back changed (open-vm-tools backdoor_types.h; Xen
+ * clobbers its argument registers, Hyper-V RAX, RCX, RDX and R8-R11).
+ * The order is hvio_native_asm.asm's.
+ */
+struct vm_regs {
+	uint64_t	vr_rax, vr_rbx, vr_rcx, vr_rdx;
+	uint64_t	vr_rsi, vr_rdi, vr_rbp;
+	uint64_t	vr_r8, vr_r9, vr_r10, vr_r11;
+};
+
+/*
+ * How a backend's hypercall pages leave the guest where not by the
+ * CPU's VMCALL or VMMCALL: the instruction's bytes, and its name as a
+ * driver prints it, on the Hyper-V page line ("hypercall page starts
+ * ...: <name>") and after "mov eax, n" on a Xen stub line.
+ */
+struct hvio_exit {
+	uint8_t		ex_insn[2];
+	const char	*ex_page_name;
+	const char	*ex_stub_name;
+};
+
+/* What a backend can do besides CPUID (io_caps). */
+#define HVIO_CAP_MSR		0x01	/* RDMSR/WRMSR reach a hypervisor */
+#define HVIO_CAP_HYPERCALL	0x02	/* hypercall pages and VMCALL run */
+
+struct hvio {
+	const char	*io_name;	/* "native", "replay", "sim:..." */
+	const char	*io_detail;	/* "" or what it replays */
+	/*
+	 * HVIO_CAP_*.  Without HVIO_CAP_MSR (a replay: CPUID is all there
+	 * is) no child may attach on MSRs, which would fault on a machine
+	 * that is not the recorded one.
+	 */
+	uint32_t	io_caps;
+	const struct hvio_exit *io_exit;	/* NULL: VMCALL or VMMCALL */
+
+	void	(*io_cpuid)(uint32_t leaf, uint32_t subleaf,
+		    struct cpuid_regs *out);
+
+	/*
+	 * MSR access returns 0, or EFAULT when the CPU raised #GP: a
+	 * missing synthetic MSR is an answer, never a crash.
+	 */
+	int	(*io_rdmsr)(uint32_t msr, uint64_t *val);
+	int	(*io_wrmsr)(uint32_t msr, uint64_t val);
+
+	/*
+	 * VMware backdoor, low bandwidth: IN EAX, DX with every register
+	 * as given (DX = 0x5658).  Without VMware behind the port the IN
+	 * reads all ones.  Returns 0, or EFAULT if the IN faulted.
+	 */
+	int	(*io_backdoor)(struct vm_regs *r);
+
+	/*
+	 * High bandwidth: REP OUTSB (out = true, from vr_rsi) or REP INSB
+	 * (into vr_rdi) on DX = 0x5659, vr_rcx bytes.  vr_rsi and vr_rdi
+	 * hold guest addresses of the caller's buffer.
+	 */
+	int	(*io_backdoor_hb)(struct vm_regs *r, bool out);
+
+	/*
+	 * VMCALL (Intel) or VMMCALL (AMD) with these registers.  Returns 0,
+	 * or EFAULT when the CPU raised #UD: there is no hypervisor to
+	 * take the call (QEMU TCG, bare metal).
+	 */
+	int	(*io_hypercall)(struct vm_regs *r, bool vmmcall);
+
+	/* Print what the backend has to say for itself, or NULL. */
+	void	(*io_report)(void);
+};
+
+/* hvio_native.c: the instructions themselves. */
+extern const struct hvio hvio_native;
+
+/* MSR accesses the native backend made, and how many raised #GP. */
+void	hvio_native_msr_stats(unsigned *reads, unsigned *writes,
+	    unsigned *faults);
+
+/*
+ * A backend the command line can name (hvio_backends.c lists them):
+ * hv=NAME, or hv=NAME<arg> for a name that ends in ':' (hv=sim:kvm is
+ * "sim:" with "kvm").  open() gets the arg, and the command line for
+ * the backend's own options; check() the arg, for cmdline_parsed (NULL:
+ * nothing to check).  Each gives NULL or non-zero with one sentence in
+ * err.
+ */
+struct cmdline;
+struct bootinfo;
+struct hvio_backend {
+	const char	*hb_name;	/* "native", "replay", "sim:" */
+	const char	*hb_usage;	/* "sim:<model>", for messages */
+	const struct hvio *(*hb_open)(const char *arg,
+		    const struct cmdline *cl, const struct bootinfo *bi,
+		    char *err, size_t errlen);
+	int	(*hb_check)(const char *arg, const struct bootinfo *bi,
+		    char *err, size_t errlen);
+};
+
+extern const struct hvio_backend *const hvio_backends[];
+extern const int hvio_nbackends;
+
+/*
+ * hvio_select.c: the backend the command line asks for: hv=native (the
+ * default), hv=replay (CPUID from the dump in boot module 0) or another
+ * of hvio_backends[] (the simulators: hv=sim:<model>).  Returns NULL
+ * with a sentence in err if that cannot be had.
+ */
+const struct hvio *hvio_select(const struct cmdline *cl,
+	    const struct bootinfo *bi, char *err, size_t errlen);
+
+/*
+ * The check of hv= for cmdline_parsed (struct cmdline_key,
+ * kernel/cmdline.h): 0, or non-zero with a sentence in err.
+ */
+cmdline_check_fn hvio_check_hv;
+
+/*
+ * hvio_module.c, for a backend's options that name a boot module: is
+ * module m's data some, mapped and not over 1 MiB (false, with the one
+ * cause in err)?  And the message for KEY=NAME naming no module
+ * ("profile=").
+ */
+struct bi_module;
+bool	hvio_module_ok(const struct bootinfo *bi, const struct bi_module *m,
+	    char *err, size_t errlen);
+void	hvio_module_missing(const char *what, const char *name,
+	    const struct bootinfo *bi, char *err, size_t errlen);
+
+/* hvio_replay.c: CPUID from a recorded dump (cpuid_dump.h). */
+const struct hvio *hvio_replay_open(const char *text, size_t len,
+	    const char *name, char *err, size_t errlen);
+
+/*
+ * Call into a hypercall page (Hyper-V: offset 0; Xen: 32 bytes per call
+ * number) with these registers, and store what comes back.  The page is
+ * ordinary code the hypervisor wrote into guest memory, so this is the
+ * same for every backend: on a real hypervisor the page holds VMCALL,
+ * under a simulator the exit io_exit describes (sim/sim_backend.c).
+ * hvio_native_asm.asm.
+ */
+void	hvio_call_page(struct vm_regs *r, uintptr_t entry);
+
+/* A backend's refusal: CPUID works, nothing else answers. */
+int	hvio_no_msr_read(uint32_t msr, uint64_t *val);
+int	hvio_no_msr_write(uint32_t msr, uint64_t val);
+int	hvio_no_backdoor(struct vm_regs *r);
+int	hvio_no_backdoor_hb(struct vm_regs *r, bool out);
+int	hvio_no_hypercall(struct vm_regs *r, bool vmmcall);
+
+#endif
