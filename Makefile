@@ -43,7 +43,7 @@ LDFLAGS	= -nostdlib -static -z max-page-size=0x1000 -T linker.ld
 # purpose: boot code first.
 BOOT_OBJS	= boot/boot.o
 KERNEL_OBJS	= kernel/main.o kernel/trapasm.o kernel/trap.o \
-		  kernel/console.o kernel/vga.o kernel/printf.o \
+		  kernel/console.o kernel/cons_screen.o kernel/vga.o kernel/printf.o kernel/format.o \
 		  kernel/string.o kernel/ktap.o kernel/exit.o kernel/panic.o \
 		  kernel/bootinfo.o kernel/multiboot2.o kernel/pvh.o \
 		  kernel/cmdline.o kernel/memmap.o kernel/mainbus.o kernel/pmap.o \

@@ -13,11 +13,8 @@
  */
 
 #include "kern.h"
-#include "bootinfo.h"
 #include "comreg.h"
 #include "console.h"
-#include "fbcons.h"
-#include "multiboot2.h"
 #include "screen.h"
 #include "x86.h"
 
@@ -107,43 +104,18 @@ cons_putc(int c)
 	scr_putc(c);
 }
 
-static void
-cons_replay(void)
+/*
+ * The lines kept until the screen was attached: shown on it (show), or
+ * let go (no screen).  Either way nothing more is kept.
+ */
+void
+cons_early_flush(bool show)
 {
 	size_t i;
 
-	for (i = 0; i < cons_nearly; i++)
+	cons_early_done = true;
+	for (i = 0; show && i < cons_nearly; i++)
 		scr_putc(cons_early[i]);
-}
-
-/*
- * The screen memory is used at its physical address: the kernel maps
- * the first 4 GiB 1:1 (boot/boot.asm), and the checks keep the screen
- * below that and off RAM.
- */
-void
-cons_attach_screen(const struct bootinfo *bi)
-{
-	const struct bi_framebuffer *fb = &bi->bi_fb;
-	void *base = (void *)(uintptr_t)fb->fb_addr;
-	char why[BI_MSG_MAX], desc[160];
-	bool text = fb->fb_type == MB2_FB_TYPE_EGA_TEXT;
-
-	cons_early_done = true;		/* the kept lines go now or never */
-	if (!bi->bi_has_fb)
-		return;
-	if ((text ? vga_check(bi, why, sizeof(why)) :
-	    fbcons_check(bi, why, sizeof(why))) != 0) {
-		printf("# screen: the %s is not used: %s\n", text ?
-		    "EGA text screen" : "framebuffer", why);
-		return;
-	}
-	if (text)
-		vga_start(fb, base, desc, sizeof(desc));
-	else
-		fbcons_start(fb, base, desc, sizeof(desc));
-	cons_replay();
-	printf("%s\n", desc);
 }
 
 void

@@ -23,7 +23,10 @@ bool	cons_has_serial(void);	/* COM1 found and not stuck */
  * ("vga0 at mainbus0: ..." or "fb0 at mainbus0: ...").  A screen that
  * cannot be drawn on safely gets one "# screen: ..." line saying why.
  */
-void	cons_attach_screen(const struct bootinfo *bi);
+void	cons_attach_screen(const struct bootinfo *bi);	/* cons_screen.c */
+
+/* The lines kept before: onto the screen (show) or dropped. */
+void	cons_early_flush(bool show);
 
 /*
  * The summary panel over the screen's top rows (screen.h, scr_panel());

@@ -1,6 +1,7 @@
 /*
- * How a boot ends.  kexit() shows the summary (summary.c: a panel on
- * the screen, "# summary:" lines on the serial port), writes the status
+ * How a boot ends.  kexit() has the summary shown (kmain() names who
+ * shows it: summary.c, a panel on the screen and "# summary:" lines on
+ * the serial port), writes the status
  * to QEMU's isa-debug-exit port (qemu/qemu hw/misc/debugexit.c: QEMU
  * exits with (status << 1) | 1) and then halts with interrupts off.  On
  * VMware, Hyper-V or hardware nothing listens at port 0xf4, so the
@@ -12,9 +13,6 @@
 
 #include "kern.h"
 #include "cmdline.h"
-#include "console.h"
-#include "ktap.h"
-#include "summary.h"
 #include "x86.h"
 
 #define DEBUG_EXIT_PORT	0xf4	/* -device isa-debug-exit,iobase=0xf4 */
@@ -31,6 +29,15 @@ kexit_name(int status)
 	case KEXIT_HALT:	return "halt requested by the host";
 	default:		return "unknown";
 	}
+}
+
+static void	(*kexit_reporter)(int status, bool halted);
+
+/* Who shows the summary at the end (kmain(): summary.c's panel). */
+void
+kexit_report_with(void (*fn)(int status, bool halted))
+{
+	kexit_reporter = fn;
 }
 
 #define KEXIT_HOOKS_MAX	4
@@ -92,9 +99,8 @@ kexit(int status)
 	bool halt = kexit_halt_here();
 
 	kexit_run_hooks();
-	if (exiting++ == 0)
-		summary_show(status, halt, cmdline_get(&cmdline, "hv"),
-		    cons_panel);
+	if (exiting++ == 0 && kexit_reporter != NULL)
+		kexit_reporter(status, halt);
 	if (halt) {
 		printf("# exit status 0x%02x (%s), halted without QEMU's exit "
 		    "port (exit=halt)\n", status, kexit_name(status));

@@ -41,6 +41,8 @@ int	vprintf(const char *fmt, va_list ap);
 int	snprintf(char *buf, size_t size, const char *fmt, ...)
 	    __printflike(3, 4);
 int	vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+/* format.c: the formatter itself, sending each byte to out. */
+int	vformat(void (*out)(int), const char *fmt, va_list ap);
 void	panic(const char *fmt, ...) __printflike(1, 2) __noreturn;
 
 /*
@@ -69,7 +71,8 @@ struct cmdline;
 void	kexit(int status) __noreturn;
 int	kexit_check(const char *value, const struct cmdline *cl,
 	    const struct bootinfo *bi, char *err, size_t errlen);	/* exit= */
-void	kexit_at(void (*fn)(void));	/* run at kexit() and kreboot() */
+void	kexit_at(void (*fn)(void));
+void	kexit_report_with(void (*fn)(int status, bool halted));	/* run at kexit() and kreboot() */
 void	kreboot(void) __noreturn;	/* reset the machine */
 
 /* string.c, or the host C library in unit tests. */

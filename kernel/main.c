@@ -19,6 +19,7 @@
 #include "pvbusvar.h"
 #include "selftest.h"
 #include "ssp.h"
+#include "summary.h"
 #include "trap.h"
 
 void	kmain(uint32_t magic, uint32_t info_pa);
@@ -43,10 +44,18 @@ static const struct ktest boot_tests[] = {
 	{ "deliberate_fault",	  selftest_fault },	/* fault=ud|gp|pf|de */
 };
 
+/* At the end, whatever ends the boot: the summary, panel and lines. */
+static void
+show_summary(int status, bool halted)
+{
+	summary_show(status, halted, cmdline_get(&cmdline, "hv"), cons_panel);
+}
+
 void
 kmain(uint32_t magic, uint32_t info_pa)
 {
 	cons_init();		/* COM1 first, so every later step can talk */
+	kexit_report_with(show_summary);	/* the verdict, at a glance */
 	trap_init();		/* a fault prints registers, not a reboot */
 	ssp_init();		/* a secret canary: RDRAND or the TSC */
 	bootinfo_init(magic, info_pa, &bootinfo);	/* one struct, two paths */

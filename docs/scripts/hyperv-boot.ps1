@@ -2,7 +2,7 @@
 .SYNOPSIS
 Boot the pvbus ISO in a new Hyper-V VM (Generation 1 or 2), capture COM1
 to a file, wait until the report has ended, turn the VM off, and exit
-with the code of README.md's "Exit codes" table.
+with the code of docs/output.md's "Exit codes" table.
 
 .DESCRIPTION
 Untested here: the project is tested on Linux, where PowerShell's Hyper-V
@@ -67,7 +67,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 
-# The exit-code table (README.md "Exit codes"): the kernel's status and
+# The exit-code table (docs/output.md "Exit codes"): the kernel's status and
 # the code.  tests/ci/check.py compares it with exitcodes.py.
 $ExitCodes = @{
     0x10 = 0    # pass

@@ -1,7 +1,7 @@
 #!/bin/sh
 # docs/scripts/vmware-boot.sh: boot the pvbus ISO in a new VMware VM,
 # capture COM1 to a file, wait until the report has ended, power the VM
-# off, and exit with the code of README.md's "Exit codes" table (the
+# off, and exit with the code of docs/output.md's "Exit codes" table (the
 # one tools/pvbus-run exits with under QEMU).  Untested here: no VMware
 # product runs on the machines this project is tested on.  What is
 # tested (tests/ci/check.py) is --classify on real serial logs, against
@@ -50,7 +50,7 @@
 # 7; a VM that could not be made or started is 8.
 set -u
 
-# The exit-code table (README.md "Exit codes"): the kernel's status, the
+# The exit-code table (docs/output.md "Exit codes"): the kernel's status, the
 # code, the verdict.  tests/ci/check.py compares it with exitcodes.py.
 EXIT_TABLE='0x10 0 pass
 0x11 1 fail

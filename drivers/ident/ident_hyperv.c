@@ -162,7 +162,7 @@ ident_hyperv_print(const struct ident *id)
 		    hyperv_recommendations);
 }
 
-/* The fields of the facts line (README "Machine-readable facts"). */
+/* The fields of the facts line (docs/output.md "Machine-readable facts"). */
 static void
 ident_hyperv_facts(const struct ident *id)
 {

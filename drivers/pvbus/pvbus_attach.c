@@ -16,6 +16,7 @@
 #include "ktap.h"
 #include "memmap.h"
 #include "pvbusvar.h"
+#include "summary.h"
 
 #define PVBUS_CHILDREN_MAX	8
 
@@ -52,8 +53,11 @@ pvbus_attach_child(void *arg)
 
 	pc->pc_pva.pva_name = pc->pc_name[i];
 	printf("%s at pvbus0", pc->pc_name[i]);
-	if (pc->pc_driver[i]->pd_attach(&pc->pc_pva) == 0)
+	if (pc->pc_driver[i]->pd_attach(&pc->pc_pva) == 0) {
+		summary_child(pc->pc_name[i], true);
 		return KTAP_PASS;
+	}
+	summary_child(pc->pc_name[i], false);
 	pc->pc_nfailed++;
 	return ktap_fail("attach failed");
 }

@@ -17,6 +17,7 @@
 #include "kern.h"
 #include "ktap.h"
 #include "pvbusvar.h"
+#include "summary.h"
 
 static void
 identify_scan_result(const struct pvbus_softc *sc)
@@ -55,6 +56,30 @@ identify_iface_result(const struct pvbus_iface *pi)
 	ktap_sub_result(broken != NULL ? KTAP_FAIL : KTAP_PASS, name, NULL);
 }
 
+/*
+ * What was found, for the summary at the end (kernel/summary.c): each
+ * interface by its vendor's name, and the VMware backdoor when no
+ * VMware interface accounts for it, as pvbus0's attach line names it.
+ */
+static void
+pvbus_report_summary(void)
+{
+	const struct pvbus_softc *sc = &pvbus_softc;
+	const struct pvbus_iface *pi;
+	const char *name;
+	int i;
+
+	summary_identified();
+	for (i = 0; i < sc->sc_niface; i++) {
+		pi = &sc->sc_iface[i];
+		name = pvbus_types[pi->pi_vendor].pt_name;
+		summary_hv(name != NULL ? name : "unknown", pi->pi_id.id_base,
+		    pi->pi_primary);
+	}
+	if (sc->sc_backdoor.bd_present && pvbus_find(PVBUS_VMWARE) == NULL)
+		summary_hv("VMware backdoor", 0, false);
+}
+
 int
 pvbus_test_identify(void)
 {
@@ -66,6 +91,7 @@ pvbus_test_identify(void)
 		return ktap_skip("no hypervisor backend (see hv_backend)");
 	pvbus_identify(io);
 	pvbus_print_facts();
+	pvbus_report_summary();
 	if (io->io_report != NULL)
 		io->io_report();
 	ktap_sub_begin(3 + sc->sc_niface);

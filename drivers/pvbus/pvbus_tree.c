@@ -1,7 +1,7 @@
 /*
  * What pvbus_identify() found, said twice: once for machines, one
  * "pvbus:" line per interface with key=value fields that CI can match
- * (README "Machine-readable facts"), and once for people, as OpenBSD's
+ * (docs/output.md "Machine-readable facts"), and once for people, as OpenBSD's
  * dmesg would: "pvbus0 at mainbus0: ..." and a line or two per
  * interface.  Children then attach below pvbus0 (pvbus_attach.c).
  */

@@ -4,8 +4,8 @@ The boot matrix: boot the testbed kernel under QEMU once per case file in
 tests/boot/cases/*.case (or another directory: --cases tests/hostile),
 several at a time, and judge each run from two things only: the code
 QEMU exits with and the KTAP report on the serial log.  The case file
-format, the KTAP dialect and the exit codes are in tests/boot/README.md
-and README.md.  A case may instead run tools/mkiso.sh or
+format is in tests/boot/README.md; the KTAP dialect and the exit codes
+in docs/output.md.  A case may instead run tools/mkiso.sh or
 build/host/pvbus-replay ("tool:") and judge its exit status and output.
 Every report is also read by prove and kunit.py, which must agree.
 

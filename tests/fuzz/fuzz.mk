@@ -79,24 +79,24 @@ fuzz-deps:
 	    exit 1; }
 
 $(FUZZ_DIR)/fuzz_cpuid_dump: $(FUZZ_DIR)/tests/fuzz/fuzz_cpuid_dump.o \
-    $(FUZZ_DIR)/drivers/hvio/cpuid_dump.o $(FUZZ_DIR)/kernel/printf.o
+    $(FUZZ_DIR)/drivers/hvio/cpuid_dump.o $(FUZZ_DIR)/kernel/printf.o $(FUZZ_DIR)/kernel/format.o
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 $(FUZZ_DIR)/fuzz_vmt_reply: $(FUZZ_DIR)/tests/fuzz/fuzz_vmt_reply.o \
     $(FUZZ_DIR)/drivers/vmt/vmt_reply.o $(FUZZ_DIR)/drivers/vmt/vm_rpc.o \
-    $(FUZZ_DIR)/drivers/vmt/vm_rpci.o $(FUZZ_DIR)/kernel/printf.o
+    $(FUZZ_DIR)/drivers/vmt/vm_rpci.o $(FUZZ_DIR)/kernel/printf.o $(FUZZ_DIR)/kernel/format.o
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 $(FUZZ_DIR)/fuzz_cmdline: $(FUZZ_DIR)/tests/fuzz/fuzz_cmdline.o \
     $(FUZZ_DIR)/kernel/cmdline.o $(FUZZ_DIR)/sim/sim_options.o \
     $(FUZZ_DIR)/sim/sim_models.o $(FUZZ_DIR)/sim/sim.o \
-    $(FUZZ_DIR)/drivers/hvio/hvio.o $(FUZZ_DIR)/kernel/printf.o
+    $(FUZZ_DIR)/drivers/hvio/hvio.o $(FUZZ_DIR)/kernel/printf.o $(FUZZ_DIR)/kernel/format.o
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 $(FUZZ_DIR)/fuzz_bootinfo: $(FUZZ_DIR)/tests/fuzz/fuzz_bootinfo.o \
     $(FUZZ_DIR)/kernel/multiboot2.o $(FUZZ_DIR)/kernel/pvh.o \
     $(FUZZ_DIR)/kernel/memmap.o $(FUZZ_DIR)/kernel/pmem.o \
-    $(FUZZ_DIR)/kernel/printf.o
+    $(FUZZ_DIR)/kernel/printf.o $(FUZZ_DIR)/kernel/format.o
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 $(FUZZ_DIR)/tests/fuzz/%.o: tests/fuzz/%.c | fuzz-deps

@@ -96,7 +96,8 @@ PVBUS_REPLAY_OBJS := $(call UNIT_O,tools/pvbus-replay.o \
 		   drivers/vmt/vmt_time.o drivers/vmt/vmt_facts.o \
 		   drivers/vmt/vm_rpc.o \
 		   drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o \
-		   kernel/ktap.o kernel/printf.o kernel/memmap.o) $(UNIT_IDENT)
+		   kernel/ktap.o kernel/printf.o kernel/format.o kernel/memmap.o \
+		   kernel/summary.o) $(UNIT_IDENT)
 
 # Keep the includer's default goal (normally "all"): the first rule of
 # a fragment would otherwise take its place.
@@ -116,40 +117,40 @@ $(PVBUS_REPLAY): $(PVBUS_REPLAY_OBJS)
 $(UNIT_BINS): $(UNIT_DIR)/test_%: $(UNIT_DIR)/tests/unit/test_%.o \
     $(UNIT_DIR)/tests/unit/fake_cons.o
 	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
-$(UNIT_DIR)/test_printf: $(call UNIT_O,kernel/printf.o)
-$(UNIT_DIR)/test_multiboot2: $(call UNIT_O,kernel/multiboot2.o kernel/printf.o)
+$(UNIT_DIR)/test_printf: $(call UNIT_O,kernel/printf.o kernel/format.o)
+$(UNIT_DIR)/test_multiboot2: $(call UNIT_O,kernel/multiboot2.o kernel/printf.o kernel/format.o)
 $(UNIT_DIR)/test_pvh: $(call UNIT_O,kernel/pvh.o kernel/multiboot2.o \
-    kernel/bootinfo.o kernel/printf.o)
+    kernel/bootinfo.o kernel/printf.o kernel/format.o)
 $(UNIT_DIR)/test_cmdline: $(call UNIT_O,kernel/cmdline.o sim/sim_options.o \
-    sim/sim_models.o sim/sim.o drivers/hvio/hvio.o kernel/printf.o)
-$(UNIT_DIR)/test_ktap: $(call UNIT_O,kernel/ktap.o kernel/printf.o)
-$(UNIT_DIR)/test_memmap: $(call UNIT_O,kernel/memmap.o kernel/printf.o)
-$(UNIT_DIR)/test_pmem: $(call UNIT_O,kernel/pmem.o kernel/printf.o)
+    sim/sim_models.o sim/sim.o drivers/hvio/hvio.o kernel/printf.o kernel/format.o)
+$(UNIT_DIR)/test_ktap: $(call UNIT_O,kernel/ktap.o kernel/printf.o kernel/format.o)
+$(UNIT_DIR)/test_memmap: $(call UNIT_O,kernel/memmap.o kernel/printf.o kernel/format.o)
+$(UNIT_DIR)/test_pmem: $(call UNIT_O,kernel/pmem.o kernel/printf.o kernel/format.o)
 $(UNIT_DIR)/test_cpuid_dump: $(call UNIT_O,drivers/hvio/cpuid_dump.o \
     drivers/hvio/hvio_replay.o drivers/hvio/hvio_module.o \
-    drivers/hvio/hvio.o kernel/printf.o)
+    drivers/hvio/hvio.o kernel/printf.o kernel/format.o)
 $(UNIT_DIR)/test_pvbus: $(call UNIT_O,tests/unit/hvio_table.o \
-    drivers/pvbus/pvbus_tree.o kernel/printf.o) $(UNIT_IDENT)
+    drivers/pvbus/pvbus_tree.o kernel/printf.o kernel/format.o) $(UNIT_IDENT)
 
 # A model, then its guest driver end to end on it: the detection pass
 # finds the model's interfaces, the driver attaches as the bus would.
 $(UNIT_DIR)/test_sim_xen: $(UNIT_SIM) $(call UNIT_O,sim/sim_xen.o \
-    sim/sim_hyperv.o drivers/xen/xen.o kernel/ktap.o kernel/printf.o) \
+    sim/sim_hyperv.o drivers/xen/xen.o kernel/ktap.o kernel/printf.o kernel/format.o) \
     $(UNIT_IDENT)
 $(UNIT_DIR)/test_sim_hyperv: $(UNIT_SIM) $(call UNIT_O,sim/sim_hyperv.o \
     sim/sim_xen.o sim/sim_kvm.o drivers/hyperv/hyperv.o \
     drivers/hyperv/hyperv_hypercall.o drivers/hyperv/hyperv_tsc.o \
-    drivers/hyperv/hyperv_page.o kernel/ktap.o kernel/printf.o) \
+    drivers/hyperv/hyperv_page.o kernel/ktap.o kernel/printf.o kernel/format.o) \
     $(UNIT_IDENT)
 $(UNIT_DIR)/test_sim_kvm: $(UNIT_SIM) $(call UNIT_O,sim/sim_kvm.o \
     drivers/pvclock/pvclock.o drivers/pvclock/pvclock_read.o \
-    drivers/pvclock/pvclock_pv.o kernel/ktap.o kernel/printf.o) \
+    drivers/pvclock/pvclock_pv.o kernel/ktap.o kernel/printf.o kernel/format.o) \
     $(UNIT_IDENT)
 $(UNIT_DIR)/test_sim_vmware: $(UNIT_SIM) $(UNIT_SIM_VMWARE) \
-    $(call UNIT_O,kernel/printf.o)
+    $(call UNIT_O,kernel/printf.o kernel/format.o)
 
 $(UNIT_DIR)/test_vmt_reply: $(call UNIT_O,drivers/vmt/vmt_reply.o \
-    kernel/printf.o)
+    kernel/printf.o kernel/format.o)
 # vmt0 end to end on the VMware model: the driver, the detection pass
 # that finds the backdoor, the tree's lines, the KTAP writer,
 # pvbus_shutdown().
@@ -158,14 +159,14 @@ $(UNIT_DIR)/test_vmt: $(call UNIT_O,drivers/vmt/vmt.o \
     drivers/vmt/vmt_time.o drivers/vmt/vmt_facts.o drivers/vmt/vm_rpc.o \
     drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o \
     drivers/pvbus/pvbus_tree.o drivers/pvbus/pvbus_host.o kernel/ktap.o \
-    kernel/printf.o) $(UNIT_SIM) $(UNIT_SIM_VMWARE) $(UNIT_IDENT)
+    kernel/printf.o kernel/format.o) $(UNIT_SIM) $(UNIT_SIM_VMWARE) $(UNIT_IDENT)
 $(UNIT_DIR)/test_vm_rpc: $(call UNIT_O,drivers/vmt/vm_rpc.o \
-    drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o kernel/printf.o)
+    drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o kernel/printf.o kernel/format.o)
 # The screen and the summary, with the console font made for the host
 # as the Makefile makes it for the kernel (tools/mkfont.py).
 $(UNIT_DIR)/test_screen: $(call UNIT_O,kernel/screen.o kernel/fbcons.o \
     kernel/font.o kernel/summary.o kernel/ktap.o kernel/multiboot2.o \
-    kernel/printf.o)
+    kernel/printf.o kernel/format.o)
 $(UNIT_DIR)/kernel/font.c: tools/mkfont.py | deps-build deps-test
 	@mkdir -p $(@D)
 	python3 tools/mkfont.py > $@.tmp && mv $@.tmp $@

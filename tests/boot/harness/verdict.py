@@ -316,7 +316,7 @@ def match_lines(expectations, lines, verdict=""):
     return msgs
 
 
-# The machine-readable lines (README "Machine-readable facts"): after
+# The machine-readable lines (docs/output.md "Machine-readable facts"): after
 # "pvbus: " a word, then key=value fields, each value either without
 # spaces or quotes, or in double quotes with \" and \\ escaped; no key
 # twice.  Three lines are prose: the backend error, the attach count and
