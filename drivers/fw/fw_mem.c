@@ -75,24 +75,35 @@ fw_mem_judge(const struct bootinfo *bi, uint64_t pa, uint64_t end)
 	return at >= end ? where : FW_MEM_HOLE;
 }
 
+/*
+ * The range is judged before its length is: a table whose length runs
+ * past the end of the firmware's memory is the firmware's mistake, one
+ * longer than FW_MEM_MAX inside it only more than we read.
+ */
 static const void *
 fw_mem_boot_map(const struct fw_mem *m, uint64_t pa, uint64_t len,
     enum fw_mem_where *where)
 {
 	const struct bootinfo *bi = m->fm_arg;
+	uint64_t end = len > UINT64_MAX - pa ? UINT64_MAX : pa + len;
 
-	if (len > FW_MEM_MAX)
-		*where = FW_MEM_TOOBIG;
-	else if (pa < PAGE_SIZE)
+	if (pa < PAGE_SIZE)
 		*where = FW_MEM_PAGE0;
-	else if (pa >= PMEM_HIGH || len > PMEM_HIGH - pa)
+	else if (pa >= PMEM_HIGH)
 		*where = FW_MEM_HIGH;
-	else if (pa >= FW_BIOS_AREA_START && pa + len <= FW_BIOS_AREA_END)
+	else if (pa >= FW_BIOS_AREA_START && end <= FW_BIOS_AREA_END)
 		*where = FW_MEM_OK;
 	else if (bi->bi_nmmap == 0 || bi->bi_error[0] != '\0')
 		*where = FW_MEM_NOMAP;
-	else
-		*where = fw_mem_judge(bi, pa, pa + len);
+	else {
+		*where = fw_mem_judge(bi, pa, end < PMEM_HIGH ? end :
+		    PMEM_HIGH);
+		if ((*where == FW_MEM_OK || *where == FW_MEM_RAM) &&
+		    end > PMEM_HIGH)
+			*where = FW_MEM_HIGH;
+	}
+	if ((*where == FW_MEM_OK || *where == FW_MEM_RAM) && len > FW_MEM_MAX)
+		*where = FW_MEM_TOOBIG;
 	if (*where != FW_MEM_OK && *where != FW_MEM_RAM)
 		return NULL;
 	return (const void *)(uintptr_t)pa;	/* memory is mapped 1:1 */

@@ -417,14 +417,21 @@ fw_why(const struct fw_verdict *fv, const char *cpuid)
 	return "nested";
 }
 
+/*
+ * The hypervisor bit is CPUID's own statement (Intel SDM vol. 2A, CPUID
+ * leaf 1 ECX bit 31, "not used": reserved for hypervisors to set);
+ * clear, it hides the hypervisor from every guest that follows the
+ * convention, even if a leaf at 0x40000000 still answers (QEMU's
+ * "-cpu ...,-hypervisor" under TCG leaves "TCGTCGTCGTCG" there).
+ */
 void
-fw_cross_check(const struct fw_verdict *fv, const char *cpuid,
+fw_cross_check(const struct fw_verdict *fv, const char *cpuid, bool hvbit,
     struct fw_cross *fc)
 {
 	memset(fc, 0, sizeof(*fc));
 	if (strcmp(fv->fv_vendor, "absent") == 0)
 		fc->fc_rel = FW_REL_NO_TABLES;
-	else if (cpuid == NULL)
+	else if (cpuid == NULL || (!hvbit && fw_is_vm(fv->fv_vendor)))
 		fc->fc_rel = fw_is_vm(fv->fv_vendor) ? FW_REL_HIDDEN :
 		    FW_REL_BARE;
 	else if (strcmp(fv->fv_vendor, "none") == 0)
@@ -475,7 +482,6 @@ fw_cross_sentence(const struct fw_verdict *fv, const char *cpuid,
 {
 	const char *fw = fv->fv_name != NULL ? fv->fv_name : fv->fv_vendor;
 
-	(void)cpuid;
 	switch (fc->fc_rel) {
 	case FW_REL_UNCHECKED:
 		snprintf(buf, len, "CPUID is not this machine's: nothing to "
@@ -491,8 +497,13 @@ fw_cross_sentence(const struct fw_verdict *fv, const char *cpuid,
 		    fw_why_words(fc->fc_why));
 		break;
 	case FW_REL_HIDDEN:
-		snprintf(buf, len, "hypervisor hidden from CPUID: firmware "
-		    "says %s", fw);
+		if (cpuid != NULL)
+			snprintf(buf, len, "hypervisor hidden from CPUID: "
+			    "firmware says %s (the hypervisor bit is clear; "
+			    "0x40000000 still says %s)", fw, cpuid_name);
+		else
+			snprintf(buf, len, "hypervisor hidden from CPUID: "
+			    "firmware says %s", fw);
 		break;
 	case FW_REL_UNNAMED:
 		snprintf(buf, len, "CPUID says %s, firmware says a virtual "

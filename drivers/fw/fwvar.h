@@ -282,13 +282,15 @@ const char *fw_vendor_name(const char *id);
 
 /*
  * The firmware's verdict against CPUID's primary vendor (the facts'
- * vendor= id, or NULL when CPUID names no hypervisor).
+ * vendor= id, or NULL when CPUID names no hypervisor) and its
+ * hypervisor bit (CPUID.1:ECX[31]).
  */
 enum fw_relation {
 	FW_REL_UNCHECKED,	/* CPUID is not this machine's */
 	FW_REL_AGREE,		/* both name the same maker */
 	FW_REL_DIFFER,		/* both name one, not the same */
 	FW_REL_HIDDEN,		/* firmware says a VM, CPUID names none */
+				/* or has its hypervisor bit clear */
 	FW_REL_UNNAMED,		/* CPUID names one, firmware a nameless VM */
 	FW_REL_CPUID_ONLY,	/* CPUID names one, firmware none */
 	FW_REL_BARE,		/* neither names a hypervisor */
@@ -309,7 +311,7 @@ struct fw_cross {
 };
 
 void	fw_cross_check(const struct fw_verdict *fv, const char *cpuid,
-	    struct fw_cross *fc);
+	    bool hvbit, struct fw_cross *fc);
 const char *fw_relation_name(enum fw_relation rel);
 /* One sentence for people: "CPUID and firmware agree: QEMU". */
 void	fw_cross_sentence(const struct fw_verdict *fv, const char *cpuid,

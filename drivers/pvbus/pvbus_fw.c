@@ -175,7 +175,8 @@ pvbus_fw_cross(struct fw_softc *fs)
 	memset(&fc, 0, sizeof(fc));
 	if (io != NULL && strcmp(io->io_name, "native") == 0) {
 		cpuid = pvbus_fw_cpuid(&cpuid_name);
-		fw_cross_check(&fs->sc_verdict, cpuid, &fc);
+		fw_cross_check(&fs->sc_verdict, cpuid, pvbus_softc.sc_hvbit,
+		    &fc);
 		pvbus_fw_note(&fs->sc_verdict, &fc);
 		pvbus_fw_uuid(&fs->sc_smbios);
 	}

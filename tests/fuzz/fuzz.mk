@@ -35,7 +35,7 @@ FUZZ_MAX_SECONDS ?= 900
 
 FUZZ_DIR	:= $(BUILD)/fuzz
 # The kernel's source folders (tests/unit/unit.mk's UNIT_SRCDIRS).
-FUZZ_SRCDIRS	:= kernel spec drivers/hvio drivers/ident drivers/pvbus \
+FUZZ_SRCDIRS	:= kernel spec drivers/hvio drivers/ident drivers/fw drivers/pvbus \
 		   drivers/hyperv drivers/xen drivers/pvclock drivers/vmt sim
 FUZZ_WARN	:= -std=c11 -g -O1 -Wall -Wextra -Werror \
 		   -Wstrict-prototypes -Wmissing-prototypes \

@@ -36,7 +36,7 @@ NASM		?= nasm
 
 UNIT_DIR	:= $(BUILD)/host
 # The kernel's source folders (the Makefile's INCLUDES, as -iquote).
-UNIT_SRCDIRS	:= kernel spec drivers/hvio drivers/ident drivers/pvbus \
+UNIT_SRCDIRS	:= kernel spec drivers/hvio drivers/ident drivers/fw drivers/pvbus \
 		   drivers/hyperv drivers/xen drivers/pvclock drivers/vmt sim
 UNIT_INCLUDES	:= $(UNIT_SRCDIRS:%=-iquote %)
 UNIT_CFLAGS	:= -std=c11 -g -O1 -Wall -Wextra -Werror \
