@@ -302,6 +302,25 @@ class PerRunTest(unittest.TestCase):
         self.assertLessEqual(set(run), names)
 
 
+class RuleTableTest(unittest.TestCase):
+    """docs/testing.md's table of mask rules names every rule, and no
+    other."""
+
+    def test_table_names_every_rule(self):
+        path = os.path.join(os.path.dirname(os.path.dirname(
+            os.path.dirname(os.path.abspath(__file__)))), "docs",
+            "testing.md")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        after = text.split("**The mask rules.**", 1)[1].split("\n\n")
+        table = next(p for p in after if p.startswith("| rule |"))
+        named = set()
+        for row in table.split("\n")[2:]:
+            named |= {n.strip() for n in row.split("|")[1].split(",")}
+        rules = {n for n, _ in samples.MASKS + samples.MATRIX_MASKS}
+        self.assertEqual(named, rules)
+
+
 class MatchTest(unittest.TestCase):
     def test_sample_found_across_builds(self):
         found, misses = match_block(numbered(CRASH), lines(CRASH_ELSEWHERE))
