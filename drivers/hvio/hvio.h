@@ -71,6 +71,17 @@ struct hvio {
 	int	(*io_wrmsr)(uint32_t msr, uint64_t val);
 
 	/*
+	 * A write the caller asks the hypervisor to refuse, because a
+	 * rule of the specification says it must (reserved bits set, an
+	 * address misaligned): the same instruction as io_wrmsr, but a
+	 * #GP here is the answer the step checks for, not a fault, and a
+	 * backend that counts faults counts it apart.  NULL: io_wrmsr
+	 * serves (a backend that counts nothing).  Callers go through
+	 * hvio_wrmsr_refusal().
+	 */
+	int	(*io_wrmsr_refusal)(uint32_t msr, uint64_t val);
+
+	/*
 	 * VMware backdoor, low bandwidth: IN EAX, DX with every register
 	 * as given (DX = 0x5658).  Without VMware behind the port the IN
 	 * reads all ones.  Returns 0, or EFAULT if the IN faulted.
@@ -98,9 +109,19 @@ struct hvio {
 /* hvio_native.c: the instructions themselves. */
 extern const struct hvio hvio_native;
 
-/* MSR accesses the native backend made, and how many raised #GP. */
+/*
+ * MSR accesses the native backend made; how many raised #GP unasked
+ * (faults); and how many writes a step asked to be refused were
+ * (refusals: hvio_wrmsr_refusal()).
+ */
 void	hvio_native_msr_stats(unsigned *reads, unsigned *writes,
-	    unsigned *faults);
+	    unsigned *faults, unsigned *refusals);
+
+/*
+ * hvio.c: a WRMSR the caller expects the hypervisor to refuse with
+ * #GP (io_wrmsr_refusal): 0 if it took the value, EFAULT if it refused.
+ */
+int	hvio_wrmsr_refusal(const struct hvio *io, uint32_t msr, uint64_t val);
 
 /*
  * A backend the command line can name (hvio_backends.c lists them):

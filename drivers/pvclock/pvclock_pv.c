@@ -25,14 +25,17 @@
 #include "x86.h"
 
 /*
- * A write the hypervisor must refuse with #GP (reserved bits set).  If
- * it takes it instead, turn the area off again and say so.
+ * A write the hypervisor must refuse with #GP (reserved bits set:
+ * msr.rst, docs/reference/kvm.md "MSRs"), made as one the step asks to
+ * be refused, so that the #GP is this check's answer and not a fault
+ * for no_msr_faults (hvio_wrmsr_refusal()).  If it takes the value
+ * instead, turn the area off again and say so.
  */
 static int
 pvclock_must_refuse(struct pvclock_softc *sc, uint32_t msr, uint64_t val,
     const char *rule)
 {
-	if (sc->sc_io->io_wrmsr(msr, val) == 0) {
+	if (hvio_wrmsr_refusal(sc->sc_io, msr, val) == 0) {
 		(void)sc->sc_io->io_wrmsr(msr, 0);
 		return ktap_fail("MSR 0x%08x took 0x%lx: %s", msr,
 		    (unsigned long)val, rule);

@@ -593,13 +593,48 @@ io_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
 		out->ecx = 0x80000000;		/* the hypervisor bit */
 }
 
+/*
+ * The MSR writes, as the native backend counts them for no_msr_faults:
+ * a #GP on a plain write is a fault; on a write the driver asked to be
+ * refused (hvio_wrmsr_refusal()) it is the answer the step checks, and
+ * each such write is kept, to see which ones they were.  io_take_refused
+ * plays a hypervisor that takes what it must refuse.
+ */
+static int	io_faults, io_nrefusals;
+static bool	io_take_refused;
+static struct { uint32_t msr; uint64_t val; int error; } io_refusals[4];
+
+static int
+io_wrmsr(uint32_t msr, uint64_t val)
+{
+	int error = sim_wrmsr(msr, val);
+
+	io_faults += error != 0;
+	return error;
+}
+
+static int
+io_wrmsr_refusal(uint32_t msr, uint64_t val)
+{
+	int error = io_take_refused ? 0 : sim_wrmsr(msr, val);
+
+	if (io_nrefusals < (int)nitems(io_refusals)) {
+		io_refusals[io_nrefusals].msr = msr;
+		io_refusals[io_nrefusals].val = val;
+		io_refusals[io_nrefusals].error = error;
+	}
+	io_nrefusals++;
+	return error;
+}
+
 static struct hvio io = {
 	.io_name = "sim:test",
 	.io_detail = "",
 	.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL,
 	.io_cpuid = io_cpuid,
 	.io_rdmsr = sim_rdmsr,
-	.io_wrmsr = sim_wrmsr,
+	.io_wrmsr = io_wrmsr,
+	.io_wrmsr_refusal = io_wrmsr_refusal,
 	.io_backdoor = hvio_no_backdoor,
 	.io_backdoor_hb = hvio_no_backdoor_hb,
 	.io_hypercall = sim_hypercall,
@@ -659,6 +694,9 @@ io_reset(void)
 {
 	io_hv1 = false;
 	io_mask = 0;
+	io_faults = io_nrefusals = 0;
+	io_take_refused = false;
+	memset(io_refusals, 0, sizeof(io_refusals));
 	io.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL;
 }
 
@@ -704,6 +742,48 @@ test_driver_sim_kvm_intel_uses_vmcall(void)
 	CHECK_CONTAINS(fake_cons_buf, "pvclock0: VMCALL (GenuineIntel): "
 	    "VAPIC_POLL_IRQ returned 0 (success)");
 	CHECK_CONTAINS(fake_cons_buf, "hypercall=ok\n");
+}
+
+/*
+ * The two writes KVM must refuse (msr.rst: steal time with bits 5:1
+ * set, PV EOI with bit 1 set) go out as writes the driver asks to be
+ * refused, so their #GPs are the answers the steps check, and no plain
+ * write faults: what no_msr_faults counts under real KVM.
+ */
+static void
+test_driver_refusals_are_asked_for_not_faults(void)
+{
+	io_reset();
+	CHECK(drive("kvm", 0, false, 0));
+	CHECK_EQ_INT(test_attach_error, 0);
+	CHECK_EQ_INT(io_faults, 0);
+	CHECK_EQ_INT(io_nrefusals, 2);
+	CHECK_EQ_HEX(io_refusals[0].msr, MSR_KVM_STEAL_TIME);
+	CHECK_EQ_HEX(io_refusals[0].val & 0x3f, 0x21);	/* 32-aligned | 1 */
+	CHECK_EQ_INT(io_refusals[0].error, EFAULT);
+	CHECK_EQ_HEX(io_refusals[1].msr, MSR_KVM_PV_EOI_EN);
+	CHECK_EQ_HEX(io_refusals[1].val & 0x3, 0x3);	/* bit 1 | enable */
+	CHECK_EQ_INT(io_refusals[1].error, EFAULT);
+	CHECK_CONTAINS(fake_cons_buf, "  ok 4 steal_time\n");
+	CHECK_CONTAINS(fake_cons_buf, "  ok 5 pv_eoi\n");
+}
+
+/* A hypervisor that takes them: each step fails, naming the rule. */
+static void
+test_driver_reserved_bits_taken_fail(void)
+{
+	io_reset();
+	io_take_refused = true;
+	CHECK(drive("kvm", 0, false, 0));
+	CHECK_EQ_INT(test_attach_error, EIO);
+	CHECK_CONTAINS(fake_cons_buf, "not ok 4 steal_time # MSR 0x4b564d03 "
+	    "took 0x");
+	CHECK_CONTAINS(fake_cons_buf, ": bits 5:1 are reserved\n");
+	CHECK_CONTAINS(fake_cons_buf, "not ok 5 pv_eoi # MSR 0x4b564d04 took "
+	    "0x");
+	CHECK_CONTAINS(fake_cons_buf, ": bit 1 is reserved\n");
+	CHECK_CONTAINS(fake_cons_buf, "steal_time=failed pv_eoi=failed");
+	CHECK_EQ_INT(io_faults, 0);
 }
 
 /*
@@ -884,6 +964,8 @@ main(void)
 		CHECK_TEST(test_fault_status_error),
 		CHECK_TEST(test_driver_sim_kvm_amd_passes),
 		CHECK_TEST(test_driver_sim_kvm_intel_uses_vmcall),
+		CHECK_TEST(test_driver_refusals_are_asked_for_not_faults),
+		CHECK_TEST(test_driver_reserved_bits_taken_fail),
 		CHECK_TEST(test_driver_product_needs_96_bits),
 		CHECK_TEST(test_driver_old_msrs_without_clocksource2),
 		CHECK_TEST(test_driver_no_clock_no_steal_no_eoi_skips),
