@@ -97,7 +97,7 @@ PVBUS_REPLAY_OBJS := $(call UNIT_O,tools/pvbus-replay.o \
 		   drivers/vmt/vm_rpc.o \
 		   drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o \
 		   kernel/ktap.o kernel/printf.o kernel/format.o kernel/memmap.o \
-		   kernel/summary.o) $(UNIT_IDENT)
+		   kernel/summary.o kernel/cmdline.o) $(UNIT_IDENT)
 
 # Keep the includer's default goal (normally "all"): the first rule of
 # a fragment would otherwise take its place.
@@ -142,10 +142,11 @@ $(UNIT_DIR)/test_sim_hyperv: $(UNIT_SIM) $(call UNIT_O,sim/sim_hyperv.o \
     drivers/hyperv/hyperv_hypercall.o drivers/hyperv/hyperv_tsc.o \
     drivers/hyperv/hyperv_page.o kernel/ktap.o kernel/printf.o kernel/format.o) \
     $(UNIT_IDENT)
+# pvclock0 reads pvclock.hypercall= from the kernel's command line.
 $(UNIT_DIR)/test_sim_kvm: $(UNIT_SIM) $(call UNIT_O,sim/sim_kvm.o \
     drivers/pvclock/pvclock.o drivers/pvclock/pvclock_read.o \
-    drivers/pvclock/pvclock_pv.o kernel/ktap.o kernel/printf.o kernel/format.o) \
-    $(UNIT_IDENT)
+    drivers/pvclock/pvclock_pv.o kernel/ktap.o kernel/printf.o kernel/format.o \
+    kernel/cmdline.o) $(UNIT_IDENT)
 $(UNIT_DIR)/test_sim_vmware: $(UNIT_SIM) $(UNIT_SIM_VMWARE) \
     $(call UNIT_O,kernel/printf.o kernel/format.o)
 
