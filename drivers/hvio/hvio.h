@@ -106,6 +106,31 @@ struct hvio {
 	void	(*io_report)(void);
 };
 
+/*
+ * The ways to the VMware backdoor (docs/reference/vmware.md "Backdoor
+ * I/O port", "VMCALL and VMMCALL backdoor"): the I/O ports, or VMCALL
+ * or VMMCALL where the VMware block's CPUID 0x40000010 ECX offers them
+ * (the way confidential guests, whose port I/O the hypervisor cannot
+ * see, reach it).  hvio.c: hvio_backdoor() and hvio_backdoor_hb() take
+ * the registers as for the port (DX 15:0 = 0x5658 or 0x5659, EDX 31:16
+ * the channel); by an instruction they put its flags in DX 15:0
+ * instead (VM_BDOOR_FLAG_*) and run it through io_hypercall.  0, or
+ * EFAULT if the IN, the REP string instruction or the VMCALL faulted.
+ * hvio_backdoor_via_name[]: "I/O port", "VMCALL", "VMMCALL";
+ * hvio_backdoor_via_id[]: "port", "vmcall", "vmmcall" (facts lines).
+ */
+enum hvio_backdoor_via {
+	HVIO_BACKDOOR_PORT,
+	HVIO_BACKDOOR_VMCALL,
+	HVIO_BACKDOOR_VMMCALL,
+};
+extern const char *const hvio_backdoor_via_name[];
+extern const char *const hvio_backdoor_via_id[];
+int	hvio_backdoor(const struct hvio *io, enum hvio_backdoor_via via,
+	    struct vm_regs *r);
+int	hvio_backdoor_hb(const struct hvio *io, enum hvio_backdoor_via via,
+	    struct vm_regs *r, bool out);
+
 /* hvio_native.c: the instructions themselves. */
 extern const struct hvio hvio_native;
 

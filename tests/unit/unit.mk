@@ -162,7 +162,8 @@ $(UNIT_DIR)/test_vmt: $(call UNIT_O,drivers/vmt/vmt.o \
     drivers/pvbus/pvbus_tree.o drivers/pvbus/pvbus_host.o kernel/ktap.o \
     kernel/printf.o kernel/format.o) $(UNIT_SIM) $(UNIT_SIM_VMWARE) $(UNIT_IDENT)
 $(UNIT_DIR)/test_vm_rpc: $(call UNIT_O,drivers/vmt/vm_rpc.o \
-    drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o kernel/printf.o kernel/format.o)
+    drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o drivers/hvio/hvio.o \
+    kernel/printf.o kernel/format.o)
 # The screen and the summary, with the console font made for the host
 # as the Makefile makes it for the kernel (tools/mkfont.py).
 $(UNIT_DIR)/test_screen: $(call UNIT_O,kernel/screen.o kernel/fbcons.o \
