@@ -8,9 +8,10 @@
  * that word is not acted on (cmdline_prune()).
  *
  * The checks belong to the layers that act on the keys, the backend
- * choice (drivers/hvio) and the simulators (sim/): like the bus's
- * pvconf.c, this table declares them itself, with the type each file
- * declares its own with, and includes no header of theirs.
+ * choice (drivers/hvio), the simulators (sim/) and a child driver
+ * (drivers/pvclock): like the bus's pvconf.c, this table declares them
+ * itself, with the type each file declares its own with, and includes
+ * no header of theirs.
  */
 
 #include "kern.h"
@@ -23,6 +24,7 @@ extern cmdline_check_fn sim_check_failbyte;
 extern cmdline_check_fn sim_backend_check_profile;
 extern cmdline_check_fn sim_backend_check_script;
 extern cmdline_check_fn kexit_check;		/* kernel/exit.c */
+extern cmdline_check_fn pvclock_check_hypercall; /* drivers/pvclock */
 
 const struct cmdline_key cmdline_keys[] = {
 	{ "fault",	  "kernel/selftest.c",		selftest_check_fault },
@@ -32,5 +34,7 @@ const struct cmdline_key cmdline_keys[] = {
 	{ "sim.failbyte", "sim/sim_vmware_rpc.c",	sim_check_failbyte },
 	{ "vmt.script",	  "sim/sim_vmware_host.c",	sim_backend_check_script },
 	{ "exit",	  "kernel/exit.c",		kexit_check },
+	{ "pvclock.hypercall", "drivers/pvclock/pvclock_pv.c",
+	    pvclock_check_hypercall },
 	{ NULL, NULL, NULL },
 };

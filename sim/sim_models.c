@@ -82,6 +82,12 @@ sim_init_vmware(struct sim_iface *si)
 	sim_vmware_init(&si[0], 0x40000000);
 }
 
+static void
+sim_init_vmware_vmcall(struct sim_iface *si)
+{
+	sim_vmware_vmcall_init(&si[0], 0x40000000);
+}
+
 /* The models, as hv=sim:<name> names them. */
 static const struct sim_model sim_models[] = {
 	{ "hyperv",	  1, sim_init_hyperv,	    SIM_FAULTS_HYPERV },
@@ -92,6 +98,7 @@ static const struct sim_model sim_models[] = {
 	{ "xen+viridian", 2, sim_init_xen_viridian,
 	    SIM_FAULTS_HYPERV | SIM_FAULTS_XEN },
 	{ "vmware",	  1, sim_init_vmware,	    SIM_FAULTS_VMWARE },
+	{ "vmware-vmcall", 1, sim_init_vmware_vmcall, SIM_FAULTS_VMWARE },
 };
 
 const struct sim_model *

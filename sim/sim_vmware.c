@@ -40,6 +40,17 @@
  * out are under 1 MB.  A simulator inside the guest may read the guest's
  * boot information; it says so here rather than pretend otherwise.
  *
+ * sim:vmware-vmcall is the same host offering the backdoor by
+ * instruction too, as VMware does for confidential guests
+ * (docs/reference/vmware.md "VMCALL and VMMCALL backdoor"; Linux
+ * arch/x86/kernel/cpu/vmware.c, open-vm-tools backdoor.c): the timing
+ * leaf's ECX sets bit 1 (VMCALL) on an Intel CPU, bit 0 (VMMCALL) on an
+ * AMD one, and that instruction with EAX the magic reaches the same
+ * commands as the ports, EDX 15:0 holding the flags (HB, WRITE) where
+ * the port was.  The other instruction is a #UD, as on the real CPU.
+ * The ports still answer.  The recorded dumps of real VMware guests
+ * have ECX 0 there, so plain sim:vmware offers neither.
+ *
  * At the end of the boot si_finish prints the record, one line per
  * message, for the boot cases to assert on:
  *
@@ -237,8 +248,12 @@ sim_vmware_cpuid(struct sim_iface *si, uint32_t leaf,
 	if (!sv->sv_dump_ok || cpuid_dump_lookup(&sv->sv_dump,
 	    0x40000000 + off, 0, out) != 0)
 		return false;
-	if (off == VMWARE_CPUID_TIMING)
+	if (off == VMWARE_CPUID_TIMING) {
 		out->eax = (uint32_t)(sim_vmw_tsc_hz() / 1000);
+		if (sv->sv_vmcall)
+			out->ecx |= sim.sm_amd ? VMWARE_TIMING_VMMCALL :
+			    VMWARE_TIMING_VMCALL;
+	}
 	return true;
 }
 
@@ -249,6 +264,10 @@ sim_vmware_finish(struct sim_iface *si)
 	struct sim_vmware *sv = si->si_state;
 
 	sim_vmw_start(sv);
+	if (sv->sv_vmcall)
+		printf("vmware-sim: backdoor calls answered: %d by the I/O "
+		    "ports, %d by %s\n", sv->sv_nport, sv->sv_ninsn,
+		    sim.sm_amd ? "VMMCALL" : "VMCALL");
 	if (sv->sv_script == NULL)
 		printf("vmware-sim: no TCLO script\n");
 	else {
@@ -284,6 +303,53 @@ sim_vmware_backdoor_hb(struct sim_iface *si, struct vm_regs *r, bool out)
 	return 0;
 }
 
+/*
+ * VMCALL or VMMCALL (sim:vmware-vmcall): the instruction CPUID offers,
+ * EAX the magic; low bandwidth is the port 0x5658's dispatch, HB the
+ * port 0x5659's in the direction WRITE says.  Anything else is not
+ * this host's call: a #UD.
+ */
+static int
+sim_vmware_hypercall(struct sim_iface *si, struct vm_regs *r, bool vmmcall)
+{
+	struct sim_vmware *sv = si->si_state;
+	uint64_t flags = r->vr_rdx & 0xffff;
+
+	if (!sv->sv_vmcall || vmmcall != sim.sm_amd ||
+	    (uint32_t)r->vr_rax != VM_MAGIC)
+		return ENOENT;
+	sv->sv_ninsn++;
+	r->vr_rdx &= ~0xffffULL;
+	if ((flags & VM_BDOOR_FLAG_HB) == 0) {
+		r->vr_rdx |= VM_PORT_CMD;
+		return sim_vmware_backdoor(si, r);
+	}
+	r->vr_rdx |= VM_PORT_RPC;
+	return sim_vmware_backdoor_hb(si, r,
+	    (flags & VM_BDOOR_FLAG_WRITE) != 0);
+}
+
+/* The ports themselves, counted apart from the instruction's calls. */
+static int
+sim_vmware_port(struct sim_iface *si, struct vm_regs *r)
+{
+	struct sim_vmware *sv = si->si_state;
+	int error = sim_vmware_backdoor(si, r);
+
+	sv->sv_nport += error == 0;
+	return error;
+}
+
+static int
+sim_vmware_port_hb(struct sim_iface *si, struct vm_regs *r, bool out)
+{
+	struct sim_vmware *sv = si->si_state;
+	int error = sim_vmware_backdoor_hb(si, r, out);
+
+	sv->sv_nport += error == 0;
+	return error;
+}
+
 void
 sim_vmware_init(struct sim_iface *si, uint32_t base)
 {
@@ -292,8 +358,17 @@ sim_vmware_init(struct sim_iface *si, uint32_t base)
 	si->si_name = "vmware";
 	si->si_base = base;
 	si->si_cpuid = sim_vmware_cpuid;
-	si->si_backdoor = sim_vmware_backdoor;
-	si->si_backdoor_hb = sim_vmware_backdoor_hb;
+	si->si_backdoor = sim_vmware_port;
+	si->si_backdoor_hb = sim_vmware_port_hb;
 	si->si_finish = sim_vmware_finish;
 	si->si_state = &sim_vmware;
+}
+
+/* sim:vmware-vmcall: the host above, the backdoor by instruction too. */
+void
+sim_vmware_vmcall_init(struct sim_iface *si, uint32_t base)
+{
+	sim_vmware_init(si, base);
+	sim_vmware.sv_vmcall = true;
+	si->si_hypercall = sim_vmware_hypercall;
 }

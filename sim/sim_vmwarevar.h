@@ -77,6 +77,8 @@ struct sim_vmw_key {
 };
 
 struct sim_vmware {
+	bool		sv_vmcall;	/* sim:vmware-vmcall: the instruction */
+	int		sv_nport, sv_ninsn;	/* calls answered, by which way */
 	bool		sv_started;
 	uint64_t	sv_tsc0;	/* the host clock's epoch */
 	uint32_t	sv_fired;	/* SIM_FAULT_* already injected */

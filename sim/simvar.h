@@ -199,11 +199,12 @@ uint8_t	sim_nvram_read(int i);
 void	sim_nvram_write(int i, uint8_t v);
 
 /*
- * The models (sim_hyperv.c, sim_xen.c, sim_kvm.c, sim_vmware.c), which
- * sim_models.c alone calls.
+ * The models (sim_hyperv.c, sim_xen.c, sim_kvm.c, sim_vmware.c: also
+ * with its backdoor by VMCALL/VMMCALL), which sim_models.c alone calls.
  */
 void	sim_hyperv_init(struct sim_iface *si, uint32_t base);
 void	sim_vmware_init(struct sim_iface *si, uint32_t base);
+void	sim_vmware_vmcall_init(struct sim_iface *si, uint32_t base);
 void	sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr);
 void	sim_kvm_init(struct sim_iface *si, uint32_t base);
 

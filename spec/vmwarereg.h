@@ -19,6 +19,15 @@
 #define VM_PORT_CMD		0x5658		/* 'VX': one command per IN */
 #define VM_PORT_RPC		0x5659		/* 'VY': REP INSB/OUTSB */
 
+/*
+ * The VMCALL/VMMCALL form: EDX 15:0 holds flags where the I/O form has
+ * the port (open-vm-tools backdoor_def.h BDOOR_FLAGS_*, backdoor.c;
+ * docs/reference/vmware.md "VMCALL and VMMCALL backdoor").  Low
+ * bandwidth and reading (host to guest) are 0.
+ */
+#define VM_BDOOR_FLAG_HB	0x1	/* high bandwidth, as port 0x5659 */
+#define VM_BDOOR_FLAG_WRITE	0x2	/* guest to host, as REP OUTSB */
+
 /* Commands (ECX 15:0). */
 #define VM_CMD_GET_SPEED	0x01	/* GETMHZ: EAX = MHz */
 #define VM_CMD_GET_VERSION	0x0a	/* EBX = VM_MAGIC if present */

@@ -71,6 +71,17 @@ struct hvio {
 	int	(*io_wrmsr)(uint32_t msr, uint64_t val);
 
 	/*
+	 * A write the caller asks the hypervisor to refuse, because a
+	 * rule of the specification says it must (reserved bits set, an
+	 * address misaligned): the same instruction as io_wrmsr, but a
+	 * #GP here is the answer the step checks for, not a fault, and a
+	 * backend that counts faults counts it apart.  NULL: io_wrmsr
+	 * serves (a backend that counts nothing).  Callers go through
+	 * hvio_wrmsr_refusal().
+	 */
+	int	(*io_wrmsr_refusal)(uint32_t msr, uint64_t val);
+
+	/*
 	 * VMware backdoor, low bandwidth: IN EAX, DX with every register
 	 * as given (DX = 0x5658).  Without VMware behind the port the IN
 	 * reads all ones.  Returns 0, or EFAULT if the IN faulted.
@@ -95,12 +106,47 @@ struct hvio {
 	void	(*io_report)(void);
 };
 
+/*
+ * The ways to the VMware backdoor (docs/reference/vmware.md "Backdoor
+ * I/O port", "VMCALL and VMMCALL backdoor"): the I/O ports, or VMCALL
+ * or VMMCALL where the VMware block's CPUID 0x40000010 ECX offers them
+ * (the way confidential guests, whose port I/O the hypervisor cannot
+ * see, reach it).  hvio.c: hvio_backdoor() and hvio_backdoor_hb() take
+ * the registers as for the port (DX 15:0 = 0x5658 or 0x5659, EDX 31:16
+ * the channel); by an instruction they put its flags in DX 15:0
+ * instead (VM_BDOOR_FLAG_*) and run it through io_hypercall.  0, or
+ * EFAULT if the IN, the REP string instruction or the VMCALL faulted.
+ * hvio_backdoor_via_name[]: "I/O port", "VMCALL", "VMMCALL";
+ * hvio_backdoor_via_id[]: "port", "vmcall", "vmmcall" (facts lines).
+ */
+enum hvio_backdoor_via {
+	HVIO_BACKDOOR_PORT,
+	HVIO_BACKDOOR_VMCALL,
+	HVIO_BACKDOOR_VMMCALL,
+};
+extern const char *const hvio_backdoor_via_name[];
+extern const char *const hvio_backdoor_via_id[];
+int	hvio_backdoor(const struct hvio *io, enum hvio_backdoor_via via,
+	    struct vm_regs *r);
+int	hvio_backdoor_hb(const struct hvio *io, enum hvio_backdoor_via via,
+	    struct vm_regs *r, bool out);
+
 /* hvio_native.c: the instructions themselves. */
 extern const struct hvio hvio_native;
 
-/* MSR accesses the native backend made, and how many raised #GP. */
+/*
+ * MSR accesses the native backend made; how many raised #GP unasked
+ * (faults); and how many writes a step asked to be refused were
+ * (refusals: hvio_wrmsr_refusal()).
+ */
 void	hvio_native_msr_stats(unsigned *reads, unsigned *writes,
-	    unsigned *faults);
+	    unsigned *faults, unsigned *refusals);
+
+/*
+ * hvio.c: a WRMSR the caller expects the hypervisor to refuse with
+ * #GP (io_wrmsr_refusal): 0 if it took the value, EFAULT if it refused.
+ */
+int	hvio_wrmsr_refusal(const struct hvio *io, uint32_t msr, uint64_t val);
 
 /*
  * A backend the command line can name (hvio_backends.c lists them):

@@ -18,8 +18,12 @@ void	hvio_native_bdoor_insb(struct vm_regs *);
 void	hvio_native_vmcall(struct vm_regs *);
 void	hvio_native_vmmcall(struct vm_regs *);
 
-/* Every MSR access through this backend, and how many raised #GP. */
+/*
+ * Every MSR access through this backend; how many raised #GP unasked;
+ * and how many of the writes a step asked to be refused were.
+ */
 static unsigned	native_msr_reads, native_msr_writes, native_msr_faults;
+static unsigned	native_msr_refusals;
 
 static void
 native_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
@@ -47,12 +51,29 @@ native_wrmsr(uint32_t msr, uint64_t val)
 	return error;
 }
 
+/*
+ * A write the caller asked to be refused (hvio_wrmsr_refusal()): its
+ * #GP is the answer it checks, counted apart from the faults.  A value
+ * taken instead is an ordinary write, which the caller reports.
+ */
+static int
+native_wrmsr_refusal(uint32_t msr, uint64_t val)
+{
+	int error = wrmsr_safe(msr, val);
+
+	native_msr_writes++;
+	native_msr_refusals += error != 0;
+	return error;
+}
+
 void
-hvio_native_msr_stats(unsigned *reads, unsigned *writes, unsigned *faults)
+hvio_native_msr_stats(unsigned *reads, unsigned *writes, unsigned *faults,
+    unsigned *refusals)
 {
 	*reads = native_msr_reads;
 	*writes = native_msr_writes;
 	*faults = native_msr_faults;
+	*refusals = native_msr_refusals;
 }
 
 /* Run one of the assembly routines; EFAULT if its instruction faulted. */
@@ -91,6 +112,7 @@ const struct hvio hvio_native = {
 	.io_cpuid = native_cpuid,
 	.io_rdmsr = native_rdmsr,
 	.io_wrmsr = native_wrmsr,
+	.io_wrmsr_refusal = native_wrmsr_refusal,
 	.io_backdoor = native_backdoor,
 	.io_backdoor_hb = native_backdoor_hb,
 	.io_hypercall = native_hypercall,

@@ -11,12 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cmdline.h"
 #include "pvbusvar.h"
 
 #define PVCLOCK_RETRIES		1000000	/* reads of an odd or 0 version */
 #define PVCLOCK_WAIT_TICKS	(1ULL << 20)	/* between the readings */
 #define PVCLOCK_WAIT_SPINS	100000000L	/* if the TSC stands still */
 #define NSEC_PER_SEC		1000000000ULL
+#define PVCLOCK_REASON_MAX	120	/* pvclock.hypercall=skip:REASON */
 
 /* The page's layout: each structure inside it, aligned as msr.rst asks. */
 #define PVCLOCK_OFF_TIME	0	/* pvclock_time_info, 32 bytes */
@@ -64,5 +66,11 @@ int	pvclock_wall_clock(void *sc);
 int	pvclock_steal_time(void *sc);	/* pvclock_pv.c */
 int	pvclock_pv_eoi(void *sc);
 int	pvclock_hypercall(void *sc);
+
+/*
+ * pvclock.hypercall=run or skip:REASON, checked in cmdline_parsed
+ * (kernel/cmdline_keys.c lists it); pvclock_hypercall() reads it.
+ */
+cmdline_check_fn pvclock_check_hypercall;
 
 #endif

@@ -81,8 +81,10 @@ vm_rpc_cmd(struct vm_rpc *rpc, int sub, uint32_t ebx, struct vm_regs *r)
 	r->vr_rsi = rpc->rpc_cookie1;
 	r->vr_rdi = rpc->rpc_cookie2;
 	rpc->rpc_cpt = false;
-	if (rpc->rpc_io->io_backdoor(r) != 0) {
-		vm_rpc_fail(rpc, "the backdoor IN faulted");
+	if (hvio_backdoor(rpc->rpc_io, rpc->rpc_via, r) != 0) {
+		vm_rpc_fail(rpc, "the backdoor %s faulted",
+		    rpc->rpc_via == HVIO_BACKDOOR_PORT ? "IN" :
+		    hvio_backdoor_via_name[rpc->rpc_via]);
 		return EIO;
 	}
 	rpc->rpc_status = (uint16_t)((uint32_t)r->vr_rcx >>
@@ -200,10 +202,10 @@ vm_rpc_close(struct vm_rpc *rpc)
 
 /*
  * The whole payload in one string instruction on the high-bandwidth
- * port (docs/reference/vmware.md "High-bandwidth transfer").  Sending
- * is REP OUTSB from ESI, with the cookies in EBP (high) and EDI (low);
- * receiving is REP INSB into EDI, with the cookies in ESI (high) and
- * EBP (low).
+ * port (docs/reference/vmware.md "High-bandwidth transfer"), or one
+ * VMCALL/VMMCALL with the HB flag.  Sending is REP OUTSB from ESI, with
+ * the cookies in EBP (high) and EDI (low); receiving is REP INSB into
+ * EDI, with the cookies in ESI (high) and EBP (low).
  */
 static int
 vm_rpc_hb(struct vm_rpc *rpc, void *buf, uint32_t len, bool out)
@@ -226,9 +228,14 @@ vm_rpc_hb(struct vm_rpc *rpc, void *buf, uint32_t len, bool out)
 		r.vr_rbp = rpc->rpc_cookie2;
 	}
 	rpc->rpc_cpt = false;
-	if (rpc->rpc_io->io_backdoor_hb(&r, out) != 0) {
-		vm_rpc_fail(rpc, out ? "REP OUTSB faulted" :
-		    "REP INSB faulted");
+	if (hvio_backdoor_hb(rpc->rpc_io, rpc->rpc_via, &r, out) != 0) {
+		if (rpc->rpc_via == HVIO_BACKDOOR_PORT)
+			vm_rpc_fail(rpc, out ? "REP OUTSB faulted" :
+			    "REP INSB faulted");
+		else
+			vm_rpc_fail(rpc, "%s (HB %s) faulted",
+			    hvio_backdoor_via_name[rpc->rpc_via],
+			    out ? "send" : "receive");
 		return EIO;
 	}
 	return vm_rpc_check(rpc, out ? "HB send" : "HB receive", UINT32_MAX,

@@ -2,7 +2,9 @@
  * The VMware RPC message channel, guest side (vm_rpc.c): open a channel
  * for one protocol, send a message, receive one, acknowledge it, close.
  * Each step is one backdoor call (or one REP OUTSB/INSB) through struct
- * hvio, so the unit tests can put a scripted host behind it.  One RPCI
+ * hvio, by the I/O ports or by VMCALL/VMMCALL as rpc_via says
+ * (hvio_backdoor()), so the unit tests can put a scripted host behind
+ * it.  One RPCI
  * exchange on top of it: vm_rpci.c.
  */
 #ifndef _DRIVERS_VMT_VM_RPC_H_
@@ -27,6 +29,7 @@
 
 struct vm_rpc {
 	const struct hvio *rpc_io;	/* set by the caller before open */
+	enum hvio_backdoor_via rpc_via;	/* and the way in (0: the port) */
 	uint16_t	rpc_channel;	/* EDX 31:16 from OPEN */
 	uint32_t	rpc_cookie1;	/* ESI from OPEN */
 	uint32_t	rpc_cookie2;	/* EDI from OPEN */

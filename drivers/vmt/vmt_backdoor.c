@@ -16,7 +16,11 @@
 
 #define MIB		(1024 * 1024ULL)
 
-/* One backdoor command: EAX magic, ECX command, DX the port. */
+/*
+ * One backdoor command: EAX magic, ECX command, DX the port, by the way
+ * vmt_attach() chose (hvio_backdoor(): by VMCALL or VMMCALL the flags
+ * take the port's place).
+ */
 static int
 vm_cmd(const struct vmt_softc *sc, uint32_t cmd, uint32_t ebx,
     struct vm_regs *r)
@@ -26,7 +30,7 @@ vm_cmd(const struct vmt_softc *sc, uint32_t cmd, uint32_t ebx,
 	r->vr_rbx = ebx;
 	r->vr_rcx = cmd;
 	r->vr_rdx = VM_PORT_CMD;
-	return sc->sc_io->io_backdoor(r);
+	return hvio_backdoor(sc->sc_io, sc->sc_via, r);
 }
 
 /* GETBIOSUUID: the 16 bytes in EAX..EDX, little-endian words. */

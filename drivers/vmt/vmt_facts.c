@@ -8,9 +8,11 @@
 #include "vmtvar.h"
 
 /*
- * "pvbus: vmt0 rpc=ok tools_version=2147483647 tclo_commands=5 ...":
- * also printed just before a host-requested halt or reboot, which never
- * return to the end of the attach.
+ * "pvbus: vmt0 rpc=ok tools_version=2147483647 tclo_commands=5 ...
+ * backdoor=port": also printed just before a host-requested halt or
+ * reboot, which never return to the end of the attach.  backdoor= comes
+ * last, so that a grep for "vmt0 rpc=ok" written before it was added
+ * still matches.
  */
 void
 vmt_print_facts(const struct vmt_softc *sc)
@@ -31,5 +33,9 @@ vmt_print_facts(const struct vmt_softc *sc)
 	if (sc->sc_nticks > 0 && sc->sc_tsc_hz != 0)
 		printf(" time_delta_us=%+ld time_syncs=%d",
 		    (long)sc->sc_delta_us, sc->sc_nsyncs);
+	printf(" backdoor=%s", hvio_backdoor_via_id[sc->sc_via]);
+	if (sc->sc_via_unanswered != HVIO_BACKDOOR_PORT)
+		printf(" backdoor_unanswered=%s",
+		    hvio_backdoor_via_id[sc->sc_via_unanswered]);
 	printf("\n");
 }

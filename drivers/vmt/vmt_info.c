@@ -71,7 +71,8 @@ static int
 vmt_rpci_send(struct vmt_softc *sc, char *reply, size_t replylen,
     const char *msg, size_t len)
 {
-	struct vm_rpc rpc = { .rpc_io = sc->sc_io };
+	struct vm_rpc rpc = { .rpc_io = sc->sc_io,
+	    .rpc_via = sc->sc_via };
 	bool again;
 	int error, try;
 
@@ -159,7 +160,8 @@ int
 vmt_step_rpci_open(void *arg)
 {
 	struct vmt_softc *sc = arg;
-	struct vm_rpc rpc = { .rpc_io = sc->sc_io };
+	struct vm_rpc rpc = { .rpc_io = sc->sc_io,
+	    .rpc_via = sc->sc_via };
 	bool again;
 	int error;
 

@@ -30,6 +30,14 @@ enum vmt_rpc_state {
 struct vmt_softc {
 	const struct hvio *sc_io;
 	const char	*sc_name;	/* "vmt0" */
+	/*
+	 * The way to the backdoor (vmt.c): the I/O port, or the VMCALL or
+	 * VMMCALL CPUID offers; sc_via_unanswered the instruction CPUID
+	 * offered that did not answer, or HVIO_BACKDOOR_PORT if none.
+	 */
+	enum hvio_backdoor_via sc_via;
+	enum hvio_backdoor_via sc_via_unanswered;
+	char		sc_via_why[48];	/* and how it did not */
 	uint64_t	sc_mem_avail;	/* memory map, bytes */
 	uint64_t	sc_tsc_hz;	/* GETHZ or the timing leaf, or 0 */
 

@@ -42,11 +42,6 @@ import samples  # noqa: E402
 
 WORK = os.path.join("build", "docs-samples")    # relative to REPO
 CASE_DIRS = ("tests/boot/cases", "tests/hostile")
-# Docs whose blocks are not marked yet: their output blocks are counted
-# and listed, not failed.  Take a file off this list once its blocks
-# carry markers.
-NOT_YET_MARKED = ("docs/hyperv.md", "docs/kvm.md", "docs/xen.md",
-                  "docs/vmware.md", "docs/pvbus-vs-openbsd.md")
 UPDATE_RATIO = 0.6      # --update takes a nearest line at least this close
 RESULT_RE = re.compile(r"^(PASS|FAIL|SKIP)  +(\S+)  ")
 
@@ -71,23 +66,19 @@ def read_docs(files):
 
 
 def lint(docs):
-    """Problems with markers and output blocks without one; and the
-    blocks left for later in NOT_YET_MARKED files."""
-    problems, later = [], []
-    for path, (_, blocks) in docs.items():
+    """Problems with markers, and output blocks without one."""
+    problems = []
+    for _, blocks in docs.values():
         for b in blocks:
             problems += b.errors
             if b.sources or b.not_checked is not None or b.errors:
                 continue
             if b.looks_like_output():
-                if path in NOT_YET_MARKED:
-                    later.append(b)
-                else:
-                    problems.append(
-                        "%s: a block of output with neither <!-- sample: "
-                        "... --> nor <!-- not-checked: REASON --> above "
-                        "it" % b.where)
-    return problems, later
+                problems.append(
+                    "%s: a block of output with neither <!-- sample: "
+                    "... --> nor <!-- not-checked: REASON --> above "
+                    "it" % b.where)
+    return problems
 
 
 def select(docs, picks):
@@ -319,8 +310,7 @@ def main(argv=None):
         print("build/kernel.elf missing: run make first", file=sys.stderr)
         return 2
     docs, problems = read_docs(doc_files())
-    more, later = lint(docs)
-    problems += more
+    problems += lint(docs)
     unknown = [p for p in args.picks
                if os.path.normpath(p.partition(":")[0]) not in docs]
     if unknown:
@@ -376,9 +366,6 @@ def main(argv=None):
     for p in problems:
         print("FAIL  " + p)
     failed += len(problems)
-    if later and not args.picks:
-        print("not yet marked: %d output blocks in %s" % (
-            len(later), ", ".join(sorted({b.path for b in later}))))
     line = "%d passed, %d failed" % (passed, failed)
     if skipped:
         line += ", %d skipped" % skipped

@@ -219,6 +219,33 @@ def _stack_words(line):
     return re.sub(HEX, "0x?", line)
 
 
+def _ref_time(line):
+    line = re.sub(r"\boffset -?\d+; time \d+ then \d+ \(100 ns\)",
+                  "offset ?; time ? then ? (100 ns)", line)
+    return re.sub(r"\bTIME_REF_COUNT \d+, page \d+, TIME_REF_COUNT \d+\b",
+                  "TIME_REF_COUNT ?, page ?, TIME_REF_COUNT ?", line)
+
+
+def _kvmclock(line):
+    line = re.sub(r"\btsc_timestamp 0x[0-9a-fA-F]+, system_time \d+ ns\b",
+                  "tsc_timestamp ?, system_time ? ns", line)
+    return re.sub(r"\b\d+ ns, then \d+ ns \d+ TSC ticks later\b",
+                  "? ns, then ? ns ? TSC ticks later", line)
+
+
+def _wall_reading(m):
+    if m.group(2).strip("0") == "":
+        return m.group(0)
+    return "?.?" + (" (? UTC)" if m.group(3) else "")
+
+
+def _wall_time(line):
+    line = re.sub(r"\b(\d{9,10})\.(\d{6}|\d{9})\b"
+                  r"( \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\))?",
+                  _wall_reading, line)
+    return re.sub(r"\bguest was [-+]\d+ us off\b", "guest was ? us off", line)
+
+
 MASKS = (
     # A symbol's offset: <raise_fault+0x42>, data_ret+0x0.
     ("offset", lambda s: re.sub(r"(?<=[\w.]\+)" + HEX, "0x?", s)),
@@ -227,6 +254,24 @@ MASKS = (
                                   r"\1\g<2>0x?", s)),
     # The crash report's stack line: its address and every word.
     ("stack", _stack_words),
+    # Hyper-V's reference time (100 ns units) as hyperv0 reads it: the
+    # TSC page's offset (set when the model starts) and each reading of
+    # the page and of TIME_REF_COUNT.  The sequence and scale stay.
+    ("ref-time", _ref_time),
+    # kvmclock's readings as pvclock0 prints them: the TSC and system
+    # time of the last update, the two readings in ns and the ticks
+    # between them.  The versions stay.
+    ("kvmclock", _kvmclock),
+    # The TSC rate a host's kvmclock scale stands for (mul, shift and
+    # the rate in kHz): a real host's own; the simulator's is always
+    # 1 GHz, and its boot case holds it to that.
+    ("tsc-rate", lambda s: re.sub(
+        r"\bmul 0x[0-9a-fA-F]+, shift -?\d+ \(TSC \d+ kHz\)",
+        "mul ?, shift ? (TSC ? kHz)", s)),
+    # A wall-clock reading with its fraction (s.us or s.ns) and the date
+    # after it, and how far the guest's clock was off at a sync.  A time
+    # whose fraction is all zeros was set, not read, and stays.
+    ("wall-time", _wall_time),
     # An address from 1 MiB to 16 MiB, where the kernel's image, stacks
     # and heap pages lie: they move with every build.  A key=value value
     # is never one (facts lines hold CPUID data there).
@@ -255,10 +300,11 @@ MATRIX_MASKS = (
 )
 
 
-# The rules for what changes from run to run of one build; the others
-# follow the build.  --update leaves a line alone that differs from the
-# real one only by these.
-PER_RUN = ("clock", "uuid", "time", "columns")
+# The rules for what changes from run to run of one build, or from host
+# to host; the others follow the build.  --update leaves a line alone
+# that differs from the real one only by these.
+PER_RUN = ("ref-time", "kvmclock", "tsc-rate", "wall-time", "clock", "uuid",
+           "time", "columns")
 
 
 def mask(line, kind="log", rules=None):

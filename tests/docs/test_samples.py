@@ -222,6 +222,75 @@ class MaskTest(unittest.TestCase):
                             mask("FAIL  fault-gp  0.38s  crash", "matrix"))
 
 
+class ClockReadingTest(unittest.TestCase):
+    """The readings of Hyper-V's reference time, kvmclock and wall
+    clocks change from run to run; what they are read from and every
+    word stay."""
+
+    def same(self, a, b):
+        self.assertEqual(mask(a), mask(b), a)
+
+    def differ(self, a, b):
+        self.assertNotEqual(mask(a), mask(b), a)
+
+    def test_reference_time(self):
+        page = ("hyperv0: reference TSC page: sequence 1, scale "
+                "0x028f5c28f5c28f5c, offset -3853791; time 166450 then "
+                "166780 (100 ns)")
+        self.same(page, page.replace("-3853791", "-2113975")
+                  .replace("166450", "127971").replace("166780", "128585"))
+        self.differ(page, page.replace("sequence 1", "sequence 3"))
+        self.differ(page, page.replace("0x028f5c28f5c28f5c",
+                                       "0x028f5c28f5c28f5d"))
+        self.differ(page, page.replace("(100 ns)", "(1 ns)"))
+        count = "hyperv0: TIME_REF_COUNT 170252, page 170556, " \
+            "TIME_REF_COUNT 170702"
+        self.assertEqual(mask(count), "hyperv0: TIME_REF_COUNT ?, page ?, "
+                         "TIME_REF_COUNT ?")
+        self.differ(count, count.replace("page", "msr"))
+
+    def test_kvmclock(self):
+        v = ("pvclock0: version 2: tsc_timestamp 0x900a82e, system_time "
+             "11403268 ns, mul 0xf3cf3cf3, shift -1 (TSC 2100000 kHz), "
+             "flags 0x01 TSC_STABLE")
+        self.same(v, v.replace("0x900a82e", "0x18029b3f0a94")
+                  .replace("11403268", "12676981")
+                  .replace("0xf3cf3cf3, shift -1 (TSC 2100000",
+                           "0x80000000, shift 1 (TSC 1000000"))
+        self.differ(v, v.replace("version 2", "version 4"))
+        self.differ(v, v.replace("flags 0x01 TSC_STABLE", "flags 0x00"))
+        two = ("pvclock0: 11662146 ns, then 13488148 ns 1826002 TSC ticks "
+               "later (version 2, then 4)")
+        self.same(two, two.replace("11662146", "9936814")
+                  .replace("13488148", "11609694")
+                  .replace("1826002", "1672880"))
+        self.differ(two, two.replace("then 4)", "then 2)"))
+        self.differ(two, two.replace("TSC ticks", "ticks"))
+
+    def test_wall_time(self):
+        now = ("pvclock0: wall clock now: 1735689600.010468198 "
+               "(2025-01-01 00:00:00 UTC)")
+        self.same(now, "pvclock0: wall clock now: 1795688520.337186246 "
+                  "(2026-11-26 10:22:00 UTC)")
+        self.differ(now, now.replace("now", "then"))
+        self.same("vmt0: host time 1735689600.013773 s (GETTIME)",
+                  "vmt0: host time 1735689601.000002 s (GETTIME)")
+        self.differ("vmt0: host time 1735689600.013773 s (GETTIME)",
+                    "vmt0: host time 1735689600.013773 s (GETTIMEFULL)")
+        sync = ("vmt0: time synchronized to the host: 1735689600.023906 "
+                "s, guest was +0 us off")
+        self.same(sync, sync.replace(".023906", ".020155")
+                  .replace("+0 us", "-1 us"))
+
+    def test_a_time_set_not_read_stays(self):
+        zero = ("pvclock0: wall clock at kvmclock 0: 1735689600.000000000 "
+                "(2025-01-01 00:00:00 UTC)")
+        self.assertEqual(mask(zero), zero)
+        self.differ(zero, zero.replace("1735689600", "1735689601"))
+        self.differ(zero, zero.replace("00:00:00", "00:00:01"))
+        self.differ(zero, zero.replace(".000000000", ".768340353"))
+
+
 class PerRunTest(unittest.TestCase):
     def test_run_rules_leave_the_builds_parts(self):
         run = samples.PER_RUN
@@ -231,6 +300,25 @@ class PerRunTest(unittest.TestCase):
                             mask("# backtrace: 0x107870 <f+0x40>", rules=run))
         names = {n for n, _ in samples.MASKS + samples.MATRIX_MASKS}
         self.assertLessEqual(set(run), names)
+
+
+class RuleTableTest(unittest.TestCase):
+    """docs/testing.md's table of mask rules names every rule, and no
+    other."""
+
+    def test_table_names_every_rule(self):
+        path = os.path.join(os.path.dirname(os.path.dirname(
+            os.path.dirname(os.path.abspath(__file__)))), "docs",
+            "testing.md")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        after = text.split("**The mask rules.**", 1)[1].split("\n\n")
+        table = next(p for p in after if p.startswith("| rule |"))
+        named = set()
+        for row in table.split("\n")[2:]:
+            named |= {n.strip() for n in row.split("|")[1].split(",")}
+        rules = {n for n, _ in samples.MASKS + samples.MATRIX_MASKS}
+        self.assertEqual(named, rules)
 
 
 class MatchTest(unittest.TestCase):

@@ -84,7 +84,8 @@ $(FUZZ_DIR)/fuzz_cpuid_dump: $(FUZZ_DIR)/tests/fuzz/fuzz_cpuid_dump.o \
 
 $(FUZZ_DIR)/fuzz_vmt_reply: $(FUZZ_DIR)/tests/fuzz/fuzz_vmt_reply.o \
     $(FUZZ_DIR)/drivers/vmt/vmt_reply.o $(FUZZ_DIR)/drivers/vmt/vm_rpc.o \
-    $(FUZZ_DIR)/drivers/vmt/vm_rpci.o $(FUZZ_DIR)/kernel/printf.o $(FUZZ_DIR)/kernel/format.o
+    $(FUZZ_DIR)/drivers/vmt/vm_rpci.o $(FUZZ_DIR)/drivers/hvio/hvio.o \
+    $(FUZZ_DIR)/kernel/printf.o $(FUZZ_DIR)/kernel/format.o
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 $(FUZZ_DIR)/fuzz_cmdline: $(FUZZ_DIR)/tests/fuzz/fuzz_cmdline.o \

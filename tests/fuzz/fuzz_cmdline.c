@@ -42,6 +42,7 @@ void	sim_hyperv_init(struct sim_iface *si, uint32_t base);
 void	sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr);
 void	sim_kvm_init(struct sim_iface *si, uint32_t base);
 void	sim_vmware_init(struct sim_iface *si, uint32_t base);
+void	sim_vmware_vmcall_init(struct sim_iface *si, uint32_t base);
 int	kern_snprintf(char *buf, size_t size, const char *fmt, ...);
 
 /* kernel/printf.c prints through this; nothing here prints. */
@@ -75,6 +76,13 @@ sim_kvm_init(struct sim_iface *si, uint32_t base)
 
 void
 sim_vmware_init(struct sim_iface *si, uint32_t base)
+{
+	(void)si, (void)base;
+	abort();
+}
+
+void
+sim_vmware_vmcall_init(struct sim_iface *si, uint32_t base)
 {
 	(void)si, (void)base;
 	abort();

@@ -50,3 +50,9 @@ sim_vmware_init(struct sim_iface *si, uint32_t base)
 {
 	stub_init(si, "stub:vmware", base);
 }
+
+SIM_STUB void
+sim_vmware_vmcall_init(struct sim_iface *si, uint32_t base)
+{
+	stub_init(si, "stub:vmware-vmcall", base);
+}

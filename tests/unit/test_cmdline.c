@@ -54,6 +54,12 @@ sim_vmware_init(struct sim_iface *si, uint32_t base)
 	stub_init(si, "vmware", base);
 }
 
+void
+sim_vmware_vmcall_init(struct sim_iface *si, uint32_t base)
+{
+	stub_init(si, "vmware-vmcall", base);
+}
+
 static struct cmdline cl;
 
 static void
@@ -658,7 +664,8 @@ test_prune_follows_what_needed_a_forgotten_word(void)
 	CHECK_EQ_INT(prune_line("hv=sim:nosuch sim.fault=status-error "
 	    "sim.failbyte=3", k), 3);
 	CHECK_STR(seen.s_msg[0], "hv=sim:nosuch: want sim:hyperv, sim:xen, "
-	    "sim:kvm, sim:kvm+hyperv, sim:xen+viridian or sim:vmware");
+	    "sim:kvm, sim:kvm+hyperv, sim:xen+viridian, sim:vmware or "
+	    "sim:vmware-vmcall");
 	CHECK_STR(seen.s_msg[1], "sim.failbyte=3 does nothing without "
 	    "hv=sim:vmware and sim.fault=rpc-send-fails");
 	CHECK_EQ_INT(seen.s_word[2], 0);	/* the next pass: word 1 of 1 */
@@ -687,7 +694,8 @@ test_sim_models_by_name(void)
 	CHECK_EQ_INT(sim_check_model("kvm+hyperv", err, sizeof(err)), 0);
 	CHECK_EQ_INT(sim_check_model("KVM", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "hv=sim:KVM: want sim:hyperv, sim:xen, sim:kvm, "
-	    "sim:kvm+hyperv, sim:xen+viridian or sim:vmware");
+	    "sim:kvm+hyperv, sim:xen+viridian, sim:vmware or "
+	    "sim:vmware-vmcall");
 	CHECK_EQ_INT(sim_check_model("\r\n", err, sizeof(err)), EINVAL);
 	CHECK_CONTAINS(err, "hv=sim:\\x0d\\x0a: want");
 	CHECK_EQ_INT(sim_setup_model("nosuch", 0, err, sizeof(err)), EINVAL);

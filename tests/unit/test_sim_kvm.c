@@ -19,10 +19,12 @@
 
 #include "check.h"
 #include "kern.h"
+#include "cmdline.h"
 #include "ktap.h"
 #include "kvmreg.h"
 #include "pmem.h"
 #include "pvbusvar.h"
+#include "pvclockvar.h"
 #include "simvar.h"
 #include "sim_host.h"
 
@@ -593,16 +595,61 @@ io_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
 		out->ecx = 0x80000000;		/* the hypervisor bit */
 }
 
+/*
+ * The MSR writes, as the native backend counts them for no_msr_faults:
+ * a #GP on a plain write is a fault; on a write the driver asked to be
+ * refused (hvio_wrmsr_refusal()) it is the answer the step checks, and
+ * each such write is kept, to see which ones they were.  io_take_refused
+ * plays a hypervisor that takes what it must refuse.
+ */
+static int	io_faults, io_nrefusals;
+static bool	io_take_refused;
+static struct { uint32_t msr; uint64_t val; int error; } io_refusals[4];
+
+static int
+io_wrmsr(uint32_t msr, uint64_t val)
+{
+	int error = sim_wrmsr(msr, val);
+
+	io_faults += error != 0;
+	return error;
+}
+
+static int
+io_wrmsr_refusal(uint32_t msr, uint64_t val)
+{
+	int error = io_take_refused ? 0 : sim_wrmsr(msr, val);
+
+	if (io_nrefusals < (int)nitems(io_refusals)) {
+		io_refusals[io_nrefusals].msr = msr;
+		io_refusals[io_nrefusals].val = val;
+		io_refusals[io_nrefusals].error = error;
+	}
+	io_nrefusals++;
+	return error;
+}
+
+/* VMCALL and VMMCALL, counted. */
+static int	io_ncalls;
+
+static int
+io_hypercall(struct vm_regs *r, bool vmmcall)
+{
+	io_ncalls++;
+	return sim_hypercall(r, vmmcall);
+}
+
 static struct hvio io = {
 	.io_name = "sim:test",
 	.io_detail = "",
 	.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL,
 	.io_cpuid = io_cpuid,
 	.io_rdmsr = sim_rdmsr,
-	.io_wrmsr = sim_wrmsr,
+	.io_wrmsr = io_wrmsr,
+	.io_wrmsr_refusal = io_wrmsr_refusal,
 	.io_backdoor = hvio_no_backdoor,
 	.io_backdoor_hb = hvio_no_backdoor_hb,
-	.io_hypercall = sim_hypercall,
+	.io_hypercall = io_hypercall,
 };
 
 extern const struct pv_driver pvclock_driver;	/* as pvconf.c declares it */
@@ -659,6 +706,10 @@ io_reset(void)
 {
 	io_hv1 = false;
 	io_mask = 0;
+	io_faults = io_nrefusals = io_ncalls = 0;
+	io_take_refused = false;
+	CHECK_EQ_INT(cmdline_parse("", &cmdline), 0);
+	memset(io_refusals, 0, sizeof(io_refusals));
 	io.io_caps = HVIO_CAP_MSR | HVIO_CAP_HYPERCALL;
 }
 
@@ -704,6 +755,115 @@ test_driver_sim_kvm_intel_uses_vmcall(void)
 	CHECK_CONTAINS(fake_cons_buf, "pvclock0: VMCALL (GenuineIntel): "
 	    "VAPIC_POLL_IRQ returned 0 (success)");
 	CHECK_CONTAINS(fake_cons_buf, "hypercall=ok\n");
+}
+
+/*
+ * The two writes KVM must refuse (msr.rst: steal time with bits 5:1
+ * set, PV EOI with bit 1 set) go out as writes the driver asks to be
+ * refused, so their #GPs are the answers the steps check, and no plain
+ * write faults: what no_msr_faults counts under real KVM.
+ */
+static void
+test_driver_refusals_are_asked_for_not_faults(void)
+{
+	io_reset();
+	CHECK(drive("kvm", 0, false, 0));
+	CHECK_EQ_INT(test_attach_error, 0);
+	CHECK_EQ_INT(io_faults, 0);
+	CHECK_EQ_INT(io_nrefusals, 2);
+	CHECK_EQ_HEX(io_refusals[0].msr, MSR_KVM_STEAL_TIME);
+	CHECK_EQ_HEX(io_refusals[0].val & 0x3f, 0x21);	/* 32-aligned | 1 */
+	CHECK_EQ_INT(io_refusals[0].error, EFAULT);
+	CHECK_EQ_HEX(io_refusals[1].msr, MSR_KVM_PV_EOI_EN);
+	CHECK_EQ_HEX(io_refusals[1].val & 0x3, 0x3);	/* bit 1 | enable */
+	CHECK_EQ_INT(io_refusals[1].error, EFAULT);
+	CHECK_CONTAINS(fake_cons_buf, "  ok 4 steal_time\n");
+	CHECK_CONTAINS(fake_cons_buf, "  ok 5 pv_eoi\n");
+}
+
+/* A hypervisor that takes them: each step fails, naming the rule. */
+static void
+test_driver_reserved_bits_taken_fail(void)
+{
+	io_reset();
+	io_take_refused = true;
+	CHECK(drive("kvm", 0, false, 0));
+	CHECK_EQ_INT(test_attach_error, EIO);
+	CHECK_CONTAINS(fake_cons_buf, "not ok 4 steal_time # MSR 0x4b564d03 "
+	    "took 0x");
+	CHECK_CONTAINS(fake_cons_buf, ": bits 5:1 are reserved\n");
+	CHECK_CONTAINS(fake_cons_buf, "not ok 5 pv_eoi # MSR 0x4b564d04 took "
+	    "0x");
+	CHECK_CONTAINS(fake_cons_buf, ": bit 1 is reserved\n");
+	CHECK_CONTAINS(fake_cons_buf, "steal_time=failed pv_eoi=failed");
+	CHECK_EQ_INT(io_faults, 0);
+}
+
+/*
+ * pvclock.hypercall=skip:REASON: the one step a host whose VMCALL never
+ * comes back cannot run is a SKIP with the reason, and no VMCALL is
+ * made; the other steps run.  The reason is text from outside: printed
+ * escaped, so it cannot end the line or add a directive.
+ */
+static void
+test_driver_hypercall_skipped_by_the_command_line(void)
+{
+	io_reset();
+	CHECK_EQ_INT(cmdline_parse("pvclock.hypercall=\"skip:a VMCALL from a "
+	    "KVM guest never returns on this host (nested KVM?)\"", &cmdline),
+	    0);
+	CHECK(drive("kvm", 0, true, 0));
+	CHECK_EQ_INT(test_attach_error, 0);
+	CHECK_EQ_INT(io_ncalls, 0);
+	CHECK_CONTAINS(fake_cons_buf, "  ok 5 pv_eoi\n");
+	CHECK_CONTAINS(fake_cons_buf, "  ok 6 hypercall # SKIP a VMCALL from a "
+	    "KVM guest never returns on this host (nested KVM?)\n");
+	CHECK_CONTAINS(fake_cons_buf, "steal_time=available pv_eoi=available "
+	    "hypercall=skipped\n");
+
+	io_reset();
+	CHECK_EQ_INT(cmdline_parse("pvclock.hypercall=\"skip:# SKIP\x1b\n"
+	    "ok 7\"", &cmdline), 0);
+	CHECK(drive("kvm", 0, true, 0));
+	CHECK_CONTAINS(fake_cons_buf, "  ok 6 hypercall # SKIP \\x23 SKIP"
+	    "\\x1b\\x0aok 7\n");
+	CHECK_EQ_INT(io_ncalls, 0);
+
+	io_reset();				/* run: the call is made */
+	CHECK_EQ_INT(cmdline_parse("pvclock.hypercall=run", &cmdline), 0);
+	CHECK(drive("kvm", 0, true, 0));
+	CHECK_EQ_INT(io_ncalls, 2);
+	CHECK_CONTAINS(fake_cons_buf, "hypercall=ok\n");
+	io_reset();
+}
+
+/* The check cmdline_parsed runs on pvclock.hypercall=. */
+static void
+test_check_hypercall_key(void)
+{
+	char err[CMDLINE_MSG_MAX], reason[PVCLOCK_REASON_MAX + 8];
+
+	CHECK_EQ_INT(pvclock_check_hypercall("run", NULL, NULL, err,
+	    sizeof(err)), 0);
+	CHECK_EQ_INT(pvclock_check_hypercall("skip:x", NULL, NULL, err,
+	    sizeof(err)), 0);
+	memset(reason, 'r', sizeof(reason));
+	memcpy(reason, "skip:", 5);
+	reason[5 + PVCLOCK_REASON_MAX] = '\0';
+	CHECK_EQ_INT(pvclock_check_hypercall(reason, NULL, NULL, err,
+	    sizeof(err)), 0);
+	reason[5 + PVCLOCK_REASON_MAX] = 'r';
+	reason[6 + PVCLOCK_REASON_MAX] = '\0';
+	CHECK_EQ_INT(pvclock_check_hypercall(reason, NULL, NULL, err,
+	    sizeof(err)), EINVAL);
+	CHECK_EQ_INT(pvclock_check_hypercall("skip:", NULL, NULL, err,
+	    sizeof(err)), EINVAL);
+	CHECK_EQ_INT(pvclock_check_hypercall("off", NULL, NULL, err,
+	    sizeof(err)), EINVAL);
+	CHECK_EQ_INT(pvclock_check_hypercall("#\x1b", NULL, NULL, err,
+	    sizeof(err)), EINVAL);
+	CHECK_STR(err, "pvclock.hypercall=\\x23\\x1b: want run, or "
+	    "skip:REASON with a reason of 1 to 120 bytes");
 }
 
 /*
@@ -884,6 +1044,10 @@ main(void)
 		CHECK_TEST(test_fault_status_error),
 		CHECK_TEST(test_driver_sim_kvm_amd_passes),
 		CHECK_TEST(test_driver_sim_kvm_intel_uses_vmcall),
+		CHECK_TEST(test_driver_refusals_are_asked_for_not_faults),
+		CHECK_TEST(test_driver_reserved_bits_taken_fail),
+		CHECK_TEST(test_driver_hypercall_skipped_by_the_command_line),
+		CHECK_TEST(test_check_hypercall_key),
 		CHECK_TEST(test_driver_product_needs_96_bits),
 		CHECK_TEST(test_driver_old_msrs_without_clocksource2),
 		CHECK_TEST(test_driver_no_clock_no_steal_no_eoi_skips),

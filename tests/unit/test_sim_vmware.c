@@ -373,6 +373,26 @@ tclo_reply(const struct chan *c, const char *reply)
 	CHECK(send_hb(c, reply, (uint32_t)strlen(reply)));
 }
 
+/*
+ * The VMCALL/VMMCALL form (vmware.md "VMCALL and VMMCALL backdoor"):
+ * the port's registers, EDX 15:0 the flags (bit 0 HB, bit 1 WRITE).
+ * The result of sim_hypercall(): 0, or EFAULT for the #UD.
+ */
+#define FLAG_HB		0x1
+#define FLAG_WRITE	0x2
+
+static int
+insn(struct vm_regs *r, bool vmmcall, uint32_t cmd, uint32_t ebx,
+    uint32_t edx)
+{
+	memset(r, 0, sizeof(*r));
+	r->vr_rax = MAGIC;
+	r->vr_rbx = ebx;
+	r->vr_rcx = cmd;
+	r->vr_rdx = edx;
+	return sim_hypercall(r, vmmcall);
+}
+
 /* ------------------------------------------------------------------ */
 /* CPUID and the backdoor commands. */
 
@@ -439,6 +459,94 @@ test_backdoor_needs_magic_and_port(void)
 	CHECK_EQ_HEX(r.vr_rax, 0xffffffff);
 	bd(&r, 0x100 | CMD_VERSION, 0);		/* 16 bits, unlike QEMU's 8 */
 	CHECK_EQ_HEX(r.vr_rax, 0xffffffff);
+}
+
+/*
+ * sim:vmware-vmcall: the timing leaf offers the CPU vendor's
+ * instruction (ECX bit 1 VMCALL on Intel, bit 0 VMMCALL on AMD), which
+ * reaches the port's commands, HB transfers included; the other
+ * instruction, or the call without the magic, is a #UD.  Plain
+ * sim:vmware offers neither, and VMCALL is a #UD there.
+ */
+static void
+test_vmcall_personality(void)
+{
+	char err[160], buf[32];
+	struct cpuid_regs c;
+	struct vm_regs r;
+	struct chan ch;
+	const char *m = "info-get guestinfo.testbed";
+
+	setup(0, NULL);
+	CHECK_EQ_INT(insn(&r, false, 0xffff0000 | CMD_VERSION, ~MAGIC, 0),
+	    EFAULT);
+
+	memory_map();
+	nvram_clear();
+	sim_host_reset(SIM_HOST_STUB_HYPERV);
+	CHECK_EQ_INT(sim_setup_model("vmware-vmcall", 0, err, sizeof(err)),
+	    0);
+	sim.sm_tsc_hz = HZ;
+	sim.sm_amd = false;			/* Intel: VMCALL */
+	CHECK(sim_cpuid(0x40000010, 0, &c));
+	CHECK_EQ_HEX(c.ecx, 0x2);
+	CHECK_EQ_INT(c.eax, HZ / 1000);
+	CHECK_EQ_INT(insn(&r, false, 0xffff0000 | CMD_VERSION, ~MAGIC, 0), 0);
+	CHECK_EQ_HEX(r.vr_rax, 6);
+	CHECK_EQ_HEX(r.vr_rbx, MAGIC);
+	CHECK_EQ_HEX(r.vr_rcx, 2);
+	CHECK_EQ_INT(insn(&r, true, CMD_VERSION, ~MAGIC, 0), EFAULT);
+	memset(&r, 0, sizeof(r));
+	r.vr_rcx = CMD_VERSION;			/* no magic */
+	CHECK_EQ_INT(sim_hypercall(&r, false), EFAULT);
+	bd(&r, 0xffff0000 | CMD_VERSION, ~MAGIC);	/* the port still */
+	CHECK_EQ_HEX(r.vr_rbx, MAGIC);
+
+	/* An RPCI sent and answered by HB through VMCALL. */
+	CHECK(rpc_open(RPCI, &ch));
+	CHECK_EQ_HEX(msg(&r, SENDSIZE, &ch, 26), SUCCESS | HB);
+	memset(&r, 0, sizeof(r));
+	r.vr_rax = MAGIC;
+	r.vr_rbx = HB_OK;
+	r.vr_rcx = 26;
+	r.vr_rdx = ch.id << 16 | FLAG_HB | FLAG_WRITE;
+	r.vr_rsi = (uintptr_t)m;
+	r.vr_rdi = ch.lo;
+	r.vr_rbp = ch.hi;
+	CHECK_EQ_INT(sim_hypercall(&r, false), 0);
+	CHECK_EQ_HEX(r.vr_rbx, HB_OK);
+	CHECK_EQ_INT(recvsize(&ch), 12);
+	memset(buf, 0, sizeof(buf));
+	memset(&r, 0, sizeof(r));
+	r.vr_rax = MAGIC;
+	r.vr_rbx = HB_OK;
+	r.vr_rcx = 12;
+	r.vr_rdx = ch.id << 16 | FLAG_HB;
+	r.vr_rsi = ch.hi;
+	r.vr_rdi = (uintptr_t)buf;
+	r.vr_rbp = ch.lo;
+	CHECK_EQ_INT(sim_hypercall(&r, false), 0);
+	CHECK_EQ_HEX(r.vr_rbx, HB_OK);
+	CHECK_STR(buf, "1 sim:vmware");
+	CHECK_EQ_HEX(msg(&r, RECVSTATUS, &ch, SUCCESS), SUCCESS);
+	/* A low-bandwidth call of the channel by VMCALL: CLOSE. */
+	memset(&r, 0, sizeof(r));
+	r.vr_rax = MAGIC;
+	r.vr_rcx = CLOSE << 16 | CMD_MESSAGE;
+	r.vr_rdx = ch.id << 16;
+	r.vr_rsi = ch.hi;
+	r.vr_rdi = ch.lo;
+	CHECK_EQ_INT(sim_hypercall(&r, false), 0);
+	CHECK_EQ_HEX(r.vr_rcx, 0x00010000);
+	CHECK_CONTAINS(record(), "vmware-sim: backdoor calls answered: 5 by "
+	    "the I/O ports, 4 by VMCALL\n");
+
+	sim.sm_amd = true;			/* AMD: VMMCALL */
+	CHECK(sim_cpuid(0x40000010, 0, &c));
+	CHECK_EQ_HEX(c.ecx, 0x1);
+	CHECK_EQ_INT(insn(&r, true, 0xffff0000 | CMD_VERSION, ~MAGIC, 0), 0);
+	CHECK_EQ_HEX(r.vr_rbx, MAGIC);
+	CHECK_EQ_INT(insn(&r, false, CMD_VERSION, ~MAGIC, 0), EFAULT);
 }
 
 static void
@@ -1319,6 +1427,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_cpuid_from_vmware_dump),
 	CHECK_TEST(test_getversion_answers_esx),
 	CHECK_TEST(test_backdoor_needs_magic_and_port),
+	CHECK_TEST(test_vmcall_personality),
 	CHECK_TEST(test_bios_uuid_words),
 	CHECK_TEST(test_memsize_in_mb_from_memory_map),
 	CHECK_TEST(test_gethz_tsc_and_bus),

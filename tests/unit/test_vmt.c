@@ -35,6 +35,10 @@
 #define REBOOTED	0x7e		/* kexit() status of our kreboot() */
 
 static struct hvio io;
+static const char *model_name = "vmware";	/* or "vmware-vmcall" */
+static bool	model_amd;		/* the CPU the model sees: VMMCALL */
+static bool	insn_faults;		/* VMCALL/VMMCALL: a #UD, always */
+static int	nport, ninsn;		/* backdoor calls, by which way */
 static long	memsize_answer = -1;	/* GETMEMSIZE's EAX, if >= 0 */
 static uint64_t	model_hz = HZ;		/* the TSC rate the model states */
 static uint64_t	mem_avail;
@@ -72,6 +76,7 @@ cons_trim(void)
 static int
 test_backdoor(struct vm_regs *r)
 {
+	nport++;
 	cons_trim();
 	if (memsize_answer >= 0 && (r->vr_rcx & 0xffff) == 20 &&
 	    (uint32_t)r->vr_rax == 0x564d5868) {
@@ -84,8 +89,18 @@ test_backdoor(struct vm_regs *r)
 static int
 test_backdoor_hb(struct vm_regs *r, bool out)
 {
+	nport++;
 	cons_trim();
 	return sim_backdoor_hb(r, out);
+}
+
+/* VMCALL and VMMCALL: the model's, or a #UD whatever CPUID says. */
+static int
+test_hypercall(struct vm_regs *r, bool vmmcall)
+{
+	ninsn++;
+	cons_trim();
+	return insn_faults ? EFAULT : sim_hypercall(r, vmmcall);
 }
 
 /* A machine with ram bytes, as SeaBIOS maps it (517 KiB not listed). */
@@ -142,7 +157,8 @@ boot_with(const char *script, uint64_t ram)
 	sim_host_tsc_step = 1000;	/* 1 us a read at 1 GHz */
 	sim_host_tsc_offset = 0;
 	CHECK(sim_host_trap_rdtsc(true));
-	CHECK_EQ_INT(sim_setup_model("vmware", 0, err, sizeof(err)), 0);
+	CHECK_EQ_INT(sim_setup_model(model_name, 0, err, sizeof(err)), 0);
+	sim.sm_amd = model_amd;
 	sim.sm_tsc_hz = model_hz;
 	sim.sm_script = script;
 	sim.sm_failbyte = 8;
@@ -152,6 +168,8 @@ boot_with(const char *script, uint64_t ram)
 	io.io_name = "sim:vmware";
 	io.io_backdoor = test_backdoor;
 	io.io_backdoor_hb = test_backdoor_hb;
+	io.io_hypercall = test_hypercall;
+	nport = ninsn = 0;
 	fake_cons_reset();
 	pvbus_identify(&io);
 	if (setjmp(jb) == 0) {
@@ -366,6 +384,71 @@ test_memsize_qemu_and_vmware(void)
 	memsize_answer = -1;
 }
 
+/*
+ * The backdoor by VMCALL where CPUID 0x40000010 ECX bit 1 offers it
+ * (sim:vmware-vmcall on an Intel CPU): after the bus's probe on the
+ * port, every call of vmt0 (commands, RPC, HB transfers) goes by
+ * VMCALL, and the line and the facts say so.
+ */
+static void
+test_backdoor_by_vmcall_when_offered(void)
+{
+	model_name = "vmware-vmcall";
+	CHECK_EQ_HEX(boot("ping;OS_Halt"), KEXIT_HALT);
+	CHECK_CONTAINS(fake_cons_buf, "vmt0: backdoor by VMCALL, as CPUID "
+	    "0x40000010 ECX offers\n");
+	CHECK_CONTAINS(fake_cons_buf, "vmt0: TCLO \"ping\" -> \"OK \"\n");
+	CHECK_CONTAINS(fake_cons_buf, " backdoor=vmcall\n");
+	CHECK_EQ_INT(nport, 1);			/* the bus's GETVERSION */
+	CHECK(ninsn > 50);
+	CHECK_CONTAINS(record(), "vmware-sim: backdoor calls answered: 1 by "
+	    "the I/O ports, ");
+	CHECK_CONTAINS(record_buf, " by VMCALL\n");
+	CHECK_CONTAINS(record_buf, "vmware-sim: tclo 1 \"ping\" <- \"OK \"\n");
+
+	model_amd = true;			/* bit 0: VMMCALL */
+	CHECK_EQ_HEX(boot("ping;OS_Halt"), KEXIT_HALT);
+	CHECK_CONTAINS(fake_cons_buf, "vmt0: backdoor by VMMCALL, as CPUID "
+	    "0x40000010 ECX offers\n");
+	CHECK_CONTAINS(fake_cons_buf, " backdoor=vmmcall\n");
+	CHECK_EQ_INT(nport, 1);
+	model_amd = false;
+	model_name = "vmware";
+}
+
+/*
+ * Offered, but the instruction is a #UD: the I/O port serves, and the
+ * offer that did not answer is named; the boot passes over the port.
+ */
+static void
+test_backdoor_falls_back_to_the_port(void)
+{
+	model_name = "vmware-vmcall";
+	insn_faults = true;
+	CHECK_EQ_HEX(boot("ping;OS_Halt"), KEXIT_HALT);
+	insn_faults = false;
+	model_name = "vmware";
+	CHECK_CONTAINS(fake_cons_buf, "vmt0 at pvbus0: backdoor version 6\n"
+	    "vmt0: VMCALL, offered by CPUID 0x40000010 ECX, got no answer to "
+	    "GETVERSION (it faulted)\nvmt0: backdoor by I/O port 0x5658\n");
+	CHECK_CONTAINS(fake_cons_buf, "vmt0: TCLO \"ping\" -> \"OK \"\n");
+	CHECK_CONTAINS(fake_cons_buf, " backdoor=port "
+	    "backdoor_unanswered=vmcall\n");
+	CHECK_EQ_INT(ninsn, 1);			/* tried once */
+	CHECK(nport > 50);
+}
+
+/* Not offered (plain sim:vmware, as every recorded VMware dump): port. */
+static void
+test_backdoor_by_port_when_not_offered(void)
+{
+	CHECK_EQ_HEX(boot("ping;OS_Halt"), KEXIT_HALT);
+	CHECK_CONTAINS(fake_cons_buf, "vmt0 at pvbus0: backdoor version 6\n"
+	    "vmt0: backdoor by I/O port 0x5658\n");
+	CHECK_CONTAINS(fake_cons_buf, " backdoor=port\n");
+	CHECK_EQ_INT(ninsn, 0);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(test_short_script_played_to_the_halt),
 	CHECK_TEST(test_long_script_played_whole),
@@ -375,6 +458,9 @@ static const struct check_test tests[] = {
 	CHECK_TEST(test_overlong_command_fails_cleanly),
 	CHECK_TEST(test_impossible_tsc_rate_not_used),
 	CHECK_TEST(test_memsize_qemu_and_vmware),
+	CHECK_TEST(test_backdoor_by_vmcall_when_offered),
+	CHECK_TEST(test_backdoor_falls_back_to_the_port),
+	CHECK_TEST(test_backdoor_by_port_when_not_offered),
 };
 
 int

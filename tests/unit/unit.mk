@@ -97,7 +97,7 @@ PVBUS_REPLAY_OBJS := $(call UNIT_O,tools/pvbus-replay.o \
 		   drivers/vmt/vm_rpc.o \
 		   drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o \
 		   kernel/ktap.o kernel/printf.o kernel/format.o kernel/memmap.o \
-		   kernel/summary.o) $(UNIT_IDENT)
+		   kernel/summary.o kernel/cmdline.o) $(UNIT_IDENT)
 
 # Keep the includer's default goal (normally "all"): the first rule of
 # a fragment would otherwise take its place.
@@ -142,10 +142,11 @@ $(UNIT_DIR)/test_sim_hyperv: $(UNIT_SIM) $(call UNIT_O,sim/sim_hyperv.o \
     drivers/hyperv/hyperv_hypercall.o drivers/hyperv/hyperv_tsc.o \
     drivers/hyperv/hyperv_page.o kernel/ktap.o kernel/printf.o kernel/format.o) \
     $(UNIT_IDENT)
+# pvclock0 reads pvclock.hypercall= from the kernel's command line.
 $(UNIT_DIR)/test_sim_kvm: $(UNIT_SIM) $(call UNIT_O,sim/sim_kvm.o \
     drivers/pvclock/pvclock.o drivers/pvclock/pvclock_read.o \
-    drivers/pvclock/pvclock_pv.o kernel/ktap.o kernel/printf.o kernel/format.o) \
-    $(UNIT_IDENT)
+    drivers/pvclock/pvclock_pv.o kernel/ktap.o kernel/printf.o kernel/format.o \
+    kernel/cmdline.o) $(UNIT_IDENT)
 $(UNIT_DIR)/test_sim_vmware: $(UNIT_SIM) $(UNIT_SIM_VMWARE) \
     $(call UNIT_O,kernel/printf.o kernel/format.o)
 
@@ -161,7 +162,8 @@ $(UNIT_DIR)/test_vmt: $(call UNIT_O,drivers/vmt/vmt.o \
     drivers/pvbus/pvbus_tree.o drivers/pvbus/pvbus_host.o kernel/ktap.o \
     kernel/printf.o kernel/format.o) $(UNIT_SIM) $(UNIT_SIM_VMWARE) $(UNIT_IDENT)
 $(UNIT_DIR)/test_vm_rpc: $(call UNIT_O,drivers/vmt/vm_rpc.o \
-    drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o kernel/printf.o kernel/format.o)
+    drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o drivers/hvio/hvio.o \
+    kernel/printf.o kernel/format.o)
 # The screen and the summary, with the console font made for the host
 # as the Makefile makes it for the kernel (tools/mkfont.py).
 $(UNIT_DIR)/test_screen: $(call UNIT_O,kernel/screen.o kernel/fbcons.o \

@@ -2,8 +2,9 @@
 One case from start to verdict.  The Runner holds what the cases of a
 run share (the build directory, the host's probes, the ISOs, the
 running programs, prove and kunit.py) and runs one case at a time per
-thread: a broken case file fails, a missing requirement SKIPs, the
-case's inputs are written, then it boots under QEMU (run_boot_case())
+thread: a broken case file fails, a missing requirement SKIPs, a
+real-KVM case gets what this host needs on its command line
+(Host.on_this_host()), the case's inputs are written, then it boots under QEMU (run_boot_case())
 or runs its tool (tools.run_tool_case()).
 
 A boot's verdict comes from QEMU's exit code and the serial log
@@ -92,6 +93,7 @@ class Runner:
         why = self.host.missing(case)
         if why:
             return "SKIP", None, why, []
+        case = self.host.on_this_host(case)
         try:
             case = resolve(case, make_inputs(case, self.inputs))
         except (OSError, ValueError) as e:

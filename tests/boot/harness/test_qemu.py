@@ -88,6 +88,52 @@ class HostTest(unittest.TestCase):
                                    self.dir).qemu_version(), (0, 0))
 
 
+class OnThisHostTest(unittest.TestCase):
+    """A real-KVM case on a host whose KVM VMCALL never comes back runs
+    with the key that makes that one step a SKIP; elsewhere it runs as
+    written.  The probe's answer is set by hand: no test depends on the
+    host having /dev/kvm."""
+
+    WHY = "a VMCALL from a KVM guest never returns on this host"
+
+    def host(self, why):
+        host = qemu.Host("qemu", "build")
+        host._kvm_hypercall = why           # the probe, already run
+        return host
+
+    def test_key_added_where_the_vmcall_never_returns(self):
+        case = cases.parse_case("boot: pvh\nrequires: kvm\n"
+                                "cmdline: exit=halt\n", "x")
+        got = self.host(self.WHY).on_this_host(case)
+        self.assertEqual(got.cmdline, 'exit=halt pvclock.hypercall='
+                         '"skip:%s"' % self.WHY)
+        self.assertEqual(case.cmdline, "exit=halt")     # a copy
+        a = qemu.qemu_argv("qemu", got, KERNEL, None,
+                           "build/test-logs/x.log", LOGS)
+        self.assertEqual(a[a.index("-append") + 1], got.cmdline)
+        empty = cases.parse_case("boot: pvh\nrequires: kvm\n", "x")
+        self.assertEqual(self.host(self.WHY).on_this_host(empty).cmdline,
+                         'pvclock.hypercall="skip:%s"' % self.WHY)
+
+    def test_unchanged_where_it_works_or_is_not_asked(self):
+        kvm = cases.parse_case("boot: pvh\nrequires: kvm\n", "x")
+        self.assertIs(self.host(None).on_this_host(kvm), kvm)
+        tcg = cases.parse_case("boot: pvh\ncmdline: hv=sim:kvm\n", "x")
+        self.assertIs(self.host(self.WHY).on_this_host(tcg), tcg)
+        own = cases.parse_case('boot: pvh\nrequires: kvm\ncmdline: '
+                               'pvclock.hypercall="skip:mine"\n', "x")
+        self.assertIs(self.host(self.WHY).on_this_host(own), own)
+
+    def test_strict_requirement_still_skips(self):
+        # kvm-hypercall: the case's drivers call through hypercall pages,
+        # which no key gates, so the case is skipped (where /dev/kvm
+        # opens at all; without it the reason is /dev/kvm's).
+        case = cases.parse_case("boot: pvh\nrequires: kvm-hypercall\n", "x")
+        why = self.host(self.WHY).missing(case)
+        self.assertIsNotNone(why)
+        self.assertTrue(why == self.WHY or why.startswith("/dev/kvm"), why)
+
+
 class ProcessesTest(unittest.TestCase):
 
     def run_sh(self, script, timeout):
