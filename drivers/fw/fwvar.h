@@ -353,4 +353,19 @@ struct fw_uuid {
 	uint8_t		fu_raw[16];	/* as the table stores it */
 };
 
+/*
+ * smbios.c: a UUID in text order (as VMware's GETBIOSUUID gives it)
+ * against SMBIOS's: FW_UUID_MATCH in the order SMBIOS 2.6 defines,
+ * FW_UUID_MATCH_RAW only as the table stores it (a firmware that
+ * writes the UUID big-endian while claiming 2.6 or later), else
+ * FW_UUID_DIFFER.
+ */
+enum fw_uuid_match {
+	FW_UUID_DIFFER,
+	FW_UUID_MATCH,
+	FW_UUID_MATCH_RAW,
+};
+enum fw_uuid_match smbios_uuid_match(const struct fw_uuid *fu,
+	    const uint8_t text[16]);
+
 #endif

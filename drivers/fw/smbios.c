@@ -412,3 +412,13 @@ smbios_uuid_text(const uint8_t u[16], char buf[37])
 	    "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
 	    u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
 }
+
+enum fw_uuid_match
+smbios_uuid_match(const struct fw_uuid *fu, const uint8_t text[16])
+{
+	if (memcmp(fu->fu_text, text, 16) == 0)
+		return FW_UUID_MATCH;
+	if (memcmp(fu->fu_raw, text, 16) == 0)
+		return FW_UUID_MATCH_RAW;
+	return FW_UUID_DIFFER;
+}
