@@ -22,7 +22,7 @@
 #      a test case per KTAP result, failures per verdict
 #  14. the CI templates and the VMware and Hyper-V scripts:   tests/ci/check.py
 #      YAML, shards, shellcheck, the exit codes
-#  15. the four libFuzzer targets, 100,000 runs each          make fuzz
+#  15. the six libFuzzer targets, 100,000 runs each           make fuzz
 #
 # Stages 6, 8, 10, 11 and 12 read every KTAP report also with prove and kunit.py
 # (tests/boot/README.md); kunit.py comes from Debian's linux-source-6.1.
