@@ -12,6 +12,10 @@ CMDLINE	?=
 PROFILE	?=
 JOBS	?= $(shell nproc 2>/dev/null || echo 2)
 
+# One short line per step ("  CC      kernel/main.c"); V=1 prints the
+# full commands (tools/quiet.mk).
+include tools/quiet.mk
+
 # The freestanding set, each flag for a reason of this kernel's:
 # -ffreestanding and no PIC/PIE, since there is no C library and no
 # loader to relocate us; no red zone, since traps push onto the
@@ -98,24 +102,29 @@ deps-build deps-iso deps-run deps-test deps-fuzz:
 
 $(BUILD)/%.o: %.c | deps-build
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/%.o: %.asm | deps-build
 	@mkdir -p $(dir $@)
-	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+	$(call say,AS,$<)
+	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
 $(BUILD)/%.o: $(BUILD)/%.asm | deps-build
-	$(NASM) $(NASMFLAGS) $< -o $@
+	$(call say,AS,$<)
+	$(Q)$(NASM) $(NASMFLAGS) $< -o $@
 
 # The console font (kernel/font.h): GRUB's Unifont from grub-common,
 # converted at build time by tools/mkfont.py.
 FONT_PF2 = /usr/share/grub/unicode.pf2
 $(BUILD)/kernel/font.c: tools/mkfont.py | deps-build
 	@mkdir -p $(dir $@)
-	$(PYTHON) tools/mkfont.py $(FONT_PF2) > $@.tmp && mv $@.tmp $@
+	$(call say,GEN,$@)
+	$(Q)$(PYTHON) tools/mkfont.py $(FONT_PF2) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/kernel/font.o: $(BUILD)/kernel/font.c | deps-build
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 # Two links, for the symbol table in the kernel (kernel/ksyms.c): the
 # first with an empty table, whose symbols tools/ksyms.sh turns into the
@@ -124,25 +133,30 @@ $(BUILD)/kernel/font.o: $(BUILD)/kernel/font.c | deps-build
 # second link must be the same, or the build fails.
 $(BUILD)/ksyms0.asm: tools/ksyms.sh | deps-build
 	@mkdir -p $(dir $@)
-	tools/ksyms.sh > $@
+	$(call say,GEN,$@)
+	$(Q)tools/ksyms.sh > $@
 
 $(BUILD)/kernel.pass1.elf: $(OBJS) $(BUILD)/ksyms0.o linker.ld | deps-build
-	$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms0.o
+	$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms0.o
 
 $(BUILD)/ksyms.asm: $(BUILD)/kernel.pass1.elf tools/ksyms.sh
-	tools/ksyms.sh $< > $@
+	$(call say,GEN,$@)
+	$(Q)tools/ksyms.sh $< > $@
 
 $(KERNEL): $(OBJS) $(BUILD)/ksyms.o linker.ld | deps-build
-	$(LD) $(LDFLAGS) -o $@.tmp $(OBJS) $(BUILD)/ksyms.o
-	tools/ksyms.sh $@.tmp | cmp -s - $(BUILD)/ksyms.asm || { \
+	$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -o $@.tmp $(OBJS) $(BUILD)/ksyms.o
+	$(Q)tools/ksyms.sh $@.tmp | cmp -s - $(BUILD)/ksyms.asm || { \
 	    echo "ksyms: addresses moved between the two links" >&2; \
 	    rm -f $@.tmp; exit 1; }
-	mv $@.tmp $@
+	$(Q)mv $@.tmp $@
 
 iso: $(ISO)
 
 $(ISO): $(KERNEL) tools/mkiso.sh | deps-iso
-	tools/mkiso.sh $@ $(KERNEL) ""
+	$(call say,ISO,$@)
+	$(Q)tools/mkiso.sh $@ $(KERNEL) ""
 
 # make run [CMDLINE="fault=gp"]: boot the ISO under SeaBIOS with the
 # serial port on this terminal; QEMU exits when the kernel does, and so
@@ -163,7 +177,8 @@ bench: $(KERNEL) | deps-iso deps-run deps-test
 	@$(PYTHON) tools/bench.py
 
 clean:
-	rm -rf $(BUILD)
+	$(call say,CLEAN,$(BUILD))
+	$(Q)rm -rf $(BUILD)
 
 include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk

@@ -512,9 +512,12 @@ def _first_const(node):
 # The Makefile: what make would run, expanded, for every target.
 
 def make_commands(targets):
-    """Recipe text `make -n -B` prints (no recipe here is marked + or
-    calls $(MAKE), so -n runs none), and the programs $(shell ...) runs."""
-    p = subprocess.run(["make", "-n", "-B", "--no-print-directory"] + targets,
+    """Recipe text `make -n -B V=1` prints (no recipe here is marked + or
+    calls $(MAKE), so -n runs none), and the programs $(shell ...) runs.
+    V=1: the commands as they are, without the quiet build's short
+    lines (tools/quiet.mk)."""
+    p = subprocess.run(["make", "-n", "-B", "--no-print-directory",
+                        "V=1"] + targets,
                        cwd=REPO, capture_output=True, text=True, timeout=120,
                        env=dict(os.environ, MAKEFLAGS=""))
     if p.returncode != 0:
