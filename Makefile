@@ -84,10 +84,20 @@ OBJS	= $(addprefix $(BUILD)/,$(BOOT_OBJS) $(KERNEL_OBJS) $(HVIO_OBJS) \
 	  $(IDENT_OBJS) $(PVBUS_OBJS) $(CHILD_OBJS) $(SIM_OBJS))
 
 KERNEL	= $(BUILD)/kernel.elf
+# make iso: build/pvbus.iso, with no command line; with CMDLINE= or
+# MODULES=, build/pvbus-custom.iso (so `make run`, which boots
+# build/pvbus.iso when it has no CMDLINE, never boots a baked one);
+# ISO=FILE names another.  $(value ...): the command line exactly as
+# given, a $ in it included.
+MODULES	?=
+ifeq ($(strip $(value CMDLINE) $(MODULES)),)
 ISO	= $(BUILD)/pvbus.iso
+else
+ISO	= $(BUILD)/pvbus-custom.iso
+endif
 
 .PHONY: all iso run test check bench clean deps-build deps-iso deps-run \
-	deps-test deps-fuzz
+	deps-test deps-fuzz FORCE
 
 all: $(KERNEL)
 
@@ -152,11 +162,38 @@ $(KERNEL): $(OBJS) $(BUILD)/ksyms.o linker.ld | deps-build
 	    rm -f $@.tmp; exit 1; }
 	$(Q)mv $@.tmp $@
 
+# make iso [CMDLINE=...] [MODULES="FILE[=STRING] ..."] [ISO=FILE]: the
+# command line and the modules go to tools/mkiso.sh as they are, each a
+# single-quoted word of the shell, and mkiso.sh escapes them for GRUB
+# (or refuses them, saying why).  MODULES is split at spaces: a module
+# string with a space in it needs tools/mkiso.sh itself.  The ISO is
+# built again when the kernel, mkiso.sh, a module's file, or the
+# arguments change: $(ISO).args holds the last ones (and GFXPAYLOAD,
+# which mkiso.sh reads) and is rewritten only when they differ.  A
+# refused command line leaves no ISO behind, not the last one.
+shquote	= '$(subst ','\'',$(1))'
+ISO_ARGS = $(call shquote,$(value CMDLINE)) \
+	   $(foreach m,$(MODULES),$(call shquote,$(m)))
+ISO_MODULE_FILES = $(foreach m,$(MODULES),$(firstword $(subst =, ,$(m))))
+define newline
+
+
+endef
+
 iso: $(ISO)
 
-$(ISO): $(KERNEL) tools/mkiso.sh | deps-iso
+$(ISO): $(KERNEL) tools/mkiso.sh $(ISO).args $(ISO_MODULE_FILES) | deps-iso
 	$(call say,ISO,$@)
-	$(Q)tools/mkiso.sh $@ $(KERNEL) ""
+	$(Q)rm -f $@ && tools/mkiso.sh $@ $(KERNEL) $(ISO_ARGS)
+
+$(ISO).args: FORCE
+	$(if $(findstring $(newline),$(value CMDLINE)),$(error CMDLINE has \
+	    a newline in it: GRUB cannot pass it on (tools/mkiso.sh)))
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(ISO_ARGS) "GFXPAYLOAD=$${GFXPAYLOAD-}" > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+FORCE:
 
 # make run [CMDLINE="fault=gp"]: boot the ISO under SeaBIOS with the
 # serial port on this terminal; QEMU exits when the kernel does, and so
