@@ -96,8 +96,8 @@ else
 ISO	= $(BUILD)/pvbus-custom.iso
 endif
 
-.PHONY: all iso run test check bench clean deps-build deps-iso deps-run \
-	deps-test deps-fuzz FORCE
+.PHONY: all iso run debug test check bench clean deps-build deps-iso \
+	deps-run deps-test deps-fuzz deps-debug FORCE
 
 all: $(KERNEL)
 
@@ -107,7 +107,7 @@ all: $(KERNEL)
 # a time, and the next finds what the first installed.  `make test`
 # installs the fuzz group up front too: its deps stage checks the list
 # against what is installed.
-deps-build deps-iso deps-run deps-test deps-fuzz:
+deps-build deps-iso deps-run deps-test deps-fuzz deps-debug:
 	@sh tools/deps.sh $(patsubst deps-%,%,$@)
 
 $(BUILD)/%.o: %.c | deps-build
@@ -205,9 +205,19 @@ export CMDLINE PROFILE
 run: $(KERNEL) | deps-iso deps-run
 	@tools/run.sh $(KERNEL)
 
+# make debug [CMDLINE=...] [GDB_ARGS=...] [GDB_PORT=1234]: boot the
+# kernel paused under QEMU's gdb stub (-s -S) and start gdb on
+# build/kernel.elf connected to it (tools/debug.sh); the serial output
+# goes to build/debug.log.  GDB_ARGS="-batch -ex 'break kmain' -ex
+# continue -ex bt" runs it without a person.  Both values reach the
+# script exactly as given ($(value ...)), so -ex 'p $pc' works.
+debug: $(KERNEL) | deps-run deps-debug
+	@CMDLINE=$(call shquote,$(value CMDLINE)) \
+	    GDB_ARGS=$(call shquote,$(value GDB_ARGS)) tools/debug.sh $(KERNEL)
+
 # The whole test suite: host unit tests, the harness's own tests, then
 # the QEMU boot matrix.  Ends with "N passed, N failed".
-test: $(KERNEL) | deps-iso deps-run deps-test deps-fuzz
+test: $(KERNEL) | deps-iso deps-run deps-test deps-fuzz deps-debug
 	@tests/run.sh -j $(JOBS)
 
 bench: $(KERNEL) | deps-iso deps-run deps-test
