@@ -65,7 +65,8 @@ IDENT_OBJS	= drivers/ident/ident_hyperv.o drivers/ident/ident_kvm.o \
 PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_backend.o \
 		  drivers/pvbus/pvbus_tree.o drivers/pvbus/pvbus_attach.o \
 		  drivers/pvbus/pvconf.o drivers/pvbus/pvbus_host.o \
-		  drivers/pvbus/pvbus_test.o drivers/pvbus/pvbus_test_boot.o
+		  drivers/pvbus/pvbus_test.o drivers/pvbus/pvbus_test_boot.o \
+		  drivers/pvbus/pvbus_expect.o
 CHILD_OBJS	= drivers/hyperv/hyperv.o drivers/hyperv/hyperv_hypercall.o \
 		  drivers/hyperv/hyperv_tsc.o drivers/hyperv/hyperv_page.o \
 		  drivers/xen/xen.o \

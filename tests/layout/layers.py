@@ -17,8 +17,8 @@ it, never what lies above:
 Three configuration tables reach upward, by name only and each for one
 purpose, as OpenBSD's generated ioconf.c names the drivers: the bus's
 pvconf.c names the children, hvio_backends.c names the simulators'
-backend, kernel/cmdline_keys.c names the checks of the keys the hvio and
-sim layers read.  They declare what they name themselves: their
+backend, kernel/cmdline_keys.c names the checks of the keys the hvio,
+pvbus (expect.*) and sim layers read.  They declare what they name themselves: their
 #includes obey their own layer like any file's.
 
 Checked, from the sources and from `nm` of the kernel's objects in
@@ -69,7 +69,7 @@ OWN_NAMES = ("boot/boot.asm",)
 CONF = {
     "drivers/pvbus/pvconf.c": ("child",),
     "drivers/hvio/hvio_backends.c": ("sim",),
-    "kernel/cmdline_keys.c": ("hvio", "sim"),
+    "kernel/cmdline_keys.c": ("hvio", "pvbus", "sim"),
 }
 
 SOURCE = re.compile(r"\.(c|h|asm)$")

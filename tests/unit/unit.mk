@@ -56,6 +56,7 @@ UNIT_TESTS	+= sim_kvm
 UNIT_TESTS	+= sim_vmware
 UNIT_TESTS	+= vmt_reply vm_rpc vmt
 UNIT_TESTS	+= screen
+UNIT_TESTS	+= pvbus_expect
 UNIT_BINS	:= $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
 # Objects are named by their source's path: $(call UNIT_O,kernel/ktap.o)
 # is build/host/kernel/ktap.o.
@@ -135,6 +136,11 @@ $(UNIT_DIR)/test_cpuid_dump: $(call UNIT_O,drivers/hvio/cpuid_dump.o \
     drivers/hvio/hvio.o kernel/printf.o kernel/format.o)
 $(UNIT_DIR)/test_pvbus: $(call UNIT_O,tests/unit/hvio_table.o \
     drivers/pvbus/pvbus_tree.o kernel/printf.o kernel/format.o) $(UNIT_IDENT)
+# The expect.* keys: their checks, what they find in a bus record the
+# test builds, the comparison, environment_expected's KTAP lines.
+$(UNIT_DIR)/test_pvbus_expect: $(call UNIT_O,drivers/pvbus/pvbus_expect.o \
+    kernel/cmdline.o kernel/ktap.o kernel/printf.o kernel/format.o) \
+    $(UNIT_IDENT)
 
 # A model, then its guest driver end to end on it: the detection pass
 # finds the model's interfaces, the driver attaches as the bus would.
