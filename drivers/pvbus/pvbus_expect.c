@@ -116,11 +116,11 @@ list_item(const char *s, int i, size_t *np)
 {
 	const char *end;
 
-	for (; i > 0; i--)
+	while (i-- > 0) {
 		if ((s = strchr(s, ',')) == NULL)
 			return NULL;
-		else
-			s++;
+		s++;
+	}
 	end = strchr(s, ',');
 	*np = end != NULL ? (size_t)(end - s) : strlen(s);
 	return s;
@@ -153,8 +153,8 @@ expect_list(enum pvbus_expect_key key, const char *value,
 	if (strcmp(value, "none") == 0)
 		return 0;
 	if (count > max) {
-		snprintf(err, errlen, "%s=%pE: %d items, more than the %d there "
-		    "can be", k, value, count, max);
+		snprintf(err, errlen, "%s=%pE: %d items, more than the %d "
+		    "there can be", k, value, count, max);
 		return EINVAL;
 	}
 	for (i = 0; (w = list_item(value, i, &n)) != NULL; i++) {
@@ -305,8 +305,8 @@ found_children(const struct pvbus_softc *sc, char *buf, size_t len)
 	snprintf(buf, len, "none");
 	for (i = 0; i < sc->sc_nchildren && n < len; i++)
 		if (sc->sc_children[i].pa_ok)
-			n += snprintf(buf + n, len - n, "%s%s", n > 0 ? "," : "",
-			    sc->sc_children[i].pa_name);
+			n += snprintf(buf + n, len - n, "%s%s",
+			    n > 0 ? "," : "", sc->sc_children[i].pa_name);
 }
 
 bool
