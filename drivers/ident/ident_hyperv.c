@@ -116,7 +116,7 @@ ident_hyperv_is_root(const struct ident_hyperv *hy)
 	    (hy->hy_privileges >> HV_PRIV_CREATE_PARTITIONS & 1) != 0;
 }
 
-static const char *
+const char *
 ident_hyperv_isolation(uint32_t type)
 {
 	switch (type) {

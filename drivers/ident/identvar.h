@@ -101,4 +101,7 @@ const char *ident_xen_check(const struct ident *);
 /* The CreatePartitions privilege: a root partition, not a guest. */
 bool	ident_hyperv_is_root(const struct ident_hyperv *);
 
+/* An isolation type (base+0xC EBX 3:0) by name: "none", "snp" ... or NULL. */
+const char *ident_hyperv_isolation(uint32_t type);
+
 #endif
