@@ -19,8 +19,7 @@ purpose, as OpenBSD's generated ioconf.c names the drivers: the bus's
 pvconf.c names the children, hvio_backends.c names the simulators'
 backend, kernel/cmdline_keys.c names the checks of the keys the hvio,
 pvbus (expect.*), sim and child layers read.  They declare what they
-name themselves: their
-#includes obey their own layer like any file's.
+name themselves: their #includes obey their own layer like any file's.
 
 Checked, from the sources and from `nm` of the kernel's objects in
 BUILD (the call graph: which file's object uses which one's symbols):
