@@ -96,6 +96,30 @@ hyperv_expect(const struct hyperv_softc *sc, const char *what,
 	return KTAP_PASS;
 }
 
+/* base+2 as read after the guest OS id, beside what it said before. */
+static void
+hyperv_print_version_after(const struct hyperv_softc *sc, bool zero)
+{
+	const struct ident_hyperv *hy = &sc->sc_id->id_hyperv;
+	bool same = hy->hy_has_version && sc->sc_major_after == hy->hy_major &&
+	    sc->sc_minor_after == hy->hy_minor &&
+	    sc->sc_build_after == hy->hy_build;
+
+	printf("%s: base+2 after the guest OS id: ", sc->sc_name);
+	if (zero)
+		printf("no version");
+	else
+		printf("version %u.%u.%u", sc->sc_major_after,
+		    sc->sc_minor_after, sc->sc_build_after);
+	if (same || (zero && !hy->hy_has_version))
+		printf(", as before\n");
+	else if (!hy->hy_has_version)
+		printf(" (before it: none)\n");
+	else
+		printf(" (before it: %u.%u.%u)\n", hy->hy_major, hy->hy_minor,
+		    hy->hy_build);
+}
+
 /*
  * Once the guest OS id is written, base+2 and base+4 again (hyperv.md
  * "Implementations"): Xen's Viridian and VirtualBox leave the version
@@ -108,7 +132,6 @@ static void
 hyperv_leaves_after_os_id(struct hyperv_softc *sc)
 {
 	const struct ident *id = sc->sc_id;
-	const struct ident_hyperv *hy = &id->id_hyperv;
 	struct cpuid_regs r;
 
 	if (id->id_maxleaf >= id->id_base + HV_CPUID_VERSION) {
@@ -117,25 +140,10 @@ hyperv_leaves_after_os_id(struct hyperv_softc *sc)
 		sc->sc_build_after = r.eax;
 		sc->sc_major_after = (uint16_t)(r.ebx >> HV_VERSION_MAJOR_SHIFT);
 		sc->sc_minor_after = (uint16_t)(r.ebx & HV_VERSION_MINOR_MASK);
-		if ((r.eax | r.ebx | r.ecx | r.edx) == 0)
-			printf("%s: base+2 after the guest OS id: no version%s\n",
-			    sc->sc_name, hy->hy_has_version ? " (before it: "
-			    "one)" : ", as before");
-		else if (!hy->hy_has_version)
-			printf("%s: base+2 after the guest OS id: version "
-			    "%u.%u.%u (before it: none)\n", sc->sc_name,
-			    sc->sc_major_after, sc->sc_minor_after,
-			    sc->sc_build_after);
-		else
-			printf("%s: base+2 after the guest OS id: version "
-			    "%u.%u.%u%s\n", sc->sc_name, sc->sc_major_after,
-			    sc->sc_minor_after, sc->sc_build_after,
-			    sc->sc_major_after == hy->hy_major &&
-			    sc->sc_minor_after == hy->hy_minor &&
-			    sc->sc_build_after == hy->hy_build ? ", as before" :
-			    " (before it: another)");
+		hyperv_print_version_after(sc, (r.eax | r.ebx | r.ecx |
+		    r.edx) == 0);
 	}
-	if (hy->hy_has_recommend) {
+	if (id->id_hyperv.hy_has_recommend) {
 		sc->sc_io->io_cpuid(id->id_base + HV_CPUID_RECOMMEND, 0, &r);
 		if (r.ebx != sc->sc_spin_retries)
 			printf("%s: base+4 after the guest OS id: spin retries "
