@@ -311,7 +311,8 @@ test_truncated_time_ref_count(void)
 	sim_host_tsc_now = 60 * VBOX_HZ;	/* a minute since power-on */
 	CHECK_EQ_INT(rd(MSR_TIME_REF), 60 * VBOX_HZ / 289);
 	check_passed(run_hyperv(), nf);
-	CHECK_CONTAINS(fake_cons_buf, "hyperv0: TIME_REF_COUNT runs 118");
+	CHECK_CONTAINS(fake_cons_buf,
+	    "hyperv0: TIME_REF_COUNT runs at least 118");
 	CHECK_CONTAINS(fake_cons_buf, " ppm ahead of the TSC page (after ");
 	CHECK(strstr(fake_cons_buf, " ref_drift_ppm=1183 ") != NULL ||
 	    strstr(fake_cons_buf, " ref_drift_ppm=1184 ") != NULL);
