@@ -77,7 +77,8 @@ CHILD_OBJS	= drivers/hyperv/hyperv.o drivers/hyperv/hyperv_hypercall.o \
 		  drivers/vmt/vmt_time.o drivers/vmt/vmt_facts.o \
 		  drivers/vmt/vm_rpc.o drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o
 SIM_OBJS	= sim/sim_backend.o sim/sim_options.o sim/sim_models.o \
-		  sim/sim_hyperv.o sim/sim_xen.o sim/sim_kvm.o \
+		  sim/sim_hyperv.o sim/sim_hyperv_personas.o \
+		  sim/sim_xen.o sim/sim_kvm.o \
 		  sim/sim_vmware.o sim/sim_vmware_rpc.o sim/sim_vmware_host.o \
 		  sim/sim_vmware_record.o sim/sim_vmware_dump.o sim/sim.o \
 		  sim/sim_machine.o

@@ -33,7 +33,8 @@ static const char *const pvbus_expect_keys[PVBUS_EXPECT_NKEYS] = {
 };
 
 /* The words of the keys that take one of a few. */
-static const char *const role_words[] = { "guest", "root", "absent", NULL };
+static const char *const role_words[] = { "guest", "root", "l1vh", "absent",
+    NULL };
 static const char *const isolation_words[] = { "none", "vbs", "snp", "tdx",
     "absent", NULL };
 static const char *const vmt_words[] = { "rpc", "backdoor", "none", NULL };
@@ -336,7 +337,7 @@ pvbus_expect_found(enum pvbus_expect_key key, const struct pvbus_env *env,
 		break;
 	case PVBUS_EXPECT_ROLE:
 		snprintf(buf, len, "%s", hy == NULL || !hy->hy_has_features ?
-		    "absent" : ident_hyperv_is_root(hy) ? "root" : "guest");
+		    "absent" : ident_hyperv_role_name(ident_hyperv_role(hy)));
 		break;
 	case PVBUS_EXPECT_ISOLATION:
 		if (hy == NULL || !hy->hy_has_isolation)

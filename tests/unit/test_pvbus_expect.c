@@ -28,6 +28,7 @@ const int pvconf_n = nitems(pvconf);
 #define BASE0		0x40000000u
 /* CreatePartitions: privilege mask bit 32, base+3 EBX bit 0. */
 #define PRIV_CREATE_PARTITIONS	(1ULL << 32)
+#define PRIV_CPU_MANAGEMENT	(1ULL << 44)
 
 static cmdline_check_fn *const checks[PVBUS_EXPECT_NKEYS] = {
 	[PVBUS_EXPECT_HV] = pvbus_expect_check_hv,
@@ -145,7 +146,7 @@ static const struct {
 	{ PVBUS_EXPECT_PRIMARY, "kvm,tcg", "only one interface is primary" },
 	{ PVBUS_EXPECT_PRIMARY, "Hyper-V", "\"Hyper-V\" is not a vendor id" },
 	{ PVBUS_EXPECT_ROLE, "Guest", "expect.role=Guest: not one of guest, "
-	    "root, absent" },
+	    "root, l1vh, absent" },
 	{ PVBUS_EXPECT_ROLE, "", "expect.role=: not one of" },
 	{ PVBUS_EXPECT_ROLE, "guest,root", "not one of" },
 	{ PVBUS_EXPECT_ISOLATION, "type2", "not one of none, vbs, snp, tdx, "
@@ -318,7 +319,8 @@ test_found_hv1_leaves(void)
 	pi = record_iface(PVBUS_VMWARE);
 	pi->pi_id.id_hv1 = true;
 	pi->pi_id.id_hyperv.hy_has_features = true;
-	pi->pi_id.id_hyperv.hy_privileges = PRIV_CREATE_PARTITIONS | 0xfff;
+	pi->pi_id.id_hyperv.hy_privileges = PRIV_CREATE_PARTITIONS |
+	    PRIV_CPU_MANAGEMENT | 0xfff;	/* root, as Linux decides it */
 	pi->pi_id.id_hyperv.hy_has_isolation = true;
 	pi->pi_id.id_hyperv.hy_isolation = 7;
 	pi = record_iface(PVBUS_HYPERV);		/* a second one */

@@ -52,6 +52,7 @@ UNIT_TESTS	:= printf multiboot2 pvh cmdline ktap memmap cpuid_dump pvbus \
 		   pmem
 UNIT_TESTS	+= sim_xen
 UNIT_TESTS	+= sim_hyperv
+UNIT_TESTS	+= sim_personas
 UNIT_TESTS	+= sim_kvm
 UNIT_TESTS	+= sim_vmware
 UNIT_TESTS	+= vmt_reply vm_rpc vmt
@@ -145,13 +146,21 @@ $(UNIT_DIR)/test_pvbus_expect: $(call UNIT_O,drivers/pvbus/pvbus_expect.o \
 # A model, then its guest driver end to end on it: the detection pass
 # finds the model's interfaces, the driver attaches as the bus would.
 $(UNIT_DIR)/test_sim_xen: $(UNIT_SIM) $(call UNIT_O,sim/sim_xen.o \
-    sim/sim_hyperv.o drivers/xen/xen.o kernel/ktap.o kernel/printf.o kernel/format.o) \
+    sim/sim_hyperv.o sim/sim_hyperv_personas.o drivers/xen/xen.o kernel/ktap.o kernel/printf.o kernel/format.o) \
     $(UNIT_IDENT)
-$(UNIT_DIR)/test_sim_hyperv: $(UNIT_SIM) $(call UNIT_O,sim/sim_hyperv.o \
+$(UNIT_DIR)/test_sim_hyperv: $(UNIT_SIM) $(UNIT_SIM_VMWARE) \
+    $(call UNIT_O,sim/sim_hyperv.o sim/sim_hyperv_personas.o \
     sim/sim_xen.o sim/sim_kvm.o drivers/hyperv/hyperv.o \
     drivers/hyperv/hyperv_hypercall.o drivers/hyperv/hyperv_tsc.o \
     drivers/hyperv/hyperv_page.o kernel/ktap.o kernel/printf.o kernel/format.o) \
     $(UNIT_IDENT)
+# Every personality of the Hyper-V and Xen models, each with its driver.
+$(UNIT_DIR)/test_sim_personas: $(UNIT_SIM) $(UNIT_SIM_VMWARE) \
+    $(call UNIT_O,sim/sim_hyperv.o sim/sim_hyperv_personas.o \
+    sim/sim_xen.o sim/sim_kvm.o drivers/hyperv/hyperv.o \
+    drivers/hyperv/hyperv_hypercall.o drivers/hyperv/hyperv_tsc.o \
+    drivers/hyperv/hyperv_page.o drivers/xen/xen.o kernel/ktap.o \
+    kernel/printf.o kernel/format.o) $(UNIT_IDENT)
 # pvclock0 reads pvclock.hypercall= from the kernel's command line.
 $(UNIT_DIR)/test_sim_kvm: $(UNIT_SIM) $(call UNIT_O,sim/sim_kvm.o \
     drivers/pvclock/pvclock.o drivers/pvclock/pvclock_read.o \
