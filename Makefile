@@ -12,6 +12,10 @@ CMDLINE	?=
 PROFILE	?=
 JOBS	?= $(shell nproc 2>/dev/null || echo 2)
 
+# One short line per step ("  CC      kernel/main.c"); V=1 prints the
+# full commands (tools/quiet.mk).
+include tools/quiet.mk
+
 # The freestanding set, each flag for a reason of this kernel's:
 # -ffreestanding and no PIC/PIE, since there is no C library and no
 # loader to relocate us; no red zone, since traps push onto the
@@ -65,7 +69,8 @@ PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_backend.o \
 		  drivers/pvbus/pvbus_tree.o drivers/pvbus/pvbus_attach.o \
 		  drivers/pvbus/pvconf.o drivers/pvbus/pvbus_host.o \
 		  drivers/pvbus/pvbus_test.o drivers/pvbus/pvbus_test_boot.o \
-		  drivers/pvbus/pvbus_fw.o
+		  drivers/pvbus/pvbus_fw.o \
+		  drivers/pvbus/pvbus_expect.o
 CHILD_OBJS	= drivers/hyperv/hyperv.o drivers/hyperv/hyperv_hypercall.o \
 		  drivers/hyperv/hyperv_tsc.o drivers/hyperv/hyperv_page.o \
 		  drivers/xen/xen.o \
@@ -76,7 +81,8 @@ CHILD_OBJS	= drivers/hyperv/hyperv.o drivers/hyperv/hyperv_hypercall.o \
 		  drivers/vmt/vmt_time.o drivers/vmt/vmt_facts.o \
 		  drivers/vmt/vm_rpc.o drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o
 SIM_OBJS	= sim/sim_backend.o sim/sim_options.o sim/sim_models.o \
-		  sim/sim_hyperv.o sim/sim_xen.o sim/sim_kvm.o \
+		  sim/sim_hyperv.o sim/sim_hyperv_personas.o \
+		  sim/sim_xen.o sim/sim_kvm.o \
 		  sim/sim_vmware.o sim/sim_vmware_rpc.o sim/sim_vmware_host.o \
 		  sim/sim_vmware_record.o sim/sim_vmware_dump.o sim/sim.o \
 		  sim/sim_machine.o
@@ -84,10 +90,20 @@ OBJS	= $(addprefix $(BUILD)/,$(BOOT_OBJS) $(KERNEL_OBJS) $(HVIO_OBJS) \
 	  $(IDENT_OBJS) $(FW_OBJS) $(PVBUS_OBJS) $(CHILD_OBJS) $(SIM_OBJS))
 
 KERNEL	= $(BUILD)/kernel.elf
+# make iso: build/pvbus.iso, with no command line; with CMDLINE= or
+# MODULES=, build/pvbus-custom.iso (so `make run`, which boots
+# build/pvbus.iso when it has no CMDLINE, never boots a baked one);
+# ISO=FILE names another.  $(value ...): the command line exactly as
+# given, a $ in it included.
+MODULES	?=
+ifeq ($(strip $(value CMDLINE) $(MODULES)),)
 ISO	= $(BUILD)/pvbus.iso
+else
+ISO	= $(BUILD)/pvbus-custom.iso
+endif
 
-.PHONY: all iso run test check bench clean deps-build deps-iso deps-run \
-	deps-test deps-fuzz
+.PHONY: all iso run debug test check bench clean deps-build deps-iso \
+	deps-run deps-test deps-fuzz deps-debug FORCE
 
 all: $(KERNEL)
 
@@ -97,29 +113,34 @@ all: $(KERNEL)
 # a time, and the next finds what the first installed.  `make test`
 # installs the fuzz group up front too: its deps stage checks the list
 # against what is installed.
-deps-build deps-iso deps-run deps-test deps-fuzz:
+deps-build deps-iso deps-run deps-test deps-fuzz deps-debug:
 	@sh tools/deps.sh $(patsubst deps-%,%,$@)
 
 $(BUILD)/%.o: %.c | deps-build
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/%.o: %.asm | deps-build
 	@mkdir -p $(dir $@)
-	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+	$(call say,AS,$<)
+	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
 $(BUILD)/%.o: $(BUILD)/%.asm | deps-build
-	$(NASM) $(NASMFLAGS) $< -o $@
+	$(call say,AS,$<)
+	$(Q)$(NASM) $(NASMFLAGS) $< -o $@
 
 # The console font (kernel/font.h): GRUB's Unifont from grub-common,
 # converted at build time by tools/mkfont.py.
 FONT_PF2 = /usr/share/grub/unicode.pf2
 $(BUILD)/kernel/font.c: tools/mkfont.py | deps-build
 	@mkdir -p $(dir $@)
-	$(PYTHON) tools/mkfont.py $(FONT_PF2) > $@.tmp && mv $@.tmp $@
+	$(call say,GEN,$@)
+	$(Q)$(PYTHON) tools/mkfont.py $(FONT_PF2) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/kernel/font.o: $(BUILD)/kernel/font.c | deps-build
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 # Two links, for the symbol table in the kernel (kernel/ksyms.c): the
 # first with an empty table, whose symbols tools/ksyms.sh turns into the
@@ -128,25 +149,57 @@ $(BUILD)/kernel/font.o: $(BUILD)/kernel/font.c | deps-build
 # second link must be the same, or the build fails.
 $(BUILD)/ksyms0.asm: tools/ksyms.sh | deps-build
 	@mkdir -p $(dir $@)
-	tools/ksyms.sh > $@
+	$(call say,GEN,$@)
+	$(Q)tools/ksyms.sh > $@
 
 $(BUILD)/kernel.pass1.elf: $(OBJS) $(BUILD)/ksyms0.o linker.ld | deps-build
-	$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms0.o
+	$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms0.o
 
 $(BUILD)/ksyms.asm: $(BUILD)/kernel.pass1.elf tools/ksyms.sh
-	tools/ksyms.sh $< > $@
+	$(call say,GEN,$@)
+	$(Q)tools/ksyms.sh $< > $@
 
 $(KERNEL): $(OBJS) $(BUILD)/ksyms.o linker.ld | deps-build
-	$(LD) $(LDFLAGS) -o $@.tmp $(OBJS) $(BUILD)/ksyms.o
-	tools/ksyms.sh $@.tmp | cmp -s - $(BUILD)/ksyms.asm || { \
+	$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -o $@.tmp $(OBJS) $(BUILD)/ksyms.o
+	$(Q)tools/ksyms.sh $@.tmp | cmp -s - $(BUILD)/ksyms.asm || { \
 	    echo "ksyms: addresses moved between the two links" >&2; \
 	    rm -f $@.tmp; exit 1; }
-	mv $@.tmp $@
+	$(Q)mv $@.tmp $@
+
+# make iso [CMDLINE=...] [MODULES="FILE[=STRING] ..."] [ISO=FILE]: the
+# command line and the modules go to tools/mkiso.sh as they are, each a
+# single-quoted word of the shell, and mkiso.sh escapes them for GRUB
+# (or refuses them, saying why).  MODULES is split at spaces: a module
+# string with a space in it needs tools/mkiso.sh itself.  The ISO is
+# built again when the kernel, mkiso.sh, a module's file, or the
+# arguments change: $(ISO).args holds the last ones (and GFXPAYLOAD,
+# which mkiso.sh reads) and is rewritten only when they differ.  A
+# refused command line leaves no ISO behind, not the last one.
+shquote	= '$(subst ','\'',$(1))'
+ISO_ARGS = $(call shquote,$(value CMDLINE)) \
+	   $(foreach m,$(MODULES),$(call shquote,$(m)))
+ISO_MODULE_FILES = $(foreach m,$(MODULES),$(firstword $(subst =, ,$(m))))
+define newline
+
+
+endef
 
 iso: $(ISO)
 
-$(ISO): $(KERNEL) tools/mkiso.sh | deps-iso
-	tools/mkiso.sh $@ $(KERNEL) ""
+$(ISO): $(KERNEL) tools/mkiso.sh $(ISO).args $(ISO_MODULE_FILES) | deps-iso
+	$(call say,ISO,$@)
+	$(Q)rm -f $@ && tools/mkiso.sh $@ $(KERNEL) $(ISO_ARGS)
+
+$(ISO).args: FORCE
+	$(if $(findstring $(newline),$(value CMDLINE)),$(error CMDLINE has \
+	    a newline in it: GRUB cannot pass it on (tools/mkiso.sh)))
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(ISO_ARGS) "GFXPAYLOAD=$${GFXPAYLOAD-}" > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+FORCE:
 
 # make run [CMDLINE="fault=gp"]: boot the ISO under SeaBIOS with the
 # serial port on this terminal; QEMU exits when the kernel does, and so
@@ -158,16 +211,27 @@ export CMDLINE PROFILE
 run: $(KERNEL) | deps-iso deps-run
 	@tools/run.sh $(KERNEL)
 
+# make debug [CMDLINE=...] [GDB_ARGS=...] [GDB_PORT=1234]: boot the
+# kernel paused under QEMU's gdb stub (-s -S) and start gdb on
+# build/kernel.elf connected to it (tools/debug.sh); the serial output
+# goes to build/debug.log.  GDB_ARGS="-batch -ex 'break kmain' -ex
+# continue -ex bt" runs it without a person.  Both values reach the
+# script exactly as given ($(value ...)), so -ex 'p $pc' works.
+debug: $(KERNEL) | deps-run deps-debug
+	@CMDLINE=$(call shquote,$(value CMDLINE)) \
+	    GDB_ARGS=$(call shquote,$(value GDB_ARGS)) tools/debug.sh $(KERNEL)
+
 # The whole test suite: host unit tests, the harness's own tests, then
 # the QEMU boot matrix.  Ends with "N passed, N failed".
-test: $(KERNEL) | deps-iso deps-run deps-test deps-fuzz
+test: $(KERNEL) | deps-iso deps-run deps-test deps-fuzz deps-debug
 	@tests/run.sh -j $(JOBS)
 
 bench: $(KERNEL) | deps-iso deps-run deps-test
 	@$(PYTHON) tools/bench.py
 
 clean:
-	rm -rf $(BUILD)
+	$(call say,CLEAN,$(BUILD))
+	$(Q)rm -rf $(BUILD)
 
 include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk

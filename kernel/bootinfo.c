@@ -102,3 +102,13 @@ bootinfo_module(const struct bootinfo *bi, const char *name)
 	}
 	return NULL;
 }
+
+const char *
+bootinfo_boot_kind(const struct bootinfo *bi)
+{
+	if (bi->bi_path != NULL && strcmp(bi->bi_path, "pvh") == 0)
+		return "pvh";
+	if (bi->bi_path == NULL || strcmp(bi->bi_path, "multiboot2") != 0)
+		return "unknown";
+	return bi->bi_efi_systab != 0 ? "uefi" : "bios";
+}

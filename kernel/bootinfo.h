@@ -81,7 +81,8 @@ struct bootinfo {
 	int		bi_rsdp_len;	/* 0, ACPI_RSDP_V1_LEN or _V2_LEN */
 	uint8_t		bi_rsdp[36];	/* a copy, as multiboot2 gives it */
 
-	uint64_t	bi_efi_systab;	/* 0 if not booted from UEFI */
+	uint64_t	bi_efi_systab;	/* 0 if not booted from UEFI (the */
+					/* 64-bit tag's, else the 32-bit) */
 
 	bool		bi_has_fb;
 	struct bi_framebuffer bi_fb;
@@ -123,6 +124,14 @@ int	bootinfo_init(uint32_t magic, uint64_t info_pa, struct bootinfo *bi);
  */
 const struct bi_module *bootinfo_module(const struct bootinfo *bi,
 	    const char *name);
+
+/*
+ * How we were booted, in the words of the command line's expect.boot=
+ * (docs/cmdline.md): "pvh" for the PVH path, "uefi" for multiboot2 with
+ * an EFI system table, "bios" for multiboot2 without one, "unknown"
+ * for an entry with neither magic.
+ */
+const char *bootinfo_boot_kind(const struct bootinfo *bi);
 
 extern struct bootinfo bootinfo;
 

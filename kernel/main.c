@@ -31,7 +31,8 @@ void	kmain(uint32_t magic, uint32_t info_pa);
  * pvbus_fw.c): choose the backend, find the hypervisors, hold what the
  * firmware's ACPI and SMBIOS tables say against CPUID, attach pvbus0 and
  * its children (hyperv0, xen0, pvclock0, vmt0), each child's own steps
- * being its subtests, then check that no child touched an MSR unpromised.
+ * being its subtests, then check that no child touched an MSR unpromised
+ * and that the machine is what the command line's expect.* keys say.
  */
 static const struct ktest boot_tests[] = {
 	{ "boot_info_parsed",	  selftest_bootinfo },	/* tags well-formed */
@@ -43,6 +44,7 @@ static const struct ktest boot_tests[] = {
 	{ "firmware_identify",	  pvbus_fw_test },	/* ACPI, SMBIOS */
 	{ "pvbus_attach",	  pvbus_test_attach },	/* pvbus0, children */
 	{ "no_msr_faults",	  pvbus_test_msr },	/* no MSR unpromised */
+	{ "environment_expected", pvbus_test_expect },	/* the expect.* keys */
 	{ "deliberate_fault",	  selftest_fault },	/* fault=ud|gp|pf|de */
 };
 

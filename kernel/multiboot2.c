@@ -42,6 +42,7 @@ static int	mb2_module(struct mb2_walk *);
 static int	mb2_meminfo(struct mb2_walk *);
 static int	mb2_mmap(struct mb2_walk *);
 static int	mb2_framebuffer(struct mb2_walk *);
+static int	mb2_efi32(struct mb2_walk *);
 static int	mb2_efi64(struct mb2_walk *);
 static int	mb2_acpi(struct mb2_walk *);
 
@@ -71,7 +72,8 @@ static const struct mb2_tagtype mb2_tagtypes[] = {
 				    reserved), false },
 	[MB2_TAG_ELF_SECTIONS]	= { "elf sections", NULL, 0, false },
 	[MB2_TAG_APM]		= { "apm", NULL, 0, false },
-	[MB2_TAG_EFI32]		= { "efi32", NULL, 0, false },
+	[MB2_TAG_EFI32]		= { "efi32", mb2_efi32,
+				    sizeof(struct mb2_tag_efi32), false },
 	[MB2_TAG_EFI64]		= { "efi64", mb2_efi64,
 				    sizeof(struct mb2_tag_efi64), false },
 	[MB2_TAG_SMBIOS]	= { "smbios", NULL, 0, false },
@@ -347,6 +349,22 @@ mb2_framebuffer(struct mb2_walk *w)
 	fb->fb_green_size = rgb->green_mask_size;
 	fb->fb_blue_pos = rgb->blue_field_position;
 	fb->fb_blue_size = rgb->blue_mask_size;
+	return 0;
+}
+
+/*
+ * The EFI system table, which GRUB passes when UEFI started it: the
+ * 64-bit tag from 64-bit firmware, the 32-bit one from 32-bit firmware
+ * (multiboot2 specification, "EFI 32-bit system table pointer" and
+ * "EFI 64-bit system table pointer").  Either means a UEFI boot.
+ */
+static int
+mb2_efi32(struct mb2_walk *w)
+{
+	const struct mb2_tag_efi32 *et = mb2_tag_ptr(w);
+
+	if (w->w_bi->bi_efi_systab == 0)
+		w->w_bi->bi_efi_systab = et->pointer;
 	return 0;
 }
 

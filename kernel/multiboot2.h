@@ -125,6 +125,12 @@ struct mb2_fb_rgb {
 	uint8_t		blue_mask_size;
 };
 
+struct mb2_tag_efi32 {
+	uint32_t	type;
+	uint32_t	size;
+	uint32_t	pointer;	/* EFI system table, physical */
+} __attribute__((packed));
+
 struct mb2_tag_efi64 {
 	uint32_t	type;
 	uint32_t	size;

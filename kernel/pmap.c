@@ -196,6 +196,12 @@ page_free(void *page)
 	pmem_free(va);
 }
 
+bool
+page_mapped(uint64_t pa)
+{
+	return pa >= PAGE_SIZE && pa < PMEM_HIGH;
+}
+
 const char *
 pmap_exec_name(uintptr_t va, uintptr_t *off)
 {

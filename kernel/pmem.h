@@ -8,6 +8,7 @@
 #ifndef _KERNEL_PMEM_H_
 #define _KERNEL_PMEM_H_
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,5 +55,12 @@ int	pmem_nranges(void);
 void	*page_alloc(void);
 void	page_free(void *page);
 int	page_exec(void *page, const char *what);
+
+/*
+ * pmap.c (kernel) or the unit test: the page at physical address pa is
+ * one the kernel's 1:1 map lets it read (the first 4 GiB less page 0):
+ * a page a hypervisor chose, which page_alloc() did not give.
+ */
+bool	page_mapped(uint64_t pa);
 
 #endif

@@ -33,11 +33,14 @@ sim_setup(const struct sim_model *m, uint32_t faults)
 }
 
 /*
- * A hypervisor leaf: the interface whose block holds it answers, with
- * the garbage-cpuid fault making each base claim a max leaf outside its
- * block, as an Intel CPU's repeated basic leaf would.  Anything else in
- * the range answers zeros, as Xen and AMD do.  Returns false for a leaf
- * outside the hypervisor range: the CPU's own to answer.
+ * A hypervisor leaf: the first interface whose block holds it and that
+ * answers it, with the garbage-cpuid fault making each base claim a max
+ * leaf outside its block, as an Intel CPU's repeated basic leaf would.
+ * Two interfaces may share a block (VMware's own leaves and its Hv#1
+ * ones, sim:vmware+hyperv): the first answers the leaves it has and
+ * leaves the others to the next.  Anything else in the range answers
+ * zeros, as Xen and AMD do.  Returns false for a leaf outside the
+ * hypervisor range: the CPU's own to answer.
  */
 bool
 sim_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
@@ -47,17 +50,17 @@ sim_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
 
 	if (leaf < SIM_HV_FIRST || leaf > SIM_HV_LAST)
 		return false;
-	memset(out, 0, sizeof(*out));
 	for (i = 0; i < sim.sm_niface; i++) {
 		si = &sim.sm_iface[i];
-		if (leaf < si->si_base || leaf > si->si_base + 0xff)
+		memset(out, 0, sizeof(*out));
+		if (leaf < si->si_base || leaf > si->si_base + 0xff ||
+		    !si->si_cpuid(si, leaf, subleaf, out))
 			continue;
-		if (!si->si_cpuid(si, leaf, subleaf, out))
-			memset(out, 0, sizeof(*out));
 		if (leaf == si->si_base && sim_fault(SIM_FAULT_GARBAGE_CPUID))
 			out->eax = 0x0000001f;
-		break;
+		return true;
 	}
+	memset(out, 0, sizeof(*out));
 	return true;
 }
 

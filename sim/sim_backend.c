@@ -102,8 +102,7 @@ sim_cpu_is_amd(void)
 }
 
 /*
- * Set up model "name" ("hyperv", "xen", "kvm", "kvm+hyperv",
- * "xen+viridian", "vmware") with these faults ("a,b" or ""), CPUID
+ * Set up model "name" (sim_models.c lists them) with these faults ("a,b" or ""), CPUID
  * from a dump if one is given.  NULL with a sentence in err otherwise.
  */
 static const struct hvio *
@@ -220,11 +219,9 @@ int
 sim_backend_check_script(const char *value, const struct cmdline *cl,
     const struct bootinfo *bi, char *err, size_t errlen)
 {
-	const char *hv = cmdline_get(cl, "hv");
-
-	if (hv == NULL || strcmp(hv, "sim:vmware") != 0) {
-		snprintf(err, errlen, "vmt.script= does nothing without "
-		    "hv=sim:vmware (the simulated host plays it)");
+	if (!sim_has_vmware_host(cmdline_get(cl, "hv"))) {
+		snprintf(err, errlen, "vmt.script= does nothing without the "
+		    "VMware host (hv=sim:vmware or sim:vmware+hyperv plays it)");
 		return EINVAL;
 	}
 	if (value[0] == '\0') {

@@ -1,66 +1,79 @@
 /*
- * A behavioural model of the Hyper-V interface (Hv#1) for hv=sim:hyperv,
- * sim:kvm+hyperv and sim:xen+viridian: what a guest partition of
- * Windows Server 2022 (build 20348) would see, with KVM's answers where
- * the TLFS leaves a choice (KVM is the Hyper-V a reader can check).
+ * A behavioural model of the Hyper-V interface (Hv#1), played in the
+ * personality of one real implementation (sim_hyperv_personas.c, whose
+ * rows cite each implementation's source): Hyper-V itself for
+ * hv=sim:hyperv, KVM's emulation for sim:kvm+hyperv, Xen's Viridian for
+ * sim:xen+viridian, VirtualBox's provider for sim:virtualbox, VMware's
+ * Hv#1 for sim:vmware+hyperv.  Where the personalities agree, the rules
+ * are the TLFS's (docs/reference/hyperv.md); where they differ, this
+ * file asks the personality (struct sim_hv_persona, sim_hypervvar.h).
  *
- *	CPUID	base+0..base+0xA: "Microsoft Hv", "Hv#1", version 10.0
- *		build 20348, the privileges of a guest (TIME_REF_COUNT,
- *		HYPERCALL, VP_INDEX, REFERENCE_TSC), recommendations, limits.
+ *	CPUID	base+0..base+hp_lastleaf: the signature, "Hv#1", the
+ *		version (fixed, or zero until a guest OS id is written),
+ *		the privileges, the recommendations (given always, or
+ *		once the id says so), limits and hardware features.
  *	MSRs	guest OS id, hypercall page, VP index, reference time and
- *		the reference TSC page; #GP for any other MSR in Viridian's
- *		range 0x40000000-0x400001ff and for one whose privilege bit
- *		is clear (hyperv.md "Synthetic MSRs").
+ *		the reference TSC page; #GP for any other MSR in
+ *		Viridian's range 0x40000000-0x400001ff and for one whose
+ *		privilege bit is clear (hyperv.md "Synthetic MSRs").  The
+ *		personality decides whether the hypercall MSR waits for a
+ *		guest OS id, whether a zero id disables the page, and
+ *		whether a VP index write is a #GP or ignored.
  *	Calls	through the page (INT 0xF0 where a real page has VMCALL:
- *		simvar.h) or by a direct VMCALL/VMMCALL once the guest OS
- *		id is set: NotifyLongSpinWait (0x8) and GetPartitionId
- *		(0x46), with the input checks and status codes of
- *		hyperv.md "Calling a hypercall", "Status codes", "Call
+ *		simvar.h; Xen's page first ORs EAX with 0x80000000) or by
+ *		a direct VMCALL/VMMCALL where the personality takes one:
+ *		NotifyLongSpinWait (0x8) and GetPartitionId (0x46), where
+ *		the personality has them, with the checks and status codes
+ *		of hyperv.md "Calling a hypercall", "Status codes", "Call
  *		codes and probes".
+ *	Clocks	TIME_REF_COUNT and the TSC page, computed as the
+ *		personality computes them: exactly, with Xen's kHz scale,
+ *		or with VirtualBox's truncated rate for the MSR.
+ *
+ * A root partition (the privileges CreatePartitions and CpuManagement,
+ * without Isolation: docs/reference/hyperv.md "Partition roles") does
+ * not choose its pages: the hypervisor keeps the page number of the
+ * hypercall and TSC MSRs (Linux arch/x86/hyperv/hv_init.c, the root
+ * branch of hyperv_init(): "The root can't change the location of the
+ * hypercall page").  The model plays that with pages of its own.
  *
  * Faults (sim.fault=): hypercall-msr-ignored drops every write of the
  * hypercall MSR; page-not-filled lets the enable bit stick but leaves
  * the hypercall page as it was; status-error answers every hypercall
  * with INVALID_PARTITION_STATE (0x7); clock-odd-version publishes the
  * TSC page with sequence 0, the "invalid, use the MSR" marker
- * (hyperv.md "Reference TSC page").  Sources: docs/reference/hyperv.md
- * (TLFS; Linux arch/x86/kvm/hyperv.c kvm_hv_set_msr_pw,
- * kvm_hv_hypercall, kvm_hv_setup_tsc_page).
+ * (hyperv.md "Reference TSC page").  Each works in every personality.
  */
 
 #include "kern.h"
 #include "hypervreg.h"
+#include "pmem.h"
 #include "pvbusreg.h"		/* HV_INTERFACE_HV1 */
+#include "sim_hypervvar.h"
 #include "simvar.h"
 
-#define SIM_HV_MAXLEAF		0xa		/* base+0xA, as Azure's */
-#define SIM_HV_SIGNATURE	"Microsoft Hv"
-#define SIM_HV_BUILD		20348		/* Windows Server 2022 */
-#define SIM_HV_VERSION		0x000a0000	/* 10.0 */
-#define SIM_HV_RELAXED_TIMING	0x20		/* base+4 EAX bit 5 */
-#define SIM_HV_SPIN_RETRIES	0x00000fff	/* base+4 EBX, as Azure's */
 #define SIM_HV_PARTITION_ID	0x0000000000000011ULL	/* with the privilege */
-#define SIM_PAGE_SIZE		4096
+#define SIM_HV_OR_EAX_LEN	5	/* 0D imm32 */
+#define SIM_HV_OS_FIELD_SHIFT	40	/* Xen's "os" field, bits 47:40 */
 
 /*
- * The privileges of a guest partition (hyperv.md "Privilege and feature
- * bits"): only the MSRs this model implements.  These two are not in
- * simvar.h: the unit test changes them after sim_setup(), to give
- * AccessPartitionId, take a privilege away or ask never to be told of
- * spin waits; CPUID and the checks of the MSRs and calls all read them.
+ * The privileges and the spin retry count, as CPUID, the MSRs and the
+ * calls read them.  Set from the personality; the unit test changes
+ * them after sim_setup() to give AccessPartitionId, take a privilege
+ * away, make a root partition or ask never to be told of spin waits.
  */
-#define SIM_HV_PRIVILEGES	(1ULL << HV_PRIV_TIME_REF_COUNT | \
-	1ULL << HV_PRIV_HYPERCALL | 1ULL << HV_PRIV_VP_INDEX | \
-	1ULL << HV_PRIV_REFERENCE_TSC)
 uint64_t	sim_hyperv_privileges;
 uint32_t	sim_hyperv_spin_retries;	/* base+4 EBX */
 
 /* The partition's state: one partition with one virtual processor. */
 struct sim_hyperv {
+	const struct sim_hv_persona *hs_p;
 	uint64_t	hs_guest_os_id;
 	uint64_t	hs_hypercall;	/* the MSR, as last accepted */
 	uint64_t	hs_stub;	/* the page holding our stub, or 0 */
 	uint64_t	hs_reftsc;	/* HV_X64_MSR_REFERENCE_TSC */
+	uint8_t		*hs_root_hc;	/* a root's pages, the model's */
+	uint8_t		*hs_root_tsc;
 	uint32_t	hs_tsc_seq;	/* last sequence published */
 	uint64_t	hs_tsc0;	/* TSC when the partition was made */
 	uint64_t	hs_scale_hz;	/* the rate hs_scale was made for */
@@ -70,61 +83,101 @@ struct sim_hyperv {
 
 static struct sim_hyperv sim_hyperv;
 
-/*
- * The stub the model writes at offset 0 of the hypercall page: INT 0xF0
- * (the simulated VM exit), then RET.  KVM writes VMCALL; RET there
- * (0F 01 C1 C3, or 0F 01 D9 C3 on AMD: hyperv.md "Hypercall page").
- */
-static const uint8_t sim_hyperv_stub[] = {
-	SIM_EXIT_INSN & 0xff, SIM_EXIT_INSN >> 8,	/* INT 0xF0 */
-	0xc3,						/* RET */
-};
-
 static void
-sim_hyperv_sig(struct cpuid_regs *out)
+sim_hyperv_sig(const char *s, struct cpuid_regs *out)
 {
-	const char *s = SIM_HV_SIGNATURE;
-
 	memcpy(&out->ebx, s, 4);
 	memcpy(&out->ecx, s + 4, 4);
 	memcpy(&out->edx, s + 8, 4);
 }
 
 /*
- * The block of hyperv.md "CPUID leaves", as a Windows Server 2022 guest
- * partition sees it.
+ * base+2.  VirtualBox fills it from the guest's own id, field by field
+ * (GIMAllHv.cpp gimHvWriteMsr(), case MSR_GIM_HV_GUEST_OS_ID): EAX the
+ * build (15:0), EBX the minor (31:24) and major (39:32) version, ECX
+ * the service version (23:16), EDX that and the build's low byte at 31:24.
+ */
+static void
+sim_hyperv_version(const struct sim_hyperv *hs, struct cpuid_regs *out)
+{
+	const struct sim_hv_persona *p = hs->hs_p;
+	uint64_t id = hs->hs_guest_os_id;
+
+	if (p->hp_version != SIM_HV_VERSION_FIXED && id == 0)
+		return;				/* zeros until the id */
+	if (p->hp_version == SIM_HV_VERSION_FROM_OS_ID) {
+		out->eax = (uint32_t)(id & 0xffff);
+		out->ebx = (uint32_t)(id >> 24 & 0xff) |
+		    (uint32_t)(id >> 32 & 0xff) << 16;
+		out->ecx = (uint32_t)(id >> 16 & 0xff);
+		out->edx = (uint32_t)(id >> 16 & 0xff) | (uint32_t)id << 24;
+		return;
+	}
+	out->eax = p->hp_build;
+	out->ebx = p->hp_major_minor;
+}
+
+/*
+ * base+4.  Xen gives recommendations only to an id whose OS field
+ * (47:40, the proprietary layout's) is 4 or more, a Windows NT
+ * (viridian.c cpuid_viridian_leaves(), case 4).
+ */
+static void
+sim_hyperv_recommend(const struct sim_hyperv *hs, struct cpuid_regs *out)
+{
+	const struct sim_hv_persona *p = hs->hs_p;
+	uint64_t id = hs->hs_guest_os_id;
+
+	if (p->hp_recommend_when == SIM_HV_RECOMMEND_OS_ID_4 &&
+	    (id == 0 || (id >> SIM_HV_OS_FIELD_SHIFT & 0xff) < 4))
+		return;
+	out->eax = p->hp_recommend;
+	out->ebx = sim_hyperv_spin_retries;
+}
+
+/*
+ * The block of hyperv.md "CPUID leaves", as the personality has it.
+ * false for a leaf it does not answer: past its last leaf, or the base
+ * when another interface of the model answers that (VMware's).
  */
 static bool
 sim_hyperv_cpuid(struct sim_iface *si, uint32_t leaf, uint32_t subleaf
     __unused, struct cpuid_regs *out)
 {
-	switch (leaf - si->si_base) {
+	struct sim_hyperv *hs = si->si_state;
+	const struct sim_hv_persona *p = hs->hs_p;
+	uint32_t n = leaf - si->si_base;
+
+	if (n > p->hp_lastleaf || (n == 0 && p->hp_signature == NULL))
+		return false;
+	switch (n) {
 	case 0:
-		out->eax = si->si_base + SIM_HV_MAXLEAF;
-		sim_hyperv_sig(out);
-		return true;
+		out->eax = si->si_base + p->hp_maxleaf;
+		sim_hyperv_sig(p->hp_signature, out);
+		break;
 	case HV_CPUID_INTERFACE:
 		out->eax = HV_INTERFACE_HV1;
-		return true;
+		break;
 	case HV_CPUID_VERSION:
-		out->eax = SIM_HV_BUILD;
-		out->ebx = SIM_HV_VERSION;
-		return true;		/* SP 0, branch 0, number 0 */
+		sim_hyperv_version(hs, out);
+		break;
 	case HV_CPUID_FEATURES:
 		out->eax = (uint32_t)sim_hyperv_privileges;
 		out->ebx = (uint32_t)(sim_hyperv_privileges >> 32);
-		return true;		/* no power or misc features */
+		out->edx = p->hp_features;
+		break;
 	case HV_CPUID_RECOMMEND:
-		out->eax = SIM_HV_RELAXED_TIMING;
-		out->ebx = sim_hyperv_spin_retries;
-		return true;
+		sim_hyperv_recommend(hs, out);
+		break;
 	case HV_CPUID_LIMITS:
-		out->eax = 1;		/* virtual processors */
-		out->ebx = 1;		/* logical processors */
-		return true;
-	default:			/* 6..0xA: nothing in use */
-		return leaf - si->si_base <= SIM_HV_MAXLEAF;
+		out->eax = p->hp_limits[0];
+		out->ebx = p->hp_limits[1];
+		break;
+	case 6:					/* hardware features in use */
+		out->eax = p->hp_hwfeatures;
+		break;
 	}
+	return true;
 }
 
 static bool
@@ -133,23 +186,43 @@ sim_hyperv_priv(int bit)
 	return (sim_hyperv_privileges >> bit & 1) != 0;
 }
 
-/*
- * The TSC page's scale: floor(10^7 * 2^64 / hz), by long division one
- * bit at a time (no 128-bit divide in a freestanding kernel).  The rate
- * must be above 10 MHz, or the scale would not fit in 64 bits.  The
- * offset puts reference time 0 at the partition's creation.
- */
-static void
-sim_hyperv_clock(struct sim_hyperv *hs)
+/* hyperv.md "Partition roles": the hypervisor owns a root's pages. */
+static bool
+sim_hyperv_root(void)
 {
-	uint64_t hz = sim.sm_tsc_hz, r = HV_REF_TIME_HZ, scale = 0;
+	return sim_hyperv_priv(HV_PRIV_CREATE_PARTITIONS) &&
+	    sim_hyperv_priv(HV_PRIV_CPU_MANAGEMENT) &&
+	    !sim_hyperv_priv(HV_PRIV_ISOLATION);
+}
+
+/*
+ * The page the hypervisor chose for a root partition, from the first
+ * time the root looks at the MSR; 0 if it has none to give.
+ */
+static uint64_t
+sim_hyperv_root_page(uint8_t **pagep)
+{
+	if (*pagep == NULL)
+		*pagep = page_alloc();
+	return (uintptr_t)*pagep;
+}
+
+static uint64_t
+sim_hyperv_hz(const struct sim_hyperv *hs)
+{
+	return hs->hs_p->hp_tsc_hz != 0 ? hs->hs_p->hp_tsc_hz : sim.sm_tsc_hz;
+}
+
+/*
+ * floor(10^7 * 2^64 / hz), by long division one bit at a time (no
+ * 128-bit divide in a freestanding kernel): the exact scale.
+ */
+static uint64_t
+sim_hyperv_exact_scale(uint64_t hz)
+{
+	uint64_t r = HV_REF_TIME_HZ, scale = 0;
 	int i;
 
-	if (hs->hs_scale_hz == hz)
-		return;
-	if (hz <= HV_REF_TIME_HZ || hz >= 1ULL << 62)
-		panic("sim_hyperv_clock: TSC rate %lu Hz out of range",
-		    (unsigned long)hz);
 	for (i = 0; i < 64; i++) {
 		r <<= 1;
 		scale <<= 1;
@@ -158,23 +231,56 @@ sim_hyperv_clock(struct sim_hyperv *hs)
 			scale |= 1;
 		}
 	}
-	hs->hs_scale = scale;
-	hs->hs_scale_hz = hz;
-	hs->hs_offset = -(int64_t)(((unsigned __int128)hs->hs_tsc0 *
-	    scale) >> 64);
+	return scale;
 }
 
 /*
- * Reference time, 100 ns units.  TIME_REF_COUNT is computed from the
- * TSC page's own parameters, as KVM's get_time_ref_counter() does
- * while the page is valid: the two clocks cannot disagree.
+ * The TSC page's scale, as the personality makes it (hyperv.md
+ * "Implementations"): exact, or Xen's and VirtualBox's ((10000 << 32) /
+ * kHz) << 32 (viridian/time.c update_reference_tsc(); GIMHv.cpp
+ * gimR3HvEnableTscPage()), whose low 32 bits are 0.  The rate must be
+ * above 10 MHz, or the scale would not fit in 64 bits.  The offset puts
+ * reference time 0 at the partition's creation.
+ */
+static void
+sim_hyperv_clock(struct sim_hyperv *hs)
+{
+	uint64_t hz = sim_hyperv_hz(hs);
+
+	if (hs->hs_scale_hz == hz)
+		return;
+	if (hz <= HV_REF_TIME_HZ || hz >= 1ULL << 62)
+		panic("sim_hyperv_clock: TSC rate %lu Hz out of range",
+		    (unsigned long)hz);
+	if (hs->hs_p->hp_clock == SIM_HV_CLOCK_EXACT)
+		hs->hs_scale = sim_hyperv_exact_scale(hz);
+	else
+		hs->hs_scale = ((10000ULL << 32) / (hz / 1000)) << 32;
+	hs->hs_scale_hz = hz;
+	hs->hs_offset = -(int64_t)(((unsigned __int128)hs->hs_tsc0 *
+	    hs->hs_scale) >> 64);
+	if (hs->hs_p->hp_clock == SIM_HV_CLOCK_TRUNCATED)
+		hs->hs_offset = 0;
+}
+
+/*
+ * TIME_REF_COUNT, 100 ns units.  From the TSC page's own parameters, as
+ * KVM's get_time_ref_counter() and Xen's trc_val() compute it, so that
+ * the two clocks cannot disagree.  VirtualBox counts both clocks from
+ * TSC 0, the guest's power-on (the page's offset is 0), and divides
+ * the TSC by a rate truncated to whole ticks per 100 ns for the MSR
+ * (GIMAllHv.cpp gimHvGetTimeRefCount()): the MSR runs ahead of the page.
  */
 static uint64_t
 sim_hyperv_ref_time(struct sim_hyperv *hs)
 {
+	uint64_t tsc = sim_rdtsc();
+
 	sim_hyperv_clock(hs);
-	return (uint64_t)(((unsigned __int128)sim_rdtsc() * hs->hs_scale) >>
-	    64) + (uint64_t)hs->hs_offset;
+	if (hs->hs_p->hp_clock == SIM_HV_CLOCK_TRUNCATED)
+		return tsc / (sim_hyperv_hz(hs) / HV_REF_TIME_HZ);
+	return (uint64_t)(((unsigned __int128)tsc * hs->hs_scale) >> 64) +
+	    (uint64_t)hs->hs_offset;
 }
 
 /*
@@ -201,26 +307,82 @@ sim_hyperv_publish_tsc(struct sim_hyperv *hs)
 }
 
 /*
- * HV_X64_MSR_HYPERCALL (hyperv.md "Hypercall page").  KVM's rules:
- * ignored while the guest OS id is 0; with the enable bit the stub goes
- * into the page first, then the value (reserved bits and all) is kept
- * as written.
+ * What the hypervisor writes at offset 0: INT 0xF0 (the simulated VM
+ * exit) where VMCALL is, then RET; Xen first ORs EAX with 0x80000000
+ * (enable_hypercall_page()), and fills the rest with INT3 (VirtualBox
+ * with zeros: the whole page is written).
  */
 static void
+sim_hyperv_fill(const struct sim_hv_persona *p, uint8_t *page)
+{
+	size_t n = 0;
+
+	if (p->hp_page_fill >= 0)
+		memset(page, p->hp_page_fill, PAGE_SIZE);
+	if (p->hp_or_eax_stub) {
+		page[n++] = 0x0d;		/* OR EAX, imm32 */
+		page[n++] = 0x00;
+		page[n++] = 0x00;
+		page[n++] = 0x00;
+		page[n++] = 0x80;
+	}
+	page[n++] = SIM_EXIT_INSN & 0xff;	/* INT 0xF0 */
+	page[n++] = SIM_EXIT_INSN >> 8;
+	page[n] = 0xc3;				/* RET */
+}
+
+/*
+ * HV_X64_MSR_HYPERCALL (hyperv.md "Hypercall page").  While the guest
+ * OS id is 0, KVM drops the write (kvm_hv_set_msr_pw()), VirtualBox
+ * keeps all but the enable bit (gimHvWriteMsr()), Xen takes it
+ * (guest_wrmsr_viridian()).  With the enable bit the stub goes into the
+ * page first, then the value is kept as written, reserved bits and all;
+ * a root's page number is the hypervisor's.  Page 0 is not RAM the
+ * model can write (the kernel unmaps it): a #GP, as KVM's when
+ * kvm_vcpu_write_guest() fails.
+ */
+static int
 sim_hyperv_set_hypercall(struct sim_hyperv *hs, uint64_t val)
 {
-	uint8_t *page;
+	const struct sim_hv_persona *p = hs->hs_p;
+	uint64_t gpa;
 
-	if (hs->hs_guest_os_id == 0 ||
-	    sim_fault(SIM_FAULT_HYPERCALL_MSR_IGNORED))
-		return;
-	if ((val & HV_MSR_ENABLE) != 0 &&
-	    !sim_fault(SIM_FAULT_PAGE_NOT_FILLED)) {
-		page = (uint8_t *)(uintptr_t)(val & HV_MSR_PAGE_MASK);
-		memcpy(page, sim_hyperv_stub, sizeof(sim_hyperv_stub));
-		hs->hs_stub = val & HV_MSR_PAGE_MASK;
+	if (sim_fault(SIM_FAULT_HYPERCALL_MSR_IGNORED))
+		return 0;
+	if (p->hp_hc_needs_os_id && hs->hs_guest_os_id == 0) {
+		if (p->hp_hc_keeps_rest)
+			hs->hs_hypercall = val & ~HV_MSR_ENABLE;
+		return 0;
+	}
+	if (sim_hyperv_root())
+		val = (val & ~HV_MSR_PAGE_MASK) |
+		    sim_hyperv_root_page(&hs->hs_root_hc);
+	gpa = val & HV_MSR_PAGE_MASK;
+	if ((val & HV_MSR_ENABLE) != 0) {
+		if (gpa < PAGE_SIZE)
+			return EFAULT;
+		if (!sim_fault(SIM_FAULT_PAGE_NOT_FILLED)) {
+			sim_hyperv_fill(p, (uint8_t *)(uintptr_t)gpa);
+			hs->hs_stub = gpa;
+		}
 	}
 	hs->hs_hypercall = val;
+	return 0;
+}
+
+/* HV_X64_MSR_REFERENCE_TSC: a root's page number is the hypervisor's. */
+static int
+sim_hyperv_set_reftsc(struct sim_hyperv *hs, uint64_t val)
+{
+	if (sim_hyperv_root())
+		val = (val & ~HV_MSR_PAGE_MASK) |
+		    sim_hyperv_root_page(&hs->hs_root_tsc);
+	if ((val & HV_MSR_ENABLE) != 0 && (val & HV_MSR_PAGE_MASK) < PAGE_SIZE)
+		return EFAULT;
+	hs->hs_reftsc = val;
+	if ((val & HV_MSR_ENABLE) != 0)
+		sim_hyperv_publish_tsc(hs);
+	return 0;
 }
 
 /* The privilege bit that unlocks msr, or -1 for an MSR not modelled. */
@@ -237,7 +399,12 @@ sim_hyperv_msr_priv(uint32_t msr)
 	}
 }
 
-/* ENOENT outside Viridian's range; EFAULT (#GP) for what is not ours. */
+/*
+ * ENOENT outside Viridian's range; EFAULT (#GP) for what is not ours.
+ * Every personality keeps an MSR to its privilege bit; VirtualBox has
+ * no such check (gimHvReadMsr()), which only a guest that ignores
+ * base+3 could tell.
+ */
 static int
 sim_hyperv_msr_check(uint32_t msr)
 {
@@ -260,18 +427,27 @@ sim_hyperv_rdmsr(struct sim_iface *si, uint32_t msr, uint64_t *val)
 		return error;
 	switch (msr) {
 	case HV_X64_MSR_GUEST_OS_ID:	*val = hs->hs_guest_os_id; break;
-	case HV_X64_MSR_HYPERCALL:	*val = hs->hs_hypercall; break;
+	case HV_X64_MSR_HYPERCALL:
+		if (sim_hyperv_root() && hs->hs_hypercall == 0)
+			hs->hs_hypercall =
+			    sim_hyperv_root_page(&hs->hs_root_hc);
+		*val = hs->hs_hypercall;
+		break;
 	case HV_X64_MSR_VP_INDEX:	*val = 0; break;	/* the BSP */
 	case HV_X64_MSR_TIME_REF_COUNT:	*val = sim_hyperv_ref_time(hs); break;
-	case HV_X64_MSR_REFERENCE_TSC:	*val = hs->hs_reftsc; break;
+	case HV_X64_MSR_REFERENCE_TSC:
+		if (sim_hyperv_root() && hs->hs_reftsc == 0)
+			hs->hs_reftsc = sim_hyperv_root_page(&hs->hs_root_tsc);
+		*val = hs->hs_reftsc;
+		break;
 	}
 	return 0;
 }
 
 /*
- * Writing 0 to the guest OS id disables the hypercall page (hyperv.md
- * "Guest OS identity"); VP index and reference time are read-only to
- * the guest (KVM: #GP).
+ * Writing 0 to the guest OS id disables the hypercall page where the
+ * personality does (hyperv.md "Guest OS identity"); VP index is read-only
+ * (#GP, or ignored by Xen), and so is reference time (#GP everywhere).
  */
 static int
 sim_hyperv_wrmsr(struct sim_iface *si, uint32_t msr, uint64_t val)
@@ -284,17 +460,15 @@ sim_hyperv_wrmsr(struct sim_iface *si, uint32_t msr, uint64_t val)
 	switch (msr) {
 	case HV_X64_MSR_GUEST_OS_ID:
 		hs->hs_guest_os_id = val;
-		if (val == 0)
+		if (val == 0 && hs->hs_p->hp_os_id_zero_disables)
 			hs->hs_hypercall &= ~HV_MSR_ENABLE;
 		return 0;
 	case HV_X64_MSR_HYPERCALL:
-		sim_hyperv_set_hypercall(hs, val);
-		return 0;
+		return sim_hyperv_set_hypercall(hs, val);
 	case HV_X64_MSR_REFERENCE_TSC:
-		hs->hs_reftsc = val;
-		if ((val & HV_MSR_ENABLE) != 0)
-			sim_hyperv_publish_tsc(hs);
-		return 0;
+		return sim_hyperv_set_reftsc(hs, val);
+	case HV_X64_MSR_VP_INDEX:
+		return hs->hs_p->hp_vp_index_write_gp ? EFAULT : 0;
 	default:
 		return EFAULT;
 	}
@@ -305,17 +479,23 @@ static bool
 sim_hyperv_block_ok(uint64_t gpa, uint64_t len)
 {
 	return gpa % HV_HYPERCALL_ALIGN == 0 &&
-	    gpa % SIM_PAGE_SIZE + len <= SIM_PAGE_SIZE;
+	    gpa % PAGE_SIZE + len <= PAGE_SIZE;
 }
 
 /*
  * NotifyLongSpinWait (0x8): a simple call, the spin count in RDX (fast)
- * or in the input block.  KVM yields and answers SUCCESS; a rep count or
- * a variable header is INVALID_HYPERCALL_INPUT.
+ * or in the input block.  KVM yields and answers SUCCESS after checking
+ * for a rep count or a variable header (INVALID_HYPERCALL_INPUT); Xen
+ * yields without looking at its input; VirtualBox has no such call.
  */
 static uint16_t
-sim_hyperv_spin_wait(uint64_t control, uint64_t in)
+sim_hyperv_spin_wait(const struct sim_hv_persona *p, uint64_t control,
+    uint64_t in)
 {
+	if (!p->hp_spin_implemented)
+		return HV_STATUS_INVALID_HYPERCALL_CODE;
+	if (!p->hp_spin_input_checked)
+		return HV_STATUS_SUCCESS;
 	if ((control & (HV_HYPERCALL_VARHEAD_MASK <<
 	    HV_HYPERCALL_VARHEAD_SHIFT | HV_HYPERCALL_REP_MASK <<
 	    HV_HYPERCALL_REP_COUNT_SHIFT)) != 0)
@@ -329,11 +509,15 @@ sim_hyperv_spin_wait(uint64_t control, uint64_t in)
 /*
  * GetPartitionId (0x46): no input, the u64 id in the output block.  A
  * partition without AccessPartitionId (EBX bit 1: guests) is denied;
- * there is no fast form without XMM output, which is not offered.
+ * there is no fast form without XMM output, which is not offered.  KVM,
+ * Xen and VirtualBox have no such call.
  */
 static uint16_t
-sim_hyperv_partition_id(uint64_t control, uint64_t out)
+sim_hyperv_partition_id(const struct sim_hv_persona *p, uint64_t control,
+    uint64_t out)
 {
+	if (!p->hp_partition_id)
+		return HV_STATUS_INVALID_HYPERCALL_CODE;
 	if (!sim_hyperv_priv(HV_PRIV_ACCESS_PARTITION_ID))
 		return HV_STATUS_ACCESS_DENIED;
 	if ((control & (HV_HYPERCALL_FAST | HV_HYPERCALL_VARHEAD_MASK <<
@@ -351,11 +535,13 @@ sim_hyperv_partition_id(uint64_t control, uint64_t out)
  * parameters) in RDX and R8; the result goes to RAX (hyperv.md "Calling
  * a hypercall").  The order of the checks is KVM's: the access check
  * (NotifyLongSpinWait needs a spin retry count that is neither 0 nor
- * "never"), reserved bits, a rep start past the rep count, then the
- * call itself.  No call here is a rep call, so reps completed stays 0.
+ * "never", where the personality checks it), reserved bits and a rep
+ * start past the rep count (where it checks them), then the call
+ * itself.  No call here is a rep call, so reps completed stays 0.
  */
 static uint64_t
-sim_hyperv_call(uint64_t control, uint64_t in, uint64_t out)
+sim_hyperv_call(const struct sim_hv_persona *p, uint64_t control,
+    uint64_t in, uint64_t out)
 {
 	uint64_t code = control & HV_HYPERCALL_CODE_MASK;
 	uint64_t reps = control >> HV_HYPERCALL_REP_COUNT_SHIFT &
@@ -365,42 +551,54 @@ sim_hyperv_call(uint64_t control, uint64_t in, uint64_t out)
 
 	if (sim_fault(SIM_FAULT_STATUS_ERROR))
 		return HV_STATUS_INVALID_PARTITION_STATE;
-	if (code == HVCALL_NOTIFY_LONG_SPIN_WAIT &&
+	if (code == HVCALL_NOTIFY_LONG_SPIN_WAIT && p->hp_spin_needs_retries &&
 	    (sim_hyperv_spin_retries == 0 ||
 	    sim_hyperv_spin_retries == HV_SPIN_NEVER_NOTIFY))
 		return HV_STATUS_ACCESS_DENIED;
-	if ((control & HV_HYPERCALL_RSVD_MASK) != 0)
-		return HV_STATUS_INVALID_HYPERCALL_INPUT;
-	if ((reps != 0 || start != 0) && start >= reps)
+	if (p->hp_rsvd_checked && ((control & HV_HYPERCALL_RSVD_MASK) != 0 ||
+	    ((reps != 0 || start != 0) && start >= reps)))
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;
 	switch (code) {
 	case HVCALL_NOTIFY_LONG_SPIN_WAIT:
-		return sim_hyperv_spin_wait(control, in);
+		return sim_hyperv_spin_wait(p, control, in);
 	case HVCALL_GET_PARTITION_ID:
-		return sim_hyperv_partition_id(control, out);
+		return sim_hyperv_partition_id(p, control, out);
 	default:
 		return HV_STATUS_INVALID_HYPERCALL_CODE;
 	}
 }
 
-/* The INT 0xF0 of our stub: at offset 0 of the enabled, filled page. */
+/*
+ * The INT 0xF0 of our stub: at offset 0 of the enabled, filled page, or
+ * just after Xen's OR EAX.  A root partition runs a copy of the page
+ * (Linux's hyperv_init() copies the code into a page of its own): there
+ * the exit is ours wherever the copy lies, as VMCALL would be.
+ */
 static int
 sim_hyperv_exit(struct sim_iface *si, struct vm_regs *r, uintptr_t rip)
 {
 	struct sim_hyperv *hs = si->si_state;
+	const uint8_t *insn = (const uint8_t *)rip;
+	uint64_t at = hs->hs_stub +
+	    (hs->hs_p->hp_or_eax_stub ? SIM_HV_OR_EAX_LEN : 0);
 
-	if ((hs->hs_hypercall & HV_MSR_ENABLE) == 0 || hs->hs_stub == 0 ||
-	    rip != hs->hs_stub)
+	if ((hs->hs_hypercall & HV_MSR_ENABLE) == 0 || hs->hs_stub == 0)
 		return ENOENT;
-	r->vr_rax = sim_hyperv_call(r->vr_rcx, r->vr_rdx, r->vr_r8);
+	if (rip != at && !(sim_hyperv_root() && rip % PAGE_SIZE ==
+	    at % PAGE_SIZE && memcmp(insn, (const uint8_t *)(uintptr_t)at,
+	    SIM_EXIT_LEN + 1) == 0))
+		return ENOENT;
+	r->vr_rax = sim_hyperv_call(hs->hs_p, r->vr_rcx, r->vr_rdx, r->vr_r8);
 	return 0;
 }
 
 /*
  * A VMCALL or VMMCALL made directly: a Hyper-V hypercall as soon as the
- * guest OS id is set, as KVM routes it (kvm_hv_hypercall_enabled() looks
- * at the id alone, and KVM emulates the other vendor's instruction).
- * Before that it belongs to another interface, or is a #UD.
+ * guest OS id is set for KVM (kvm_hv_hypercall_enabled() looks at the
+ * id alone, and KVM emulates the other vendor's instruction) and
+ * VirtualBox (gimHvAreHypercallsEnabled()); for Xen when EAX bit 31 is
+ * set (hvm_hypercall()); never for VMware's model, whose backdoor takes
+ * VMCALL.  Otherwise it belongs to another interface, or is a #UD.
  */
 static int
 sim_hyperv_hypercall(struct sim_iface *si, struct vm_regs *r,
@@ -408,20 +606,34 @@ sim_hyperv_hypercall(struct sim_iface *si, struct vm_regs *r,
 {
 	struct sim_hyperv *hs = si->si_state;
 
-	if (hs->hs_guest_os_id == 0)
+	switch (hs->hs_p->hp_direct) {
+	case SIM_HV_DIRECT_OS_ID:
+		if (hs->hs_guest_os_id == 0)
+			return ENOENT;
+		break;
+	case SIM_HV_DIRECT_EAX31:
+		if ((r->vr_rax & 0x80000000) == 0)
+			return ENOENT;
+		break;
+	default:
 		return ENOENT;
-	r->vr_rax = sim_hyperv_call(r->vr_rcx, r->vr_rdx, r->vr_r8);
+	}
+	r->vr_rax = sim_hyperv_call(hs->hs_p, r->vr_rcx, r->vr_rdx, r->vr_r8);
 	return 0;
 }
 
 void
-sim_hyperv_init(struct sim_iface *si, uint32_t base)
+sim_hyperv_init(struct sim_iface *si, uint32_t base,
+    enum sim_hv_persona_id persona)
 {
+	const struct sim_hv_persona *p = &sim_hyperv_personas[persona];
+
 	memset(si, 0, sizeof(*si));
 	memset(&sim_hyperv, 0, sizeof(sim_hyperv));
+	sim_hyperv.hs_p = p;
 	sim_hyperv.hs_tsc0 = sim_rdtsc();
-	sim_hyperv_privileges = SIM_HV_PRIVILEGES;
-	sim_hyperv_spin_retries = SIM_HV_SPIN_RETRIES;
+	sim_hyperv_privileges = p->hp_privileges;
+	sim_hyperv_spin_retries = p->hp_spin_retries;
 	si->si_name = "hyperv";
 	si->si_base = base;
 	si->si_cpuid = sim_hyperv_cpuid;

@@ -1,9 +1,10 @@
 /*
  * The configuration table of the simulated hypervisors: each model
- * hv=sim:<name> may name, the interfaces it has and where, and the
- * faults it can inject.  Like drivers/pvbus/pvconf.c for the bus, this
- * is the one file that names the models (their init functions); the
- * common part, sim.c, only calls what an init filled in.
+ * hv=sim:<name> may name, the interfaces it has and where, the real
+ * implementation each interface plays (its personality), and the faults
+ * it can inject.  Like drivers/pvbus/pvconf.c for the bus, this is the
+ * one file that names the models (their init functions); the common
+ * part, sim.c, only calls what an init filled in.
  *
  * Layouts follow real configurations (docs/reference/cpuid-detection.md
  * "Several interfaces at once"): a hypervisor that emulates another
@@ -12,7 +13,13 @@
  * 0x40000100.  Xen with Viridian: Hyper-V at 0x40000000, Xen at
  * 0x40000100, its hypercall MSR moved from 0x40000000 (which Viridian
  * takes for the guest OS id) to 0x40000200 (xen/arch/x86/cpuid.c,
- * msr.c).
+ * msr.c).  VirtualBox offers Hv#1 under its own signature and nothing
+ * else (GIMHv.cpp gimR3HvInit()).  VMware offers Hv#1 in its own block
+ * at 0x40000000 (tests/cpuid-dumps/vmware-hv1-i7-6700k-1.txt), beside
+ * the backdoor: two interfaces of one block, the Hyper-V one answering
+ * leaves 1 to 0xF and the VMware one the rest (sim.c sim_cpuid()).
+ * QEMU's Xen emulation puts Xen alone at 0x40000000, with no KVM leaves
+ * (QEMU target/i386/kvm/kvm.c kvm_arch_init_vcpu()).
  */
 
 #include "kern.h"
@@ -47,13 +54,13 @@
 static void
 sim_init_hyperv(struct sim_iface *si)
 {
-	sim_hyperv_init(&si[0], 0x40000000);
+	sim_hyperv_init(&si[0], 0x40000000, SIM_HV_WINDOWS);
 }
 
 static void
 sim_init_xen(struct sim_iface *si)
 {
-	sim_xen_init(&si[0], 0x40000000, XEN_MSR_PLAIN);
+	sim_xen_init(&si[0], 0x40000000, XEN_MSR_PLAIN, SIM_XEN_NATIVE);
 }
 
 static void
@@ -65,15 +72,15 @@ sim_init_kvm(struct sim_iface *si)
 static void
 sim_init_kvm_hyperv(struct sim_iface *si)
 {
-	sim_hyperv_init(&si[0], 0x40000000);
+	sim_hyperv_init(&si[0], 0x40000000, SIM_HV_KVM);
 	sim_kvm_init(&si[1], 0x40000100);
 }
 
 static void
 sim_init_xen_viridian(struct sim_iface *si)
 {
-	sim_hyperv_init(&si[0], 0x40000000);
-	sim_xen_init(&si[1], 0x40000100, XEN_MSR_VIRIDIAN);
+	sim_hyperv_init(&si[0], 0x40000000, SIM_HV_XEN);
+	sim_xen_init(&si[1], 0x40000100, XEN_MSR_VIRIDIAN, SIM_XEN_NATIVE);
 }
 
 static void
@@ -88,17 +95,45 @@ sim_init_vmware_vmcall(struct sim_iface *si)
 	sim_vmware_vmcall_init(&si[0], 0x40000000);
 }
 
-/* The models, as hv=sim:<name> names them. */
+static void
+sim_init_virtualbox(struct sim_iface *si)
+{
+	sim_hyperv_init(&si[0], 0x40000000, SIM_HV_VBOX);
+}
+
+/* Hv#1 first: it answers leaves 1 to 0xF of the shared block. */
+static void
+sim_init_vmware_hyperv(struct sim_iface *si)
+{
+	sim_hyperv_init(&si[0], 0x40000000, SIM_HV_VMWARE);
+	sim_vmware_init(&si[1], 0x40000000);
+}
+
+static void
+sim_init_kvm_xen(struct sim_iface *si)
+{
+	sim_xen_init(&si[0], 0x40000000, XEN_MSR_PLAIN, SIM_XEN_KVM);
+}
+
+/*
+ * The models, as hv=sim:<name> names them.  A model's faults are those
+ * of its interfaces; the VMware host's (rpc-*) also make vmt.script=
+ * and sim.failbyte= apply (m_vmware_host).
+ */
 static const struct sim_model sim_models[] = {
-	{ "hyperv",	  1, sim_init_hyperv,	    SIM_FAULTS_HYPERV },
-	{ "xen",	  1, sim_init_xen,	    SIM_FAULTS_XEN },
-	{ "kvm",	  1, sim_init_kvm,	    SIM_FAULTS_KVM },
+	{ "hyperv",	  1, sim_init_hyperv,	    SIM_FAULTS_HYPERV, false },
+	{ "xen",	  1, sim_init_xen,	    SIM_FAULTS_XEN, false },
+	{ "kvm",	  1, sim_init_kvm,	    SIM_FAULTS_KVM, false },
 	{ "kvm+hyperv",	  2, sim_init_kvm_hyperv,
-	    SIM_FAULTS_HYPERV | SIM_FAULTS_KVM },
+	    SIM_FAULTS_HYPERV | SIM_FAULTS_KVM, false },
 	{ "xen+viridian", 2, sim_init_xen_viridian,
-	    SIM_FAULTS_HYPERV | SIM_FAULTS_XEN },
-	{ "vmware",	  1, sim_init_vmware,	    SIM_FAULTS_VMWARE },
-	{ "vmware-vmcall", 1, sim_init_vmware_vmcall, SIM_FAULTS_VMWARE },
+	    SIM_FAULTS_HYPERV | SIM_FAULTS_XEN, false },
+	{ "vmware",	  1, sim_init_vmware,	    SIM_FAULTS_VMWARE, true },
+	{ "vmware-vmcall", 1, sim_init_vmware_vmcall, SIM_FAULTS_VMWARE, true },
+	{ "virtualbox",	  1, sim_init_virtualbox,   SIM_FAULTS_HYPERV, false },
+	{ "vmware+hyperv", 2, sim_init_vmware_hyperv,
+	    SIM_FAULTS_HYPERV | SIM_FAULTS_VMWARE, true },
+	{ "kvm-xen",	  1, sim_init_kvm_xen,	    SIM_FAULTS_XEN, false },
 };
 
 const struct sim_model *
@@ -110,6 +145,17 @@ sim_model_find(const char *name)
 		if (strcmp(name, sim_models[i].m_name) == 0)
 			return &sim_models[i];
 	return NULL;
+}
+
+/* hv= names a model with the VMware host (hv may be NULL). */
+bool
+sim_has_vmware_host(const char *hv)
+{
+	const struct sim_model *m;
+
+	if (hv == NULL || strncmp(hv, "sim:", 4) != 0)
+		return false;
+	return (m = sim_model_find(hv + 4)) != NULL && m->m_vmware_host;
 }
 
 /*

@@ -140,11 +140,12 @@ sim_check_failbyte(const char *value, const struct cmdline *cl,
 	    errlen) != 0)
 		return ERANGE;
 	hv = cmdline_get(cl, "hv");
-	if (hv == NULL || strcmp(hv, "sim:vmware") != 0 || faults == NULL ||
+	if (!sim_has_vmware_host(hv) || faults == NULL ||
 	    sim_parse_faults(faults, &bits, err, errlen) != 0 ||
 	    (bits & SIM_FAULT_RPC_SEND_FAILS) == 0) {
 		snprintf(err, errlen, "sim.failbyte=%pE does nothing without "
-		    "hv=sim:vmware and sim.fault=rpc-send-fails", value);
+		    "the VMware host (hv=sim:vmware or sim:vmware+hyperv) and "
+		    "sim.fault=rpc-send-fails", value);
 		return EINVAL;
 	}
 	return 0;

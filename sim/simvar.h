@@ -118,6 +118,7 @@ struct sim_model {
 	int		 m_niface;
 	void		(*m_init)(struct sim_iface *);
 	uint32_t	 m_faults;	/* SIM_FAULT_* it can inject */
+	bool		 m_vmware_host;	/* plays vmt.script=, sim.failbyte= */
 };
 
 /* sim.c: the model's set-up and the dispatch to its interfaces. */
@@ -138,6 +139,7 @@ void	sim_finish(void);
  * with prefix (*np counts what snprintf() would have written).
  */
 const struct sim_model *sim_model_find(const char *name);
+bool	sim_has_vmware_host(const char *hv);	/* hv= value, or NULL */
 int	sim_setup_model(const char *name, uint32_t faults, char *err,
 	    size_t errlen);
 int	sim_check_model(const char *name, char *err, size_t errlen);
@@ -168,15 +170,16 @@ int	sim_parse_faults(const char *s, uint32_t *faults, char *err,
  *   must be one that model injects; garbage-cpuid does nothing with
  *   profile=.
  * - sim_check_failbyte(): a decimal from 0 to SIM_FAILBYTE_MAX, with
- *   hv=sim:vmware and sim.fault=rpc-send-fails.
+ *   the VMware host (sim:vmware, sim:vmware+hyperv) and
+ *   sim.fault=rpc-send-fails.
  *
  * and sim_backend.c, which reads the options, the two that name boot
  * modules:
  *
  * - sim_backend_check_profile(): profile= needs hv=sim:<model> and a
  *   module of that name.
- * - sim_backend_check_script(): vmt.script= needs hv=sim:vmware, and a
- *   script the model can play (sim_vmw_script_check()).
+ * - sim_backend_check_script(): vmt.script= needs the VMware host, and
+ *   a script the model can play (sim_vmw_script_check()).
  */
 cmdline_check_fn sim_check_fault;
 cmdline_check_fn sim_check_failbyte;
@@ -201,11 +204,28 @@ void	sim_nvram_write(int i, uint8_t v);
 /*
  * The models (sim_hyperv.c, sim_xen.c, sim_kvm.c, sim_vmware.c: also
  * with its backdoor by VMCALL/VMMCALL), which sim_models.c alone calls.
+ * The Hyper-V and Xen models each play the implementation a personality
+ * names (sim_hyperv_personas.c, sim_xen.c).
  */
-void	sim_hyperv_init(struct sim_iface *si, uint32_t base);
+enum sim_hv_persona_id {
+	SIM_HV_WINDOWS,		/* Hyper-V itself, as the TLFS describes it */
+	SIM_HV_KVM,		/* KVM's emulation */
+	SIM_HV_XEN,		/* Xen's Viridian */
+	SIM_HV_VBOX,		/* VirtualBox's Hyper-V provider */
+	SIM_HV_VMWARE,		/* VMware's Hv#1, beside its own leaves */
+	SIM_HV_NPERSONAS
+};
+enum sim_xen_persona_id {
+	SIM_XEN_NATIVE,		/* Xen 4.17 itself */
+	SIM_XEN_KVM,		/* Xen as KVM and QEMU emulate it */
+	SIM_XEN_NPERSONAS
+};
+void	sim_hyperv_init(struct sim_iface *si, uint32_t base,
+	    enum sim_hv_persona_id persona);
 void	sim_vmware_init(struct sim_iface *si, uint32_t base);
 void	sim_vmware_vmcall_init(struct sim_iface *si, uint32_t base);
-void	sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr);
+void	sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr,
+	    enum sim_xen_persona_id persona);
 void	sim_kvm_init(struct sim_iface *si, uint32_t base);
 
 #endif

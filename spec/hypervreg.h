@@ -41,9 +41,18 @@
 #define HV_PRIV_HYPERCALL		5	/* MSRs 0x40000000 and 01 */
 #define HV_PRIV_VP_INDEX		6	/* MSR 0x40000002 */
 #define HV_PRIV_REFERENCE_TSC		9	/* MSR 0x40000021 */
-/* base+3 EBX bit 0 (privilege bit 32): the root partition has it. */
+#define HV_PRIV_FREQUENCY		11	/* MSRs 0x40000022 and 23 */
+/*
+ * base+3 EBX, privilege bits 63:32.  Linux decides the partition's role
+ * from three of them (drivers/hv/hv_common.c
+ * hv_identify_partition_type(); hyperv.md "Partition roles"):
+ * CreatePartitions without Isolation is a parent, the root with
+ * CpuManagement, an L1VH partition without it.
+ */
 #define HV_PRIV_CREATE_PARTITIONS	32
 #define HV_PRIV_ACCESS_PARTITION_ID	33	/* HvCallGetPartitionId */
+#define HV_PRIV_CPU_MANAGEMENT		44
+#define HV_PRIV_ISOLATION		54	/* base+0xC is meaningful */
 
 /* base+4 EBX: spinlock retries before NotifyLongSpinWait. */
 #define HV_SPIN_NEVER_NOTIFY	0xffffffff
@@ -54,6 +63,8 @@
 #define HV_X64_MSR_VP_INDEX		0x40000002
 #define HV_X64_MSR_TIME_REF_COUNT	0x40000020	/* 100 ns units */
 #define HV_X64_MSR_REFERENCE_TSC	0x40000021
+#define HV_X64_MSR_TSC_FREQUENCY	0x40000022	/* Hz, read-only */
+#define HV_X64_MSR_APIC_FREQUENCY	0x40000023	/* Hz, read-only */
 /* The range Xen gives Viridian (xen/arch/x86/msr.c); Xen's own follows. */
 #define HV_X64_MSR_FIRST		0x40000000
 #define HV_X64_MSR_LAST			0x400001ff

@@ -30,8 +30,10 @@
 #define XEN_VERSION_MINOR_MASK	0xffff
 
 /* base+4 EAX (HVM leaf, subleaf 0). */
+#define XEN_HVM_CPUID_IOMMU_MAPPINGS	(1U << 2)
 #define XEN_HVM_CPUID_VCPU_ID_PRESENT	(1U << 3)	/* EBX = vCPU id */
 #define XEN_HVM_CPUID_DOMID_PRESENT	(1U << 4)	/* ECX = domain id */
+#define XEN_HVM_CPUID_UPCALL_VECTOR	(1U << 6)
 
 /*
  * xen.md "Hypercall page": the hypercall MSR (base+2 EBX).  Xen owns

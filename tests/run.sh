@@ -22,7 +22,9 @@
 #      a test case per KTAP result, failures per verdict
 #  14. the CI templates and the VMware and Hyper-V scripts:   tests/ci/check.py
 #      YAML, shards, shellcheck, the exit codes
-#  15. the six libFuzzer targets, 100,000 runs each           make fuzz
+#  15. the Makefile: the quiet build's short lines, V=1, make  tests/make/check.py
+#      iso CMDLINE= MODULES=, make debug stopping in kmain
+#  16. the six libFuzzer targets, 100,000 runs each          make fuzz
 #
 # Stages 6, 8, 10, 11 and 12 read every KTAP report also with prove and kunit.py
 # (tests/boot/README.md); kunit.py comes from Debian's linux-source-6.1.
@@ -123,7 +125,7 @@ stage_results() {
 
 # A stage that is not the matrix: on shard 1 only.  The boot matrix
 # gives shard 1 fewer cases by the recorded time of these.
-first_only=deps,layout,mkiso,unit,replay,harness,exitcodes,screen,docs,ci,fuzz
+first_only=deps,layout,mkiso,unit,replay,harness,exitcodes,screen,docs,ci,make,fuzz
 first_shard() {
 	if [ "$shard_k" -ne 1 ]; then
 		echo "== $1: on shard 1 of $shard only"
@@ -158,6 +160,7 @@ stage split "$python" tests/ktap-split/check.py $present_opt
 # shellcheck disable=SC2086
 stage results "$python" tests/results/check.py $present_opt
 first_shard ci "$python" tests/ci/check.py
+first_shard make "$python" tests/make/check.py
 first_shard fuzz make --no-print-directory fuzz FUZZ_RUNS="${FUZZ_RUNS:-100000}"
 
 # Every stage's results in one junit.xml and results.json.

@@ -5,7 +5,7 @@
 #   tools/deps.sh --list [GROUP...] the Debian packages, one a line
 #   tools/deps.sh --table           the list itself, tab-separated
 #
-# GROUP is build, iso, run, test, fuzz or fresh; "base" is checked with
+# GROUP is build, iso, run, test, fuzz, debug or fresh; "base" is checked with
 # every group.  `make` runs the first form before the steps that need a
 # group, .ci/run installs `--list` (every group but fresh), and
 # tests/deps/check.py proves the list complete: every program the
@@ -62,6 +62,7 @@ test	strace	strace	tests/deps/check.py: what grub-mkrescue runs
 test	/usr/src/linux-source-6.1.tar.xz	linux-source-6.1	kunit.py, Linux's KTAP parser
 test	/usr/lib/python3/dist-packages/yaml/__init__.py	python3-yaml	tests/ci/check.py: the CI templates load as YAML
 test	shellcheck	shellcheck	tests/ci/check.py: the shell scripts, docs/scripts/ among them
+debug	gdb	gdb	make debug: gdb on the kernel, through QEMU's gdb stub; tests/make/check.py
 fuzz	clang	clang	make fuzz
 fuzz	/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a	libclang-rt-14-dev	make fuzz: libFuzzer (only a Recommends of clang)
 fresh	debootstrap	debootstrap	tools/fresh-debian.sh
@@ -71,7 +72,7 @@ fresh	mount	mount	tools/fresh-debian.sh: /proc, /sys, /dev in the root
 LIST
 }
 
-groups_all="build iso run test fuzz"
+groups_all="build iso run test fuzz debug"
 
 # The package names for groups $*, each once, in the list's order.
 packages() {

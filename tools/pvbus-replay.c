@@ -113,6 +113,12 @@ page_exec(void *page __unused, const char *what __unused)
 	panic("page_exec: a child attached under replay");
 }
 
+bool
+page_mapped(uint64_t pa __unused)
+{
+	panic("page_mapped: a child attached under replay");
+}
+
 static const struct ktest replay_tests[] = {
 	{ "pvbus_identify",	pvbus_test_identify },
 	{ "pvbus_attach",	pvbus_test_attach },

@@ -16,11 +16,25 @@
  *	hypercall_invalid an unknown call code and a reserved control
  *			bit: the errors the TLFS names must come back
  *	vp_index	this CPU's index (0 on the boot CPU), read-only
+ *			(a write: #GP on KVM and VirtualBox, ignored on
+ *			Xen; reported, either passes)
  *	reference_tsc	the TSC page: time in 100 ns units from RDTSC,
  *			a scale and an offset, checked against the MSR
- *	teardown	undo it all, so a later VMCALL reaches its own
- *			hypervisor again (KVM routes every VMCALL to
- *			Hyper-V while the guest OS id is non-zero)
+ *			within a stated tolerance, the drift reported
+ *	teardown	undo it all as Linux's hyperv_cleanup() does, so a
+ *			later VMCALL reaches its own hypervisor again (KVM
+ *			routes every VMCALL to Hyper-V while the guest OS
+ *			id is non-zero)
+ *
+ * Each step says in its comment which rule of the TLFS it checks;
+ * what the TLFS leaves to the implementation (the answer to a VP index
+ * write, whether a zero guest OS id disables the page, reserved control
+ * bits, the leaves read again after the id, the clocks' drift) is
+ * reported, a diagnostic line and a field of the facts line, and fails
+ * nothing (docs/hyperv.md "Where implementations differ").  A root
+ * partition uses the pages the hypervisor chose; an isolated partition
+ * without a paravisor skips what it cannot reach.  Both as Linux does
+ * (docs/reference/hyperv.md "Partition roles", "Isolated partitions").
  *
  * This file matches, attaches, runs the steps in that order and prints
  * one facts line, "pvbus: hyperv0 ...".  It does the VP index
@@ -64,16 +78,20 @@ hyperv_match(const struct pv_attach_args *pva)
 
 /*
  * Step 6 (hyperv.md "Synthetic MSRs"): HV_X64_MSR_VP_INDEX, 0 on the
- * boot CPU.  It is read-only: writing back the same value must raise
- * #GP.
+ * boot CPU.  The TLFS makes it read-only and says only that it is read
+ * with RDMSR; what a write does is the implementation's: KVM and
+ * VirtualBox raise #GP, Xen's Viridian ignores it.  The same value is
+ * written back, the answer reported, and the index must not change.
  */
 static int
 hyperv_vp_index(void *arg)
 {
 	struct hyperv_softc *sc = arg;
 	const struct hvio *io = sc->sc_io;
-	uint64_t v;
+	uint64_t v, again;
 
+	if (sc->sc_isolated != NULL)
+		return ktap_skip("%s", sc->sc_isolated);
 	if (!hyperv_priv(sc, HV_PRIV_VP_INDEX))
 		return ktap_skip("no VP_INDEX privilege (base+3 EAX bit 6)");
 	if (io->io_rdmsr(HV_X64_MSR_VP_INDEX, &v) != 0)
@@ -84,50 +102,89 @@ hyperv_vp_index(void *arg)
 	if (v != 0)
 		return ktap_fail("the boot CPU's VP index is %lu, not 0",
 		    (unsigned long)v);
-	if (io->io_wrmsr(HV_X64_MSR_VP_INDEX, v) == 0)
-		return ktap_fail("the hypervisor took a write to the "
-		    "read-only HV_X64_MSR_VP_INDEX");
+	if (io->io_wrmsr(HV_X64_MSR_VP_INDEX, v) != 0) {
+		sc->sc_vp_index_write = "gp";
+		printf("%s: writing the read-only VP index raised #GP (as KVM "
+		    "and VirtualBox)\n", sc->sc_name);
+	} else {
+		sc->sc_vp_index_write = "ignored";
+		printf("%s: writing the read-only VP index was accepted (as "
+		    "Xen's Viridian ignores it)\n", sc->sc_name);
+	}
+	if (io->io_rdmsr(HV_X64_MSR_VP_INDEX, &again) != 0)
+		return ktap_fail("HV_X64_MSR_VP_INDEX read raised #GP after "
+		    "the write");
+	if (again != v)
+		return ktap_fail("the read-only VP index changed from %lu to "
+		    "%lu", (unsigned long)v, (unsigned long)again);
+	return KTAP_PASS;
+}
+
+/*
+ * Teardown, part 1: the guest OS id back to 0, as Linux's
+ * hyperv_cleanup() does first.  The TLFS says that disables the
+ * hypercall page; KVM and VirtualBox do so, Xen's Viridian only stores
+ * the id.  Reported as a fact; part 2 clears the page's enable bit
+ * itself either way.
+ */
+static int
+hyperv_teardown_os_id(struct hyperv_softc *sc)
+{
+	const struct hvio *io = sc->sc_io;
+	uint64_t v;
+
+	if (!sc->sc_os_id_set)
+		return KTAP_PASS;
+	if (io->io_wrmsr(HV_X64_MSR_GUEST_OS_ID, 0) != 0)
+		return ktap_fail("HV_X64_MSR_GUEST_OS_ID write raised #GP");
+	if (!sc->sc_hc_enabled || io->io_rdmsr(HV_X64_MSR_HYPERCALL, &v) != 0)
+		return KTAP_PASS;
+	sc->sc_os_id_zero = (v & HV_MSR_ENABLE) == 0 ? "disables" : "keeps";
+	if ((v & HV_MSR_ENABLE) == 0)
+		printf("%s: guest OS id 0: the hypercall page went off with it "
+		    "(as the TLFS says)\n", sc->sc_name);
+	else
+		printf("%s: guest OS id 0: the hypercall page stayed on (as "
+		    "Xen's Viridian keeps it)\n", sc->sc_name);
 	return KTAP_PASS;
 }
 
 /*
  * Step 8 (hyperv.md "Guest OS identity", "Hypercall page", "Reference
- * TSC page"): turn the TSC page off, then write 0 to the guest OS id,
- * which must disable the hypercall page with it.  A page the hypervisor
- * may still write is kept, not freed.
+ * TSC page"), in the order of Linux's hyperv_cleanup(): the guest OS id
+ * to 0, then the hypercall and TSC pages' enable bits cleared, each
+ * read, cleared and read back.  The TLFS's rule checked: a cleared
+ * enable bit turns a page off, and reads back clear.  A page the
+ * hypervisor may still write is kept, not freed; a root's TSC page is
+ * the hypervisor's, and never ours to free.
  */
 static int
 hyperv_teardown(void *arg)
 {
 	struct hyperv_softc *sc = arg;
-	const struct hvio *io = sc->sc_io;
-	bool tsc_off = !sc->sc_tsc_enabled, hc_off = !sc->sc_hc_enabled;
-	uint64_t v;
+	bool hc_off = !sc->sc_hc_enabled, tsc_off = !sc->sc_tsc_enabled;
 	int ret = KTAP_PASS;
 
-	if (!sc->sc_os_id_set && !sc->sc_tsc_enabled)
+	if (!sc->sc_os_id_set && hc_off && tsc_off)
 		ret = ktap_skip("nothing was enabled");
-	if (!tsc_off &&
-	    io->io_rdmsr(HV_X64_MSR_REFERENCE_TSC, &v) == 0 &&
-	    io->io_wrmsr(HV_X64_MSR_REFERENCE_TSC, v & ~HV_MSR_ENABLE) == 0 &&
-	    io->io_rdmsr(HV_X64_MSR_REFERENCE_TSC, &v) == 0)
-		tsc_off = (v & HV_MSR_ENABLE) == 0;
+	if (hyperv_teardown_os_id(sc) == KTAP_FAIL)
+		ret = KTAP_FAIL;
+	if (!hc_off)
+		hc_off = hyperv_page_disable(sc, HV_X64_MSR_HYPERCALL);
+	if (!hc_off)
+		ret = ktap_fail("the hypercall page stayed enabled after its "
+		    "enable bit was cleared");
+	if (!tsc_off)
+		tsc_off = hyperv_page_disable(sc, HV_X64_MSR_REFERENCE_TSC);
 	if (!tsc_off)
 		ret = ktap_fail("HV_X64_MSR_REFERENCE_TSC could not be "
 		    "disabled");
-	if (sc->sc_os_id_set && io->io_wrmsr(HV_X64_MSR_GUEST_OS_ID, 0) != 0)
-		ret = ktap_fail("HV_X64_MSR_GUEST_OS_ID write raised #GP");
-	if (!hc_off && io->io_rdmsr(HV_X64_MSR_HYPERCALL, &v) == 0)
-		hc_off = (v & HV_MSR_ENABLE) == 0;
-	if (!hc_off)
-		ret = ktap_fail("the hypercall page stayed enabled after the "
-		    "guest OS id was cleared");
 	if (ret == KTAP_PASS)
-		printf("%s: TSC page off, guest OS id 0, hypercall page off\n",
+		printf("%s: guest OS id 0, hypercall page off, TSC page off\n",
 		    sc->sc_name);
-	if (tsc_off)
+	if (tsc_off && !sc->sc_tsc_theirs)
 		hyperv_page_free(sc->sc_tsc_page);
-	if (hc_off)
+	if (hc_off || sc->sc_hc_theirs)
 		hyperv_page_free(sc->sc_hc_page);
 	sc->sc_hc_page = NULL;
 	sc->sc_tsc_page = NULL;
@@ -157,6 +214,44 @@ hyperv_result_word(int result)
 	    "fail";
 }
 
+static const char *
+hyperv_or_dash(const char *s)
+{
+	return s != NULL ? s : "-";
+}
+
+/*
+ * The behaviours the TLFS leaves to the implementation, as found
+ * (docs/hyperv.md "Where implementations differ"); "-" where the step
+ * that finds out did not get that far.
+ */
+static void
+hyperv_print_behaviour(const struct hyperv_softc *sc)
+{
+	if (!sc->sc_version_after)
+		printf(" version_after_os_id=-");
+	else if ((sc->sc_build_after | sc->sc_major_after |
+	    sc->sc_minor_after) == 0)
+		printf(" version_after_os_id=none");
+	else
+		printf(" version_after_os_id=%u.%u.%u", sc->sc_major_after,
+		    sc->sc_minor_after, sc->sc_build_after);
+	if (sc->sc_os_id_set && sc->sc_id->id_hyperv.hy_has_recommend)
+		printf(" spin_retries=0x%08x", sc->sc_spin_retries);
+	else
+		printf(" spin_retries=-");
+	printf(" reserved_bits=%s vp_index_write=%s",
+	    hyperv_or_dash(sc->sc_reserved_bits),
+	    hyperv_or_dash(sc->sc_vp_index_write));
+	if (sc->sc_has_drift)
+		printf(" ref_drift_ppm=%ld", (long)sc->sc_drift_ppm);
+	else
+		printf(" ref_drift_ppm=-");
+	printf(" os_id_zero=%s page_owner=%s",
+	    hyperv_or_dash(sc->sc_os_id_zero), !sc->sc_hc_enabled ? "-" :
+	    sc->sc_hc_theirs ? "hypervisor" : "guest");
+}
+
 /* "pvbus: hyperv0 base=... guest_os_id=0x... hypercall_page=ok ..." */
 static void
 hyperv_print_facts(const struct hyperv_softc *sc)
@@ -178,7 +273,38 @@ hyperv_print_facts(const struct hyperv_softc *sc)
 		printf(" partition_id=%s", sc->sc_partition_id);
 	if (res[HYPERV_REFERENCE_TSC] == KTAP_PASS)
 		printf(" ref_time=%lu", (unsigned long)sc->sc_ref_time);
+	hyperv_print_behaviour(sc);
 	printf("\n");
+}
+
+/*
+ * An isolated partition without a paravisor (SNP or TDX) reaches
+ * synthetic MSRs and hypercalls only through the GHCB or the TDX GHCI:
+ * Linux writes the guest OS id with hv_ivm_msr_write() and, in a TDX
+ * guest, skips the hypercall page (arch/x86/hyperv/hv_init.c
+ * hyperv_init()).  This driver speaks neither; a plain RDMSR there is
+ * a #VC or #VE it does not handle.  Why, or NULL.
+ */
+static const char *
+hyperv_isolated(const struct ident_hyperv *hy)
+{
+	switch (ident_hyperv_isolation_type(hy)) {
+	case HV_ISOLATION_SNP:
+		if (!hy->hy_paravisor)
+			return "SNP-isolated without a paravisor: synthetic "
+			    "MSRs and hypercalls go through the GHCB (Linux "
+			    "hv_ivm_msr_write()), which this driver does not "
+			    "speak";
+		break;
+	case HV_ISOLATION_TDX:
+		if (!hy->hy_paravisor)
+			return "TDX-isolated without a paravisor: synthetic "
+			    "MSRs and hypercalls go through the GHCI (Linux "
+			    "skips the hypercall page), which this driver "
+			    "does not speak";
+		break;
+	}
+	return NULL;
 }
 
 static void
@@ -192,6 +318,8 @@ hyperv_init_softc(struct hyperv_softc *sc, const struct pv_attach_args *pva)
 	sc->sc_name = pva->pva_name;
 	sc->sc_id = pva->pva_hv1;
 	hy = &sc->sc_id->id_hyperv;
+	sc->sc_role = ident_hyperv_role(hy);
+	sc->sc_isolated = hyperv_isolated(hy);
 	if (hy->hy_has_features)
 		sc->sc_priv = hy->hy_privileges;
 	if (hy->hy_has_recommend) {
@@ -220,7 +348,8 @@ hyperv_attach(const struct pv_attach_args *pva)
 		    hy->hy_build);
 	if (hy->hy_has_features)
 		printf(", %s partition, privileges 0x%016lx\n",
-		    ident_hyperv_is_root(hy) ? "root" : "guest",
+		    sc->sc_role == HV_ROLE_L1VH ? "L1VH" :
+		    ident_hyperv_role_name(sc->sc_role),
 		    (unsigned long)sc->sc_priv);
 	else
 		printf(", no privilege leaf (base+3): nothing is offered\n");

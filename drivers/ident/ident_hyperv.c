@@ -5,12 +5,13 @@
  * Viridian): base+1 EAX = "Hv#1" is the test, the signature at the base
  * only says who is offering.  We read the version leaf (base+2), the
  * privilege and feature masks (base+3), the recommendations (base+4)
- * and, where the block reaches it, the isolation leaf (base+0xC).  The
- * CreatePartitions privilege tells the root partition (a Windows host
- * running on the hypervisor) from a guest.  Source: TLFS chapter 2
- * "Feature and Interface Discovery"; Linux include/hyperv/hvgdk_mini.h;
+ * and, where the block reaches it, the isolation leaf (base+0xC).  Three
+ * privileges tell the root partition (a Windows host running on the
+ * hypervisor) and an L1VH partition from a guest, as Linux tells them.
+ * Source: TLFS chapter 2 "Feature and Interface Discovery"; Linux
+ * include/hyperv/hvgdk_mini.h, drivers/hv/hv_common.c;
  * docs/reference/hyperv.md "CPUID leaves", "Privilege and feature
- * bits".
+ * bits", "Partition roles".
  */
 
 #include "kern.h"
@@ -109,14 +110,48 @@ ident_hyperv_decode(const struct hvio *io, struct ident *id)
 	}
 }
 
-bool
-ident_hyperv_is_root(const struct ident_hyperv *hy)
+static bool
+ident_hyperv_priv(const struct ident_hyperv *hy, int bit)
 {
-	return hy->hy_has_features &&
-	    (hy->hy_privileges >> HV_PRIV_CREATE_PARTITIONS & 1) != 0;
+	return hy->hy_has_features && (hy->hy_privileges >> bit & 1) != 0;
 }
 
-static const char *
+/*
+ * hv_identify_partition_type() (hyperv.md "Partition roles"): a
+ * partition that may create partitions and is not isolated is a parent;
+ * CpuManagement makes it the root, without it it is an L1VH partition.
+ * The Isolation test is Linux's guard against a hypervisor that would
+ * make a confidential guest act as the root.
+ */
+enum hv_role
+ident_hyperv_role(const struct ident_hyperv *hy)
+{
+	if (!ident_hyperv_priv(hy, HV_PRIV_CREATE_PARTITIONS) ||
+	    ident_hyperv_priv(hy, HV_PRIV_ISOLATION))
+		return HV_ROLE_GUEST;
+	return ident_hyperv_priv(hy, HV_PRIV_CPU_MANAGEMENT) ? HV_ROLE_ROOT :
+	    HV_ROLE_L1VH;
+}
+
+const char *
+ident_hyperv_role_name(enum hv_role role)
+{
+	switch (role) {
+	case HV_ROLE_ROOT:	return "root";
+	case HV_ROLE_L1VH:	return "l1vh";
+	default:		return "guest";
+	}
+}
+
+uint32_t
+ident_hyperv_isolation_type(const struct ident_hyperv *hy)
+{
+	if (!hy->hy_has_isolation || !ident_hyperv_priv(hy, HV_PRIV_ISOLATION))
+		return HV_ISOLATION_NONE;
+	return hy->hy_isolation;
+}
+
+const char *
 ident_hyperv_isolation(uint32_t type)
 {
 	switch (type) {
@@ -143,8 +178,8 @@ ident_hyperv_print(const struct ident *id)
 		printf(", no version (base+2 %s)", id->id_maxleaf >=
 		    id->id_base + HV_CPUID_VERSION ? "all zero" : "absent");
 	if (hy->hy_has_features)
-		printf(", %s partition", ident_hyperv_is_root(hy) ? "root" :
-		    "guest");
+		printf(", %s partition", ident_hyperv_role(hy) == HV_ROLE_L1VH ?
+		    "L1VH" : ident_hyperv_role_name(ident_hyperv_role(hy)));
 	if (hy->hy_has_isolation) {
 		iso = ident_hyperv_isolation(hy->hy_isolation);
 		printf(", isolation %s%s", iso != NULL ? iso : "unknown",
@@ -176,7 +211,7 @@ ident_hyperv_facts(const struct ident *id)
 		    hy->hy_branch, hy->hy_number);
 	if (hy->hy_has_features)
 		printf(" role=%s privileges=0x%016lx",
-		    ident_hyperv_is_root(hy) ? "root" : "guest",
+		    ident_hyperv_role_name(ident_hyperv_role(hy)),
 		    (unsigned long)hy->hy_privileges);
 	if (hy->hy_has_isolation) {
 		iso = ident_hyperv_isolation(hy->hy_isolation);

@@ -98,7 +98,27 @@ extern const struct ident_ops ident_vmware_ops;		/* ident_vmware.c */
 const char *ident_hyperv_check(const struct ident *);
 const char *ident_xen_check(const struct ident *);
 
-/* The CreatePartitions privilege: a root partition, not a guest. */
-bool	ident_hyperv_is_root(const struct ident_hyperv *);
+/*
+ * The partition's role, decided as Linux decides it
+ * (drivers/hv/hv_common.c hv_identify_partition_type();
+ * docs/reference/hyperv.md "Partition roles"): CreatePartitions and no
+ * Isolation privilege make a parent partition, the root with
+ * CpuManagement, an L1VH partition (a guest that may create partitions
+ * of its own) without it; anything else is a guest.  Its name is
+ * "root", "l1vh" or "guest".
+ */
+enum hv_role { HV_ROLE_GUEST, HV_ROLE_ROOT, HV_ROLE_L1VH };
+enum hv_role ident_hyperv_role(const struct ident_hyperv *);
+const char *ident_hyperv_role_name(enum hv_role);
+
+/*
+ * The isolation type, as Linux reads it (arch/x86/hyperv/ivm.c
+ * hv_get_isolation_type()): base+0xC EBX 3:0, but only when the
+ * Isolation privilege is offered; HV_ISOLATION_NONE otherwise.
+ */
+uint32_t ident_hyperv_isolation_type(const struct ident_hyperv *);
+
+/* An isolation type (base+0xC EBX 3:0) by name: "none", "snp" ... or NULL. */
+const char *ident_hyperv_isolation(uint32_t type);
 
 #endif

@@ -308,6 +308,7 @@ pvbus_identify(const struct hvio *io)
 	if (sc->sc_primary >= 0)
 		sc->sc_iface[sc->sc_primary].pi_primary = true;
 	pvbus_probe_backdoor(io, &sc->sc_backdoor);
+	sc->sc_identified = true;
 }
 
 /*

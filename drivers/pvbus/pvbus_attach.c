@@ -18,13 +18,15 @@
 #include "pvbusvar.h"
 #include "summary.h"
 
-#define PVBUS_CHILDREN_MAX	8
-
-/* The children that matched, in order, run as the steps of one level. */
+/*
+ * The children that matched, in order, run as the steps of one level.
+ * Their names are kept in the bus's record, pvbus_softc.sc_children[],
+ * which outlives the attach: a child may keep pva_name (vmt0 names
+ * itself to the key-value store with it).
+ */
 struct pvbus_children {
 	struct pv_attach_args	pc_pva;
 	const struct pv_driver	*pc_driver[PVBUS_CHILDREN_MAX];
-	char			pc_name[PVBUS_CHILDREN_MAX][16];
 	struct ktap_step	pc_step[PVBUS_CHILDREN_MAX];
 	int			pc_n;		/* matched */
 	int			pc_next;	/* the next to attach */
@@ -44,20 +46,24 @@ pvbus_mem_avail(void)
 	return ms.ms_avail_bytes;
 }
 
-/* ktap_run_steps() runs its steps in order: call n attaches child n. */
+/*
+ * ktap_run_steps() runs its steps in order: call n attaches child n.
+ * Its outcome goes to the summary and to the bus's record, which
+ * expect.children= is held to.
+ */
 static int
 pvbus_attach_child(void *arg)
 {
 	struct pvbus_children *pc = arg;
 	int i = pc->pc_next++;
+	struct pvbus_attached *pa = &pvbus_softc.sc_children[i];
 
-	pc->pc_pva.pva_name = pc->pc_name[i];
-	printf("%s at pvbus0", pc->pc_name[i]);
-	if (pc->pc_driver[i]->pd_attach(&pc->pc_pva) == 0) {
-		summary_child(pc->pc_name[i], true);
+	pc->pc_pva.pva_name = pa->pa_name;
+	printf("%s at pvbus0", pa->pa_name);
+	pa->pa_ok = pc->pc_driver[i]->pd_attach(&pc->pc_pva) == 0;
+	summary_child(pa->pa_name, pa->pa_ok);
+	if (pa->pa_ok)
 		return KTAP_PASS;
-	}
-	summary_child(pc->pc_name[i], false);
 	pc->pc_nfailed++;
 	return ktap_fail("attach failed");
 }
@@ -66,6 +72,8 @@ pvbus_attach_child(void *arg)
 static void
 pvbus_search(struct pvbus_children *pc)
 {
+	struct pvbus_softc *sc = &pvbus_softc;
+	struct pvbus_attached *pa;
 	struct ktap_step *ks;
 	int i;
 
@@ -73,12 +81,14 @@ pvbus_search(struct pvbus_children *pc)
 		if (!pvconf[i]->pd_match(&pc->pc_pva))
 			continue;
 		pc->pc_driver[pc->pc_n] = pvconf[i];
-		snprintf(pc->pc_name[pc->pc_n], sizeof(pc->pc_name[0]), "%s0",
+		pa = &sc->sc_children[pc->pc_n];
+		snprintf(pa->pa_name, sizeof(pa->pa_name), "%s0",
 		    pvconf[i]->pd_name);
+		pa->pa_ok = false;
 		ks = &pc->pc_step[pc->pc_n];
-		ks->ks_name = pc->pc_name[pc->pc_n];
+		ks->ks_name = pa->pa_name;
 		ks->ks_run = pvbus_attach_child;
-		pc->pc_n++;
+		sc->sc_nchildren = ++pc->pc_n;
 	}
 }
 
@@ -88,6 +98,7 @@ pvbus_attach(void)
 	struct pvbus_children pc;
 	int result;
 
+	pvbus_softc.sc_nchildren = 0;
 	if (!pvbus_print_tree())
 		return ktap_skip("no hypervisor interface: no pvbus0");
 	memset(&pc, 0, sizeof(pc));

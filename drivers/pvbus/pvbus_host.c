@@ -42,6 +42,12 @@ pvbus_kvop_register(const char *dev, pvbus_kvop_fn *fn, void *arg)
 	pvbus_kv.kv_arg = arg;
 }
 
+const char *
+pvbus_kvop_dev(void)
+{
+	return pvbus_kv.kv_fn != NULL ? pvbus_kv.kv_dev : NULL;
+}
+
 /* Keys and values are bounded as OpenBSD's PVBUS_KVOP_MAXSIZE. */
 int
 pvbus_kvop(int op, const char *key, char *value, size_t valuelen)

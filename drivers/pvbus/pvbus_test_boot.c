@@ -7,6 +7,9 @@
  *	no_msr_faults	after the children: none touched an MSR that
  *			CPUID did not promise (a write a step asked to be
  *			refused is counted apart)
+ *	environment_expected
+ *			the command line's expect.* keys against what the
+ *			bus found (pvbus_expect.c)
  */
 
 #include "kern.h"
@@ -59,4 +62,19 @@ pvbus_test_msr(void)
 		return ktap_fail("%u MSR accesses raised #GP: a driver used an "
 		    "MSR its CPUID leaves did not promise", faults);
 	return KTAP_PASS;
+}
+
+/*
+ * The expect.* keys against the bus's record, the key-value store's
+ * owner (vmt0 once its RPC channel is open) and the boot path.
+ */
+int
+pvbus_test_expect(void)
+{
+	struct pvbus_env env;
+
+	env.pe_sc = &pvbus_softc;
+	env.pe_boot = bootinfo_boot_kind(&bootinfo);
+	env.pe_kvop_dev = pvbus_kvop_dev();
+	return pvbus_expect_run(&cmdline, &env);
 }

@@ -79,7 +79,20 @@ struct pvbus_backdoor {
 	uint32_t	bd_product;	/* ECX: 1 Express ... 4 Workstation */
 };
 
-/* The bus: the backend it uses, then what pvbus_identify() found. */
+/*
+ * A child that matched, named as its device; pvbus_attach() keeps the
+ * name here (pva_name points to it) and how its attach went.
+ */
+#define PVBUS_CHILDREN_MAX	8
+struct pvbus_attached {
+	char		pa_name[16];	/* "vmt0" */
+	bool		pa_ok;		/* its attach returned 0 */
+};
+
+/*
+ * The bus: the backend it uses, then what pvbus_identify() found, then
+ * what pvbus_attach() attached.
+ */
 struct pvbus_softc {
 	const struct hvio *sc_io;
 	bool		sc_hvbit;	/* CPUID.1:ECX[31] */
@@ -92,6 +105,7 @@ struct pvbus_softc {
 	struct pvbus_iface sc_iface[PVBUS_IFACE_MAX];	/* in base order */
 	int		sc_primary;	/* index into sc_iface, or -1 */
 	struct pvbus_backdoor sc_backdoor;
+	bool		sc_identified;	/* pvbus_identify() has run */
 	bool		sc_attached;	/* pvbus0 exists */
 	/*
 	 * Set by firmware_identify (pvbus_fw.c) when CPUID is this
@@ -100,6 +114,8 @@ struct pvbus_softc {
 	 */
 	char		sc_fw_note[96];
 	struct fw_uuid	sc_fw_uuid;
+	int		sc_nchildren;	/* children that matched */
+	struct pvbus_attached sc_children[PVBUS_CHILDREN_MAX];
 };
 
 extern struct pvbus_softc pvbus_softc;
@@ -185,18 +201,87 @@ typedef int pvbus_kvop_fn(void *arg, int op, const char *key, char *value,
     size_t valuelen);
 void	pvbus_kvop_register(const char *dev, pvbus_kvop_fn *fn, void *arg);
 int	pvbus_kvop(int op, const char *key, char *value, size_t valuelen);
+/* The child that registered the handler ("vmt0"), or NULL. */
+const char *pvbus_kvop_dev(void);
+
+/*
+ * pvbus_expect.c: the command line's expect.* keys, each what the CI
+ * job says this machine is, in the words of the facts lines
+ * (docs/cmdline.md "Environment assertions"):
+ *
+ *	expect.hv=kvm,hyperv	the interfaces found, by vendor id, in
+ *				base order ("none": no interface)
+ *	expect.primary=kvm	the primary interface's vendor id, or none
+ *	expect.role=guest	the first Hv#1 interface's role: guest,
+ *				root, or absent (no Hv#1 with base+3)
+ *	expect.isolation=snp	its isolation type: none, vbs, snp, tdx,
+ *				typeN, or absent (no base+0xC)
+ *	expect.children=vmt0	the children attached, in any order, or none
+ *	expect.vmt=rpc		vmt0 opened the RPC channel (rpc), only the
+ *				backdoor answered (backdoor), or neither
+ *	expect.boot=uefi	the boot path: uefi, bios or pvh
+ *
+ * The checks (for cmdline_parsed, through kernel/cmdline_keys.c) refuse
+ * a value outside these words; the test environment_expected compares
+ * each key given with what was found, as one subtest each.
+ */
+enum pvbus_expect_key {
+	PVBUS_EXPECT_HV,
+	PVBUS_EXPECT_PRIMARY,
+	PVBUS_EXPECT_ROLE,
+	PVBUS_EXPECT_ISOLATION,
+	PVBUS_EXPECT_CHILDREN,
+	PVBUS_EXPECT_VMT,
+	PVBUS_EXPECT_BOOT,
+	PVBUS_EXPECT_NKEYS
+};
+#define PVBUS_EXPECT_MAX	128	/* a found value, NUL included */
+
+/* What the keys are compared with: the bus's record, and two facts. */
+struct pvbus_env {
+	const struct pvbus_softc *pe_sc;
+	const char	*pe_boot;	/* bootinfo_boot_kind(): "uefi" ... */
+	const char	*pe_kvop_dev;	/* pvbus_kvop_dev(): "vmt0" or NULL */
+};
+
+cmdline_check_fn pvbus_expect_check_hv;
+cmdline_check_fn pvbus_expect_check_primary;
+cmdline_check_fn pvbus_expect_check_role;
+cmdline_check_fn pvbus_expect_check_isolation;
+cmdline_check_fn pvbus_expect_check_children;
+cmdline_check_fn pvbus_expect_check_vmt;
+cmdline_check_fn pvbus_expect_check_boot;
+
+/* "expect.hv" ... */
+const char *pvbus_expect_key_name(enum pvbus_expect_key key);
+/*
+ * The key's value as found, in its words ("tcg", "none", "absent" ...);
+ * false, with the reason in buf, when it is not known (no detection
+ * pass ran).
+ */
+bool	pvbus_expect_found(enum pvbus_expect_key key,
+	    const struct pvbus_env *env, char *buf, size_t len);
+/* Does a value the key's check accepted describe what was found? */
+bool	pvbus_expect_match(enum pvbus_expect_key key, const char *expected,
+	    const char *found);
+/*
+ * The test environment_expected on the keys of cl: a subtest per key
+ * given, a skip if none is.  Returns the KTAP result.
+ */
+int	pvbus_expect_run(const struct cmdline *cl, const struct pvbus_env *env);
 
 /*
  * The KTAP tests of the boot story's bus steps: pvbus_test.c the
  * detection pass and pvbus0 with its children (the host replay tool
  * runs them too), pvbus_fw.c the firmware's tables against CPUID,
  * pvbus_test_boot.c the backend and, at the end, that no child touched
- * an MSR CPUID did not promise.
+ * an MSR CPUID did not promise, and the expect.* keys.
  */
 int	pvbus_test_backend(void);
 int	pvbus_test_identify(void);
 int	pvbus_fw_test(void);	/* pvbus_fw.c */
 int	pvbus_test_attach(void);
 int	pvbus_test_msr(void);
+int	pvbus_test_expect(void);	/* environment_expected */
 
 #endif

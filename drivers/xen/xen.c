@@ -13,9 +13,11 @@
  *	extraversion	XENVER_extraversion: 16 bytes, NUL-terminated
  *	features	XENVER_get_features, submap 0
  *
- * and one facts line, "pvbus: xen0 version=... page=ok".  Every step is
- * a KTAP subtest; one that cannot run for want of an earlier one is a
- * SKIP naming it.  The hypervisor is reached only through struct hvio
+ * and one facts line, "pvbus: xen0 version=... page=ok enosys=none".
+ * Every step is a KTAP subtest; one that cannot run for want of an
+ * earlier one is a SKIP naming it, and so is a xen_version sub-op the
+ * hypervisor answers -ENOSYS, as KVM's Xen emulation does for all but
+ * XENVER_get_features (docs/xen.md "Where implementations differ").  The hypervisor is reached only through struct hvio
  * (the MSR) and hvio_call_page() (the stubs Xen wrote): the same code
  * runs on real Xen, on KVM's Xen emulation and on sim_xen.c.  Sources:
  * docs/reference/cpuid-detection.md "Several interfaces at once";
@@ -50,7 +52,13 @@ struct xen_softc {
 	char		sc_extra[XEN_EXTRAVERSION_LEN];	/* printable */
 	bool		sc_has_features;
 	uint32_t	sc_features;		/* submap 0 */
+	unsigned	sc_enosys;		/* XEN_STEP_* answered -ENOSYS */
 };
+
+/* The xen_version sub-ops, as the facts line's enosys= names them. */
+#define XEN_STEP_VERSION	0x1
+#define XEN_STEP_EXTRA		0x2
+#define XEN_STEP_FEATURES	0x4
 
 static struct xen_softc xen_softc;
 
@@ -287,9 +295,28 @@ xen_step_page(void *arg)
 }
 
 /*
+ * -ENOSYS from a xen_version sub-op: the hypervisor does not implement
+ * it, which the interface allows (xen.md "xen_version": every sub-op
+ * falls out of do_xen_version() as -ENOSYS where a Xen lacks it).  KVM's
+ * Xen emulation is such a host: QEMU's kvm_xen_hcall_xen_version()
+ * answers XENVER_get_features alone, and KVM itself XENVER_version only
+ * when QEMU gave it the version (docs/reference/xen.md "KVM and QEMU").
+ * A SKIP naming that, and the sub-op noted for the facts line.
+ */
+static int
+xen_enosys(struct xen_softc *sc, unsigned step, const char *subop)
+{
+	sc->sc_enosys |= step;
+	printf("%s: xen_version(%s): -ENOSYS\n", sc->sc_name, subop);
+	return ktap_skip("xen_version(%s) is not implemented here (-ENOSYS; "
+	    "KVM's Xen emulation answers only XENVER_get_features, and "
+	    "XENVER_version when QEMU gave KVM the version)", subop);
+}
+
+/*
  * xen.md "xen_version": XENVER_version, (major << 16) | minor in RAX,
  * must say what CPUID base+1 says: one hypervisor cannot be two
- * versions.
+ * versions.  -ENOSYS is a SKIP (xen_enosys()).
  */
 static int
 xen_step_version(void *arg)
@@ -301,6 +328,8 @@ xen_step_version(void *arg)
 	if (sc->sc_page == NULL)
 		return ktap_skip("no hypercall page (see hypercall_page)");
 	ret = xen_hypercall2(sc, XEN_HYPERCALL_XEN_VERSION, XENVER_VERSION, 0);
+	if (ret == -XEN_ENOSYS)
+		return xen_enosys(sc, XEN_STEP_VERSION, "XENVER_version");
 	if (ret < 0)
 		return ktap_fail("Xen refused xen_version(XENVER_version): "
 		    "%ld (%s)", (long)ret, xen_errname(ret));
@@ -320,9 +349,10 @@ xen_step_version(void *arg)
 }
 
 /*
- * xen.md "xen_version": XENVER_extraversion fills char[16].  Poisoned
+ * xen.md "xen_version": XENVER_extraversion fills char[16], a
+ * NUL-terminated string (xen/include/public/version.h).  Poisoned
  * first, so a Xen that says 0 and writes nothing is caught by the NUL
- * check.
+ * check.  -ENOSYS is a SKIP (xen_enosys()).
  */
 static int
 xen_step_extraversion(void *arg)
@@ -337,6 +367,8 @@ xen_step_extraversion(void *arg)
 	memset(buf, 0xff, sizeof(buf));
 	ret = xen_hypercall2(sc, XEN_HYPERCALL_XEN_VERSION,
 	    XENVER_EXTRAVERSION, (uintptr_t)buf);
+	if (ret == -XEN_ENOSYS)
+		return xen_enosys(sc, XEN_STEP_EXTRA, "XENVER_extraversion");
 	if (ret < 0)
 		return ktap_fail("Xen refused "
 		    "xen_version(XENVER_extraversion): %ld (%s)", (long)ret,
@@ -361,7 +393,7 @@ xen_step_extraversion(void *arg)
 /*
  * xen.md "xen_version": XENVER_get_features, submap 0.  Every HVM or
  * PVH guest runs on translated paging, so auto_translated_physmap must
- * be set.
+ * be set (xen/include/public/features.h).  -ENOSYS is a SKIP.
  */
 static int
 xen_step_features(void *arg)
@@ -377,6 +409,8 @@ xen_step_features(void *arg)
 	fi.submap = 0;
 	ret = xen_hypercall2(sc, XEN_HYPERCALL_XEN_VERSION,
 	    XENVER_GET_FEATURES, (uintptr_t)&fi);
+	if (ret == -XEN_ENOSYS)
+		return xen_enosys(sc, XEN_STEP_FEATURES, "XENVER_get_features");
 	if (ret < 0)
 		return ktap_fail("Xen refused "
 		    "xen_version(XENVER_get_features): %ld (%s)", (long)ret,
@@ -390,6 +424,32 @@ xen_step_features(void *arg)
 		return ktap_fail("Xen says auto_translated_physmap is off, "
 		    "which no HVM or PVH guest can be");
 	return KTAP_PASS;
+}
+
+/* " enosys=version,extraversion": the sub-ops not implemented here. */
+static void
+xen_print_enosys(const struct xen_softc *sc)
+{
+	static const struct {
+		unsigned	step;
+		const char	*name;
+	} subops[] = {
+		{ XEN_STEP_VERSION, "version" },
+		{ XEN_STEP_EXTRA, "extraversion" },
+		{ XEN_STEP_FEATURES, "features" },
+	};
+	const char *sep = "=";
+	size_t i;
+
+	printf(" enosys");
+	for (i = 0; i < nitems(subops); i++) {
+		if ((sc->sc_enosys & subops[i].step) == 0)
+			continue;
+		printf("%s%s", sep, subops[i].name);
+		sep = ",";
+	}
+	if (sc->sc_enosys == 0)
+		printf("=none");
 }
 
 /* "pvbus: xen0 version=4.17 extraversion=".0" features=0x... ..." */
@@ -409,8 +469,10 @@ xen_print_facts(const struct xen_softc *sc)
 		printf(" features=0x%08x", sc->sc_features);
 	else
 		printf(" features=-");
-	printf(" hypercall_msr=0x%08x page=%s\n",
+	printf(" hypercall_msr=0x%08x page=%s",
 	    sc->sc_id->id_xen.xe_hypercall_msr, sc->sc_page_state);
+	xen_print_enosys(sc);
+	printf("\n");
 }
 
 static const struct ktap_step xen_steps[] = {

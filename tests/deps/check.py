@@ -19,7 +19,8 @@ A program counts as provided if dpkg says the file it resolves to (in
 package of the right groups, or to one that package needs (Depends and
 Pre-Depends, as apt-get --no-install-recommends installs them).  The
 groups follow the commands: `make run` installs base, build, iso and run,
-so what it runs must come from those; the tests may use every group but
+so what it runs must come from those; `make debug` base, build, run and
+debug (gdb); the tests may use every group but
 fresh; tools/fresh-debian.sh only base and fresh (skipped where the fresh
 group is not installed: neither `make test` nor CI installs it).  Each
 entry of the list is checked too: the command or file is here, and
@@ -58,16 +59,19 @@ DPKG_STATUS = "/var/lib/dpkg/status"
 # Which groups of the list each kind of command may use.
 SCOPES = {
     "run": ("base", "build", "iso", "run"),
-    "test": ("base", "build", "iso", "run", "test", "fuzz"),
+    "debug": ("base", "build", "run", "debug"),
+    "test": ("base", "build", "iso", "run", "test", "fuzz", "debug"),
     "fresh": ("base", "fresh"),
 }
 # Groups neither `make test` nor .ci/run installs: checked only where
 # they are installed (tools/deps.sh fresh), else skipped.
 OPTIONAL_GROUPS = ("fresh",)
 # tools/deps.sh, tools/run.sh, tools/pvbus-run and tools/mkiso.sh are
-# what `make run` runs; tools/fresh-debian.sh is its own; everything else is a test.
+# what `make run` runs; tools/debug.sh is `make debug`'s;
+# tools/fresh-debian.sh is its own; everything else is a test.
 RUN_SCRIPTS = ("tools/deps.sh", "tools/run.sh", "tools/pvbus-run",
     "tools/mkiso.sh")
+DEBUG_SCRIPTS = ("tools/debug.sh",)
 FRESH_SCRIPTS = ("tools/fresh-debian.sh",)
 
 # Programs a script runs only where they exist, with the reason.
@@ -512,9 +516,12 @@ def _first_const(node):
 # The Makefile: what make would run, expanded, for every target.
 
 def make_commands(targets):
-    """Recipe text `make -n -B` prints (no recipe here is marked + or
-    calls $(MAKE), so -n runs none), and the programs $(shell ...) runs."""
-    p = subprocess.run(["make", "-n", "-B", "--no-print-directory"] + targets,
+    """Recipe text `make -n -B V=1` prints (no recipe here is marked + or
+    calls $(MAKE), so -n runs none), and the programs $(shell ...) runs.
+    V=1: the commands as they are, without the quiet build's short
+    lines (tools/quiet.mk)."""
+    p = subprocess.run(["make", "-n", "-B", "--no-print-directory",
+                        "V=1"] + targets,
                        cwd=REPO, capture_output=True, text=True, timeout=120,
                        env=dict(os.environ, MAKEFLAGS=""))
     if p.returncode != 0:
@@ -717,9 +724,11 @@ def describe(prog, where, owners):
 
 def gather(scopes_only=None):
     """{scope: [(program, where)]}, statically and by tracing."""
-    found = {"run": [], "test": [], "fresh": []}
+    found = {"run": [], "debug": [], "test": [], "fresh": []}
     found["run"] += [(p, "make run: " + w) for p, w in shell_commands(
         make_commands(["run"]), "make -n -B run")]
+    found["debug"] += [(p, "make debug: " + w) for p, w in shell_commands(
+        make_commands(["debug"]), "make -n -B debug")]
     found["test"] += [(p, "make: " + w) for p, w in shell_commands(
         make_commands(["all", "iso", "test", "check", "fuzz", "bench",
                        "host-tools", "clean"]), "make -n -B")]
@@ -739,6 +748,7 @@ def gather(scopes_only=None):
         with open(os.path.join(REPO, path), errors="replace") as f:
             text = f.read()
         scope = "run" if path in RUN_SCRIPTS else \
+            "debug" if path in DEBUG_SCRIPTS else \
             "fresh" if path in FRESH_SCRIPTS else "test"
         first = text.split("\n", 1)[0]
         if first.startswith("#!"):

@@ -33,6 +33,8 @@ FUZZ_CC		?= clang
 FUZZ_RUNS	?= 1000000
 FUZZ_SECONDS	?=
 FUZZ_MAX_SECONDS ?= 900
+# Short lines per step, V=1 for the commands (FUZZCC, FUZZLD).
+include tools/quiet.mk
 
 FUZZ_DIR	:= $(BUILD)/fuzz
 # The kernel's source folders (tests/unit/unit.mk's UNIT_SRCDIRS).
@@ -83,25 +85,29 @@ fuzz-deps:
 
 $(FUZZ_DIR)/fuzz_cpuid_dump: $(FUZZ_DIR)/tests/fuzz/fuzz_cpuid_dump.o \
     $(FUZZ_DIR)/drivers/hvio/cpuid_dump.o $(FUZZ_DIR)/kernel/printf.o $(FUZZ_DIR)/kernel/format.o
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
+	$(call say,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 $(FUZZ_DIR)/fuzz_vmt_reply: $(FUZZ_DIR)/tests/fuzz/fuzz_vmt_reply.o \
     $(FUZZ_DIR)/drivers/vmt/vmt_reply.o $(FUZZ_DIR)/drivers/vmt/vm_rpc.o \
     $(FUZZ_DIR)/drivers/vmt/vm_rpci.o $(FUZZ_DIR)/drivers/hvio/hvio.o \
     $(FUZZ_DIR)/kernel/printf.o $(FUZZ_DIR)/kernel/format.o
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
+	$(call say,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 $(FUZZ_DIR)/fuzz_cmdline: $(FUZZ_DIR)/tests/fuzz/fuzz_cmdline.o \
     $(FUZZ_DIR)/kernel/cmdline.o $(FUZZ_DIR)/sim/sim_options.o \
     $(FUZZ_DIR)/sim/sim_models.o $(FUZZ_DIR)/sim/sim.o \
     $(FUZZ_DIR)/drivers/hvio/hvio.o $(FUZZ_DIR)/kernel/printf.o $(FUZZ_DIR)/kernel/format.o
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
+	$(call say,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 $(FUZZ_DIR)/fuzz_bootinfo: $(FUZZ_DIR)/tests/fuzz/fuzz_bootinfo.o \
     $(FUZZ_DIR)/kernel/multiboot2.o $(FUZZ_DIR)/kernel/pvh.o \
     $(FUZZ_DIR)/kernel/memmap.o $(FUZZ_DIR)/kernel/pmem.o \
     $(FUZZ_DIR)/kernel/printf.o $(FUZZ_DIR)/kernel/format.o
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
+	$(call say,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 # The firmware readers, the verdict and the lines that say them.
 FUZZ_FW		:= $(addprefix $(FUZZ_DIR)/,drivers/fw/acpi.o \
@@ -117,13 +123,15 @@ $(FUZZ_DIR)/fuzz_smbios: $(FUZZ_DIR)/tests/fuzz/fuzz_smbios.o $(FUZZ_FW)
 
 $(FUZZ_DIR)/tests/fuzz/%.o: tests/fuzz/%.c | fuzz-deps
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+	$(call say,FUZZCC,$<)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 
 # Kernel sources, with the printf renames (the fuzz targets' own rule
 # above has the shorter stem, so it wins for them).
 $(FUZZ_DIR)/%.o: %.c | fuzz-deps
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_KCFLAGS) -MMD -MP -c -o $@ $<
+	$(call say,FUZZCC,$<)
+	$(Q)$(FUZZ_CC) $(FUZZ_KCFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(wildcard $(FUZZ_DIR)/tests/fuzz/*.d \
     $(FUZZ_SRCDIRS:%=$(FUZZ_DIR)/%/*.d))

@@ -38,8 +38,6 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 void	cons_putc(int c);
-void	sim_hyperv_init(struct sim_iface *si, uint32_t base);
-void	sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr);
 void	sim_kvm_init(struct sim_iface *si, uint32_t base);
 void	sim_vmware_init(struct sim_iface *si, uint32_t base);
 void	sim_vmware_vmcall_init(struct sim_iface *si, uint32_t base);
@@ -54,16 +52,18 @@ cons_putc(int c)
 
 /* sim.c sets models up; its checks never do, so these never run. */
 void
-sim_hyperv_init(struct sim_iface *si, uint32_t base)
+sim_hyperv_init(struct sim_iface *si, uint32_t base,
+    enum sim_hv_persona_id persona)
 {
-	(void)si, (void)base;
+	(void)si, (void)base, (void)persona;
 	abort();
 }
 
 void
-sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr)
+sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr,
+    enum sim_xen_persona_id persona)
 {
-	(void)si, (void)base, (void)msr;
+	(void)si, (void)base, (void)msr, (void)persona;
 	abort();
 }
 

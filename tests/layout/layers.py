@@ -24,8 +24,8 @@ Three configuration tables reach upward, by name only and each for one
 purpose, as OpenBSD's generated ioconf.c names the drivers: the bus's
 pvconf.c names the children, hvio_backends.c names the simulators'
 backend, kernel/cmdline_keys.c names the checks of the keys the hvio,
-sim and child layers read.  They declare what they name themselves: their
-#includes obey their own layer like any file's.
+pvbus (expect.*), sim and child layers read.  They declare what they
+name themselves: their #includes obey their own layer like any file's.
 
 Checked, from the sources and from `nm` of the kernel's objects in
 BUILD (the call graph: which file's object uses which one's symbols):
@@ -77,8 +77,9 @@ OWN_NAMES = ("boot/boot.asm",)
 CONF = {
     "drivers/pvbus/pvconf.c": ("child",),
     "drivers/hvio/hvio_backends.c": ("sim",),
-    # pvclock.hypercall= is a child driver's own key (pvclock_pv.c).
-    "kernel/cmdline_keys.c": ("hvio", "sim", "child"),
+    # expect.* belong to the bus (pvbus_expect.c); pvclock.hypercall= is a
+    # child driver's own key (pvclock_pv.c).
+    "kernel/cmdline_keys.c": ("hvio", "pvbus", "sim", "child"),
 }
 
 SOURCE = re.compile(r"\.(c|h|asm)$")

@@ -50,8 +50,11 @@ SYNTHETIC = ("expected_verdict",)
 
 def synthetic(c):
     """Test cases the harness adds: its judgement, a boot with no
-    report, and a running test's failure (no result line of its own)."""
-    return c.name in SYNTHETIC or c.name.rsplit(".", 1)[-1] == "boot" or \
+    report ("boot", or "boot2.boot" in a log of several boots: not a
+    subtest that happens to be called boot, as environment_expected's
+    is), and a running test's failure (no result line of its own)."""
+    return c.name in SYNTHETIC or \
+        re.fullmatch(r"(boot\d+\.)?boot", c.name) is not None or \
         c.type in ("timeout", "reset", "panic", "error", "noreport",
                    "booterr")
 

@@ -81,6 +81,18 @@ page_exec(void *page, const char *what)
 	return EINVAL;
 }
 
+/* The host's map: every page page_alloc() gave, and nothing else. */
+bool
+page_mapped(uint64_t pa)
+{
+	int i;
+
+	for (i = 0; i < SIM_HOST_PAGES_MAX; i++)
+		if (pages[i] != NULL && pa - (uintptr_t)pages[i] < PAGE_SIZE)
+			return true;
+	return false;
+}
+
 static bool
 page_is_exec(uintptr_t addr)
 {
@@ -216,6 +228,12 @@ hvio_call_page(struct vm_regs *r, uintptr_t entry)
 		r->vr_rax = (uint32_t)p[1] | (uint32_t)p[2] << 8 |
 		    (uint32_t)p[3] << 16 | (uint32_t)p[4] << 24;
 		p += XEN_STUB_MOV_LEN;
+	} else if (p[0] == 0x0d) {
+		/* OR EAX, imm32 (Xen's Viridian): RAX zero-extended. */
+		r->vr_rax = (uint32_t)r->vr_rax | ((uint32_t)p[1] |
+		    (uint32_t)p[2] << 8 | (uint32_t)p[3] << 16 |
+		    (uint32_t)p[4] << 24);
+		p += 5;
 	}
 	if (!CHECK(p[0] == 0xcd && p[1] == 0xf0))	/* INT 0xF0 */
 		return;

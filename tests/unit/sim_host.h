@@ -4,9 +4,9 @@
  * them need, shared by tests/unit/test_sim_hyperv.c, test_sim_xen.c
  * and test_sim_kvm.c:
  *
- * - page_alloc(), page_free() and page_exec() (kernel/pmem.h): zeroed
- *   heap pages, so a pointer is the "physical" address, as in the
- *   kernel's 1:1 map.  At most SIM_HOST_PAGES_MAX are out at a time;
+ * - page_alloc(), page_free(), page_exec() and page_mapped()
+ *   (kernel/pmem.h): zeroed heap pages, so a pointer is the "physical"
+ *   address, as in the kernel's 1:1 map; the map is those pages.  At most SIM_HOST_PAGES_MAX are out at a time;
  *   page_free() or page_exec() of a pointer page_alloc() did not give
  *   fails the test, and sim_host_pages_release() gives back, between
  *   tests, what the kernel would keep for ever.
@@ -70,7 +70,11 @@ bool	sim_host_trap_rdtsc(bool on);
  * docs/reference/xen.md "Hypercall page").
  */
 enum sim_host_stub {
-	SIM_HOST_STUB_HYPERV,	/* INT 0xF0; RET (hyperv.md "Hypercall page") */
+	/*
+	 * INT 0xF0; RET (hyperv.md "Hypercall page"), or Xen's Viridian
+	 * page: OR EAX, imm32; INT 0xF0; RET.
+	 */
+	SIM_HOST_STUB_HYPERV,
 	/* mov eax, n; INT 0xF0; NOP; RET (xen.md "Hypercall page") */
 	SIM_HOST_STUB_XEN,
 };

@@ -28,13 +28,15 @@ stub_init(struct sim_iface *si, const char *name, uint32_t base)
 }
 
 SIM_STUB void
-sim_hyperv_init(struct sim_iface *si, uint32_t base)
+sim_hyperv_init(struct sim_iface *si, uint32_t base,
+    enum sim_hv_persona_id persona __unused)
 {
 	stub_init(si, "stub:hyperv", base);
 }
 
 SIM_STUB void
-sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr __unused)
+sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr __unused,
+    enum sim_xen_persona_id persona __unused)
 {
 	stub_init(si, "stub:xen", base);
 }

@@ -31,13 +31,15 @@ stub_init(struct sim_iface *si, const char *name, uint32_t base)
 }
 
 void
-sim_hyperv_init(struct sim_iface *si, uint32_t base)
+sim_hyperv_init(struct sim_iface *si, uint32_t base,
+    enum sim_hv_persona_id persona __unused)
 {
 	stub_init(si, "hyperv", base);
 }
 
 void
-sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr __unused)
+sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr __unused,
+    enum sim_xen_persona_id persona __unused)
 {
 	stub_init(si, "xen", base);
 }
@@ -639,7 +641,8 @@ test_sim_failbyte_rules(void)
 	CHECK_CONTAINS(sim_problem(line, 2), "want a decimal number");
 	CHECK_STR(sim_problem("hv=sim:vmware sim.fault=rpc-open-refused "
 	    "sim.failbyte=12", 2), "sim.failbyte=12 does nothing without "
-	    "hv=sim:vmware and sim.fault=rpc-send-fails");
+	    "the VMware host (hv=sim:vmware or sim:vmware+hyperv) and "
+	    "sim.fault=rpc-send-fails");
 	CHECK_CONTAINS(sim_problem("hv=sim:vmware sim.failbyte=12", 1),
 	    "does nothing without");
 	CHECK_CONTAINS(sim_problem("hv=sim:kvm sim.fault=status-error "
@@ -664,10 +667,12 @@ test_prune_follows_what_needed_a_forgotten_word(void)
 	CHECK_EQ_INT(prune_line("hv=sim:nosuch sim.fault=status-error "
 	    "sim.failbyte=3", k), 3);
 	CHECK_STR(seen.s_msg[0], "hv=sim:nosuch: want sim:hyperv, sim:xen, "
-	    "sim:kvm, sim:kvm+hyperv, sim:xen+viridian, sim:vmware or "
-	    "sim:vmware-vmcall");
+	    "sim:kvm, sim:kvm+hyperv, sim:xen+viridian, sim:vmware, "
+	    "sim:vmware-vmcall, sim:virtualbox, sim:vmware+hyperv or "
+	    "sim:kvm-xen");
 	CHECK_STR(seen.s_msg[1], "sim.failbyte=3 does nothing without "
-	    "hv=sim:vmware and sim.fault=rpc-send-fails");
+	    "the VMware host (hv=sim:vmware or sim:vmware+hyperv) and "
+	    "sim.fault=rpc-send-fails");
 	CHECK_EQ_INT(seen.s_word[2], 0);	/* the next pass: word 1 of 1 */
 	CHECK_STR(seen.s_msg[2], "sim.fault= needs hv=sim:<model>; hv= is "
 	    "not given (native)");
@@ -694,8 +699,8 @@ test_sim_models_by_name(void)
 	CHECK_EQ_INT(sim_check_model("kvm+hyperv", err, sizeof(err)), 0);
 	CHECK_EQ_INT(sim_check_model("KVM", err, sizeof(err)), EINVAL);
 	CHECK_STR(err, "hv=sim:KVM: want sim:hyperv, sim:xen, sim:kvm, "
-	    "sim:kvm+hyperv, sim:xen+viridian, sim:vmware or "
-	    "sim:vmware-vmcall");
+	    "sim:kvm+hyperv, sim:xen+viridian, sim:vmware, sim:vmware-vmcall, "
+	    "sim:virtualbox, sim:vmware+hyperv or sim:kvm-xen");
 	CHECK_EQ_INT(sim_check_model("\r\n", err, sizeof(err)), EINVAL);
 	CHECK_CONTAINS(err, "hv=sim:\\x0d\\x0a: want");
 	CHECK_EQ_INT(sim_setup_model("nosuch", 0, err, sizeof(err)), EINVAL);

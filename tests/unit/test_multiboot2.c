@@ -245,6 +245,46 @@ test_grub_like_info_parses(void)
 	CHECK(memcmp(bi.bi_rsdp, xsdp, sizeof(xsdp)) == 0);
 }
 
+/*
+ * The EFI system table: from the 32-bit tag when the firmware is 32-bit
+ * UEFI, from the 64-bit one otherwise; the 64-bit tag wins whichever
+ * comes first (multiboot2 specification, "EFI 32-bit system table
+ * pointer", "EFI 64-bit system table pointer": 12 and 16 bytes).
+ */
+static void
+test_efi_system_table_tags(void)
+{
+	uint64_t systab64 = 0x7f9e018;
+	uint32_t systab32 = 0x3e5f018;
+	size_t off;
+
+	mbi_init(&mbi);
+	mbi_tag(&mbi, MB2_TAG_EFI32, 12, &systab32, 4);
+	mbi_end(&mbi);
+	CHECK_EQ_INT(parse(&mbi), 0);
+	CHECK_EQ_HEX(bi.bi_efi_systab, 0x3e5f018);
+
+	mbi_init(&mbi);
+	mbi_tag(&mbi, MB2_TAG_EFI32, 12, &systab32, 4);
+	mbi_tag(&mbi, MB2_TAG_EFI64, 16, &systab64, 8);
+	mbi_end(&mbi);
+	CHECK_EQ_INT(parse(&mbi), 0);
+	CHECK_EQ_HEX(bi.bi_efi_systab, 0x7f9e018);
+
+	mbi_init(&mbi);
+	mbi_tag(&mbi, MB2_TAG_EFI64, 16, &systab64, 8);
+	mbi_tag(&mbi, MB2_TAG_EFI32, 12, &systab32, 4);
+	mbi_end(&mbi);
+	CHECK_EQ_INT(parse(&mbi), 0);
+	CHECK_EQ_HEX(bi.bi_efi_systab, 0x7f9e018);
+
+	mbi_init(&mbi);
+	off = mbi_tag(&mbi, MB2_TAG_EFI32, 8, NULL, 0);
+	mbi_end(&mbi);
+	CHECK_TAG_ERROR(parse(&mbi), MB2_TAG_EFI32, off, "has size 0x8, less "
+	    "than the 0xc this type needs");
+}
+
 /* The least there can be: a header and an end tag. */
 static void
 test_minimal_info_parses_empty(void)
@@ -821,6 +861,7 @@ test_fuzz_random_tag_lists(void)
 static const struct check_test tests[] = {
 	CHECK_TEST(test_grub_like_info_parses),
 	CHECK_TEST(test_minimal_info_parses_empty),
+	CHECK_TEST(test_efi_system_table_tags),
 	CHECK_TEST(test_odd_sizes_are_padded_to_8),
 	CHECK_TEST(test_parse_clears_previous_result),
 	CHECK_TEST(test_acpi_new_wins_over_old),

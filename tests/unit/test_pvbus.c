@@ -767,32 +767,47 @@ test_identify_decodes_hyperv_version_and_role(void)
 	CHECK_EQ_HEX(hy->hy_features, 0x000fbbbe);
 	CHECK(hy->hy_has_recommend);
 	CHECK_EQ_HEX(hy->hy_recommend, 0x00040e24);
-	CHECK(ident_hyperv_is_root(hy));	/* EBX 0: CreatePartitions */
+	/* EBX 0 CreatePartitions, 12 CpuManagement, no 22 Isolation. */
+	CHECK_EQ_INT(ident_hyperv_role(hy), HV_ROLE_ROOT);
 	CHECK(!hy->hy_has_isolation);		/* 0xB < 0xC */
 
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_hyperv(&p, BASE0, 0x40000005);
 	pvbus_identify(prof_start(&p));
 	CHECK(hy->hy_has_features);
-	CHECK(!ident_hyperv_is_root(hy));		/* EBX 0: a guest */
+	CHECK_EQ_INT(ident_hyperv_role(hy), HV_ROLE_GUEST);	/* EBX 0 */
 	CHECK_EQ_INT(hy->hy_major, 10);
 	CHECK_EQ_INT(hy->hy_minor, 0);
 	CHECK_EQ_INT(hy->hy_build, 14393);
 
-	/* Only EBX bit 0 decides; other EBX bits do not make a root. */
+	/*
+	 * Linux's hv_identify_partition_type() (docs/reference/hyperv.md
+	 * "Partition roles"): without EBX bit 0 nothing else makes a root;
+	 * CreatePartitions alone is an L1VH partition; with CpuManagement
+	 * (EBX bit 12) the root, unless Isolation (EBX bit 22) is offered.
+	 */
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_block(&p, BASE0, 0x40000005, "Microsoft Hv", 0x40000005);
 	prof_leaf(&p, BASE0 + 1, HV1, 0, 0, 0);
 	prof_leaf(&p, BASE0 + 3, 0xffffffff, 0xfffffffe, 0, 0);
 	pvbus_identify(prof_start(&p));
-	CHECK(!ident_hyperv_is_root(hy));
+	CHECK_EQ_INT(ident_hyperv_role(hy), HV_ROLE_GUEST);
 	prof_init(&p, true, HVIO_TABLE_MISS_ZERO);
 	prof_block(&p, BASE0, 0x40000005, "Microsoft Hv", 0x40000005);
 	prof_leaf(&p, BASE0 + 1, HV1, 0, 0, 0);
 	prof_leaf(&p, BASE0 + 3, 0, 1, 0, 0);
 	pvbus_identify(prof_start(&p));
-	CHECK(ident_hyperv_is_root(hy));
+	CHECK_EQ_INT(ident_hyperv_role(hy), HV_ROLE_L1VH);
 	CHECK(!hy->hy_has_version);		/* base+2 all zero */
+	fake_cons_reset();
+	pvbus_print_facts();
+	CHECK_CONTAINS(fake_cons_buf, " role=l1vh privileges=0x0000000100000000 ");
+	p.pr_leaves[p.pr_table.ht_nleaves - 1].htl_regs.ebx = 1 | 1 << 12;
+	pvbus_identify(prof_start(&p));
+	CHECK_EQ_INT(ident_hyperv_role(hy), HV_ROLE_ROOT);
+	p.pr_leaves[p.pr_table.ht_nleaves - 1].htl_regs.ebx |= 1 << 22;
+	pvbus_identify(prof_start(&p));
+	CHECK_EQ_INT(ident_hyperv_role(hy), HV_ROLE_GUEST);
 }
 
 /* base+0xC only when the block reaches it (hyperv.md "CPUID leaves"). */

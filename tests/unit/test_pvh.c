@@ -414,6 +414,27 @@ test_module_by_name(void)
 	CHECK(bootinfo_module(&mb, "b.tclo") == NULL);
 }
 
+/* bootinfo_boot_kind(): the boot path, and for multiboot2 the firmware. */
+static void
+test_boot_kind(void)
+{
+	static struct bootinfo kb;
+
+	memset(&kb, 0, sizeof(kb));
+	CHECK_STR(bootinfo_boot_kind(&kb), "unknown");
+	kb.bi_path = "pvh";
+	CHECK_STR(bootinfo_boot_kind(&kb), "pvh");
+	kb.bi_path = "multiboot2";
+	CHECK_STR(bootinfo_boot_kind(&kb), "bios");
+	kb.bi_efi_systab = 0x7f9e018;
+	CHECK_STR(bootinfo_boot_kind(&kb), "uefi");
+	kb.bi_path = "unknown";
+	CHECK_STR(bootinfo_boot_kind(&kb), "unknown");
+	/* What bootinfo_init() makes of each magic. */
+	CHECK(bootinfo_init(0x12345678, 0x1000, &kb) != 0);
+	CHECK_STR(bootinfo_boot_kind(&kb), "unknown");
+}
+
 /*
  * ENOSPC for every buffer one byte or more too small, each allocated at
  * its size so a write past it stops the run; the exact size works.
@@ -459,6 +480,7 @@ test_reject_misaligned_output(void)
 
 static const struct check_test tests[] = {
 	CHECK_TEST(test_good_start_info_round_trips),
+	CHECK_TEST(test_boot_kind),
 	CHECK_TEST(test_rsdp_revision_0_gives_acpi_old),
 	CHECK_TEST(test_rsdp_without_signature_is_left_out),
 	CHECK_TEST(test_reject_bad_magic),

@@ -46,7 +46,8 @@ stub_cpuid(struct sim_iface *si __unused, uint32_t leaf __unused,
 }
 
 void
-sim_hyperv_init(struct sim_iface *si, uint32_t base)
+sim_hyperv_init(struct sim_iface *si, uint32_t base,
+    enum sim_hv_persona_id persona __unused)
 {
 	memset(si, 0, sizeof(*si));
 	si->si_name = "hyperv";
@@ -55,7 +56,8 @@ sim_hyperv_init(struct sim_iface *si, uint32_t base)
 }
 
 void
-sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr __unused)
+sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr __unused,
+    enum sim_xen_persona_id persona __unused)
 {
 	memset(si, 0, sizeof(*si));
 	si->si_name = "xen";

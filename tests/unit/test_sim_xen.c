@@ -460,7 +460,7 @@ test_driver_passes_on_sim_xen(void)
 	CHECK_CONTAINS(fake_cons_buf, "    ok 5 features\n");
 	CHECK_CONTAINS(fake_cons_buf, "pvbus: xen0 version=4.17 "
 	    "extraversion=\".0-sim\" features=0x00012305 "
-	    "hypercall_msr=0x40000000 page=ok\n");
+	    "hypercall_msr=0x40000000 page=ok enosys=none\n");
 	/* The calls: version, extraversion, features. */
 	CHECK_EQ_INT(sim_host_ncalls, 3);
 	CHECK_EQ_INT(sim_host_npages_alloc, 1);
@@ -477,7 +477,7 @@ test_driver_viridian_msr(void)
 	CHECK_EQ_INT(error, 0);
 	CHECK_CONTAINS(fake_cons_buf, "xen0 at pvbus0: Xen 4.17 at "
 	    "0x40000100, hypercall MSR 0x40000200\n");
-	CHECK_CONTAINS(fake_cons_buf, "hypercall_msr=0x40000200 page=ok\n");
+	CHECK_CONTAINS(fake_cons_buf, "hypercall_msr=0x40000200 page=ok enosys=none\n");
 	sim_host_pages_release();
 }
 
@@ -520,7 +520,7 @@ test_driver_msr_ignored(void)
 	    "not fill the hypercall page: byte 0 is still the poison 0xc3\n");
 	CHECK_CONTAINS(fake_cons_buf, "    ok 3 xen_version # SKIP no "
 	    "hypercall page (see hypercall_page)\n");
-	CHECK_CONTAINS(fake_cons_buf, "page=unfilled\n");
+	CHECK_CONTAINS(fake_cons_buf, "page=unfilled enosys=none\n");
 	CHECK_EQ_INT(sim_host_ncalls, 0);
 	sim_host_pages_release();
 }
@@ -538,7 +538,7 @@ test_driver_page_not_filled(void)
 	CHECK_CONTAINS(fake_cons_buf, "    not ok 2 hypercall_page # Xen "
 	    "changed the hypercall page but did not write its stubs: stub 0 "
 	    "does not start with mov eax, 0\n");
-	CHECK_CONTAINS(fake_cons_buf, "page=nostubs\n");
+	CHECK_CONTAINS(fake_cons_buf, "page=nostubs enosys=none\n");
 	CHECK_EQ_INT(sim_host_ncalls, 0);	/* never called into int3 */
 	sim_host_pages_release();
 }
@@ -556,7 +556,7 @@ test_driver_status_error(void)
 	CHECK_CONTAINS(fake_cons_buf, "    not ok 5 features # Xen refused "
 	    "xen_version(XENVER_get_features): -1 (EPERM)\n");
 	CHECK_CONTAINS(fake_cons_buf, "pvbus: xen0 version=- extraversion=- "
-	    "features=- hypercall_msr=0x40000000 page=ok\n");
+	    "features=- hypercall_msr=0x40000000 page=ok enosys=none\n");
 	sim_host_pages_release();
 }
 
@@ -593,7 +593,7 @@ test_driver_two_pages_refused(void)
 	    "exactly 1\n");
 	CHECK_CONTAINS(fake_cons_buf, "    ok 2 hypercall_page # SKIP no "
 	    "usable hypercall leaf (see hypercall_leaf)\n");
-	CHECK_CONTAINS(fake_cons_buf, "page=none\n");
+	CHECK_CONTAINS(fake_cons_buf, "page=none enosys=none\n");
 	CHECK_EQ_INT(sim_host_npages_alloc, 0);
 }
 
@@ -635,7 +635,7 @@ test_driver_no_page(void)
 	CHECK_EQ_INT(error, EIO);
 	CHECK_CONTAINS(fake_cons_buf, "    not ok 2 hypercall_page # no free "
 	    "page for the hypercall page\n");
-	CHECK_CONTAINS(fake_cons_buf, "page=nomem\n");
+	CHECK_CONTAINS(fake_cons_buf, "page=nomem enosys=none\n");
 	(void)hog;
 	sim_host_pages_release();
 }

@@ -33,6 +33,8 @@ UNIT_MK		:= $(lastword $(MAKEFILE_LIST))
 BUILD		?= build
 HOSTCC		?= cc
 NASM		?= nasm
+# Short lines per step, V=1 for the commands (HOSTCC, HOSTAS, HOSTLD).
+include tools/quiet.mk
 
 UNIT_DIR	:= $(BUILD)/host
 # The kernel's source folders (the Makefile's INCLUDES, as -iquote).
@@ -50,11 +52,13 @@ UNIT_TESTS	:= printf multiboot2 pvh cmdline ktap memmap cpuid_dump pvbus \
 		   pmem
 UNIT_TESTS	+= sim_xen
 UNIT_TESTS	+= sim_hyperv
+UNIT_TESTS	+= sim_personas
 UNIT_TESTS	+= sim_kvm
 UNIT_TESTS	+= sim_vmware
 UNIT_TESTS	+= vmt_reply vm_rpc vmt
 UNIT_TESTS	+= screen
 UNIT_TESTS	+= fw
+UNIT_TESTS	+= pvbus_expect
 UNIT_BINS	:= $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
 # Objects are named by their source's path: $(call UNIT_O,kernel/ktap.o)
 # is build/host/kernel/ktap.o.
@@ -112,13 +116,15 @@ check: $(UNIT_BINS) $(PVBUS_REPLAY)
 host-tools: $(PVBUS_REPLAY)
 
 $(PVBUS_REPLAY): $(PVBUS_REPLAY_OBJS)
-	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
+	$(call say,HOSTLD,$@)
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
 
 # Every test links its own file and the fakes; then, by hand, the kernel
 # sources it tests.
 $(UNIT_BINS): $(UNIT_DIR)/test_%: $(UNIT_DIR)/tests/unit/test_%.o \
     $(UNIT_DIR)/tests/unit/fake_cons.o
-	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
+	$(call say,HOSTLD,$@)
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $^
 $(UNIT_DIR)/test_printf: $(call UNIT_O,kernel/printf.o kernel/format.o)
 $(UNIT_DIR)/test_multiboot2: $(call UNIT_O,kernel/multiboot2.o kernel/printf.o kernel/format.o)
 $(UNIT_DIR)/test_pvh: $(call UNIT_O,kernel/pvh.o kernel/multiboot2.o \
@@ -133,17 +139,30 @@ $(UNIT_DIR)/test_cpuid_dump: $(call UNIT_O,drivers/hvio/cpuid_dump.o \
     drivers/hvio/hvio.o kernel/printf.o kernel/format.o)
 $(UNIT_DIR)/test_pvbus: $(call UNIT_O,tests/unit/hvio_table.o \
     drivers/pvbus/pvbus_tree.o kernel/printf.o kernel/format.o) $(UNIT_IDENT)
+# The expect.* keys: their checks, what they find in a bus record the
+# test builds, the comparison, environment_expected's KTAP lines.
+$(UNIT_DIR)/test_pvbus_expect: $(call UNIT_O,drivers/pvbus/pvbus_expect.o \
+    kernel/cmdline.o kernel/ktap.o kernel/printf.o kernel/format.o) \
+    $(UNIT_IDENT)
 
 # A model, then its guest driver end to end on it: the detection pass
 # finds the model's interfaces, the driver attaches as the bus would.
 $(UNIT_DIR)/test_sim_xen: $(UNIT_SIM) $(call UNIT_O,sim/sim_xen.o \
-    sim/sim_hyperv.o drivers/xen/xen.o kernel/ktap.o kernel/printf.o kernel/format.o) \
+    sim/sim_hyperv.o sim/sim_hyperv_personas.o drivers/xen/xen.o kernel/ktap.o kernel/printf.o kernel/format.o) \
     $(UNIT_IDENT)
-$(UNIT_DIR)/test_sim_hyperv: $(UNIT_SIM) $(call UNIT_O,sim/sim_hyperv.o \
+$(UNIT_DIR)/test_sim_hyperv: $(UNIT_SIM) $(UNIT_SIM_VMWARE) \
+    $(call UNIT_O,sim/sim_hyperv.o sim/sim_hyperv_personas.o \
     sim/sim_xen.o sim/sim_kvm.o drivers/hyperv/hyperv.o \
     drivers/hyperv/hyperv_hypercall.o drivers/hyperv/hyperv_tsc.o \
     drivers/hyperv/hyperv_page.o kernel/ktap.o kernel/printf.o kernel/format.o) \
     $(UNIT_IDENT)
+# Every personality of the Hyper-V and Xen models, each with its driver.
+$(UNIT_DIR)/test_sim_personas: $(UNIT_SIM) $(UNIT_SIM_VMWARE) \
+    $(call UNIT_O,sim/sim_hyperv.o sim/sim_hyperv_personas.o \
+    sim/sim_xen.o sim/sim_kvm.o drivers/hyperv/hyperv.o \
+    drivers/hyperv/hyperv_hypercall.o drivers/hyperv/hyperv_tsc.o \
+    drivers/hyperv/hyperv_page.o drivers/xen/xen.o kernel/ktap.o \
+    kernel/printf.o kernel/format.o) $(UNIT_IDENT)
 # pvclock0 reads pvclock.hypercall= from the kernel's command line.
 $(UNIT_DIR)/test_sim_kvm: $(UNIT_SIM) $(call UNIT_O,sim/sim_kvm.o \
     drivers/pvclock/pvclock.o drivers/pvclock/pvclock_read.o \
@@ -180,26 +199,32 @@ $(UNIT_DIR)/test_screen: $(call UNIT_O,kernel/screen.o kernel/fbcons.o \
     kernel/printf.o kernel/format.o)
 $(UNIT_DIR)/kernel/font.c: tools/mkfont.py | deps-build deps-test
 	@mkdir -p $(@D)
-	python3 tools/mkfont.py > $@.tmp && mv $@.tmp $@
+	$(call say,GEN,$@)
+	$(Q)python3 tools/mkfont.py > $@.tmp && mv $@.tmp $@
 $(UNIT_DIR)/kernel/font.o: $(UNIT_DIR)/kernel/font.c
-	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
+	$(call say,HOSTCC,$<)
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
 
 # Kernel sources, with the printf renames; the tests and tools without.
 $(UNIT_DIR)/%.o: %.c | deps-build deps-test
 	@mkdir -p $(@D)
-	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
+	$(call say,HOSTCC,$<)
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_RENAMES) -c -o $@ $<
 
 $(UNIT_DIR)/%.o: %.asm | deps-build deps-test
 	@mkdir -p $(@D)
-	$(NASM) -f elf64 -MD $(@:.o=.d) -o $@ $<
+	$(call say,HOSTAS,$<)
+	$(Q)$(NASM) -f elf64 -MD $(@:.o=.d) -o $@ $<
 
 $(UNIT_DIR)/tools/%.o: tools/%.c | deps-build deps-test
 	@mkdir -p $(@D)
-	$(HOSTCC) $(UNIT_CFLAGS) -c -o $@ $<
+	$(call say,HOSTCC,$<)
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -c -o $@ $<
 
 $(UNIT_DIR)/tests/unit/%.o: tests/unit/%.c | deps-build deps-test
 	@mkdir -p $(@D)
-	$(HOSTCC) $(UNIT_CFLAGS) -c -o $@ $<
+	$(call say,HOSTCC,$<)
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -c -o $@ $<
 
 -include $(wildcard $(UNIT_SRCDIRS:%=$(UNIT_DIR)/%/*.d) \
     $(UNIT_DIR)/tools/*.d $(UNIT_DIR)/tests/unit/*.d)
