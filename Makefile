@@ -38,8 +38,8 @@ CFLAGS += -Wframe-larger-than=1024
 CFLAGS += -MMD -MP $(INCLUDES)
 # Headers are included by name from every folder of the kernel
 # (tests/layout/check.py keeps the names unique and the arrows legal).
-INCLUDES = -Ikernel -Ispec -Idrivers/hvio -Idrivers/ident -Idrivers/pvbus \
-	   -Idrivers/hyperv -Idrivers/xen -Idrivers/pvclock -Idrivers/vmt -Isim
+INCLUDES = -Ikernel -Ispec -Idrivers/hvio -Idrivers/ident -Idrivers/fw \
+	   -Idrivers/pvbus -Idrivers/hyperv -Idrivers/xen -Idrivers/pvclock -Idrivers/vmt -Isim
 NASMFLAGS = -f elf64 -g -F dwarf -w+all
 LDFLAGS	= -nostdlib -static -z max-page-size=0x1000 -T linker.ld
 
@@ -62,10 +62,14 @@ HVIO_OBJS	= drivers/hvio/hvio.o drivers/hvio/hvio_select.o \
 		  drivers/hvio/cpuid_dump.o
 IDENT_OBJS	= drivers/ident/ident_hyperv.o drivers/ident/ident_kvm.o \
 		  drivers/ident/ident_xen.o drivers/ident/ident_vmware.o
+FW_OBJS		= drivers/fw/fw.o drivers/fw/fw_mem.o drivers/fw/fw_log.o \
+		  drivers/fw/fw_efi.o drivers/fw/fw_verdict.o \
+		  drivers/fw/acpi.o drivers/fw/smbios.o
 PVBUS_OBJS	= drivers/pvbus/pvbus.o drivers/pvbus/pvbus_backend.o \
 		  drivers/pvbus/pvbus_tree.o drivers/pvbus/pvbus_attach.o \
 		  drivers/pvbus/pvconf.o drivers/pvbus/pvbus_host.o \
 		  drivers/pvbus/pvbus_test.o drivers/pvbus/pvbus_test_boot.o \
+		  drivers/pvbus/pvbus_fw.o \
 		  drivers/pvbus/pvbus_expect.o
 CHILD_OBJS	= drivers/hyperv/hyperv.o drivers/hyperv/hyperv_hypercall.o \
 		  drivers/hyperv/hyperv_tsc.o drivers/hyperv/hyperv_page.o \
@@ -83,7 +87,7 @@ SIM_OBJS	= sim/sim_backend.o sim/sim_options.o sim/sim_models.o \
 		  sim/sim_vmware_record.o sim/sim_vmware_dump.o sim/sim.o \
 		  sim/sim_machine.o
 OBJS	= $(addprefix $(BUILD)/,$(BOOT_OBJS) $(KERNEL_OBJS) $(HVIO_OBJS) \
-	  $(IDENT_OBJS) $(PVBUS_OBJS) $(CHILD_OBJS) $(SIM_OBJS))
+	  $(IDENT_OBJS) $(FW_OBJS) $(PVBUS_OBJS) $(CHILD_OBJS) $(SIM_OBJS))
 
 KERNEL	= $(BUILD)/kernel.elf
 # make iso: build/pvbus.iso, with no command line; with CMDLINE= or

@@ -27,11 +27,12 @@ void	kmain(uint32_t magic, uint32_t info_pa);
 /*
  * The KTAP plan: one test per boot step, in the order they happen.  The
  * first four check what kmain() did before the plan; the pvbus ones take
- * the steps, each by calling the bus (drivers/pvbus/pvbus_test*.c):
- * choose the backend, find the hypervisors, attach pvbus0 and its
- * children (hyperv0, xen0, pvclock0, vmt0), each child's own steps being
- * its subtests, then check that no child touched an MSR unpromised and
- * that the machine is what the command line's expect.* keys say.
+ * the steps, each by calling the bus (drivers/pvbus/pvbus_test*.c,
+ * pvbus_fw.c): choose the backend, find the hypervisors, hold what the
+ * firmware's ACPI and SMBIOS tables say against CPUID, attach pvbus0 and
+ * its children (hyperv0, xen0, pvclock0, vmt0), each child's own steps
+ * being its subtests, then check that no child touched an MSR unpromised
+ * and that the machine is what the command line's expect.* keys say.
  */
 static const struct ktest boot_tests[] = {
 	{ "boot_info_parsed",	  selftest_bootinfo },	/* tags well-formed */
@@ -40,6 +41,7 @@ static const struct ktest boot_tests[] = {
 	{ "exceptions_catchable", selftest_exceptions },/* #UD #GP #PF */
 	{ "hv_backend",		  pvbus_test_backend },	/* native/replay/sim */
 	{ "pvbus_identify",	  pvbus_test_identify },/* CPUID 0x4000xx00 */
+	{ "firmware_identify",	  pvbus_fw_test },	/* ACPI, SMBIOS */
 	{ "pvbus_attach",	  pvbus_test_attach },	/* pvbus0, children */
 	{ "no_msr_faults",	  pvbus_test_msr },	/* no MSR unpromised */
 	{ "environment_expected", pvbus_test_expect },	/* the expect.* keys */

@@ -24,7 +24,7 @@
 #      YAML, shards, shellcheck, the exit codes
 #  15. the Makefile: the quiet build's short lines, V=1, make  tests/make/check.py
 #      iso CMDLINE= MODULES=, make debug stopping in kmain
-#  16. the four libFuzzer targets, 100,000 runs each          make fuzz
+#  16. the six libFuzzer targets, 100,000 runs each          make fuzz
 #
 # Stages 6, 8, 10, 11 and 12 read every KTAP report also with prove and kunit.py
 # (tests/boot/README.md); kunit.py comes from Debian's linux-source-6.1.

@@ -313,8 +313,9 @@ pvbus_identify(const struct hvio *io)
 
 /*
  * The attach arguments every child is offered: the backend, the first
- * interface of each vendor and the first Hv#1 one, the backdoor, and
- * the RAM the memory map has (0 if there is no map to trust).
+ * interface of each vendor and the first Hv#1 one, the backdoor, the
+ * RAM the memory map has (0 if there is no map to trust), and the
+ * SMBIOS UUID when firmware_identify found one on this machine.
  */
 void
 pvbus_child_args(struct pv_attach_args *pva, uint64_t mem_avail)
@@ -327,6 +328,8 @@ pvbus_child_args(struct pv_attach_args *pva, uint64_t mem_avail)
 	pva->pva_io = sc->sc_io;
 	pva->pva_backdoor = &sc->sc_backdoor;
 	pva->pva_mem_avail = mem_avail;
+	if (sc->sc_fw_uuid.fu_present)
+		pva->pva_fw_uuid = &sc->sc_fw_uuid;
 	for (i = sc->sc_niface - 1; i >= 0; i--) {
 		pi = &sc->sc_iface[i];
 		pva->pva_iface[pi->pi_vendor] = &pi->pi_id;

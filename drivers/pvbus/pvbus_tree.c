@@ -103,10 +103,12 @@ pvbus_print_iface(const struct pvbus_iface *pi)
 }
 
 /*
- * "pvbus0 at mainbus0: QEMU TCG, VMware backdoor": the interfaces in
- * base order, then the backdoor if no VMware signature accounts for it,
- * then the backend if it is not the real machine, so no log of a replay
- * or a simulator can pass for a real hypervisor's.  Returns false, after
+ * "pvbus0 at mainbus0: QEMU TCG, VMware backdoor; firmware agrees: QEMU":
+ * the interfaces in base order, then the backdoor if no VMware signature
+ * accounts for it, then what the firmware says of them (pvbus_fw.c; only
+ * when CPUID is this machine's), then the backend if it is not the real
+ * machine, so no log of a replay or a simulator can pass for a real
+ * hypervisor's.  Returns false, after
  * saying why, when there is nothing to attach.
  */
 bool
@@ -132,6 +134,8 @@ pvbus_print_tree(void)
 		printf("%sVMware backdoor", sep);
 	if (!sc->sc_hvbit)
 		printf(" (hypervisor bit clear)");
+	if (sc->sc_fw_note[0] != '\0')
+		printf("; %s", sc->sc_fw_note);
 	if (strcmp(io->io_name, "native") != 0)
 		printf(" [%s%s%s]", io->io_name, io->io_detail[0] != '\0' ?
 		    ": " : "", io->io_detail);

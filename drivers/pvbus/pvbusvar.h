@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fwvar.h"
 #include "hvio.h"
 #include "identvar.h"
 #include "pvbusreg.h"
@@ -106,6 +107,13 @@ struct pvbus_softc {
 	struct pvbus_backdoor sc_backdoor;
 	bool		sc_identified;	/* pvbus_identify() has run */
 	bool		sc_attached;	/* pvbus0 exists */
+	/*
+	 * Set by firmware_identify (pvbus_fw.c) when CPUID is this
+	 * machine's: what the firmware says, for the attach line ("firmware
+	 * agrees: QEMU"; "" if nothing), and the SMBIOS UUID for vmt.
+	 */
+	char		sc_fw_note[96];
+	struct fw_uuid	sc_fw_uuid;
 	int		sc_nchildren;	/* children that matched */
 	struct pvbus_attached sc_children[PVBUS_CHILDREN_MAX];
 };
@@ -125,6 +133,8 @@ struct pv_attach_args {
 	const struct ident *pva_hv1;	/* the first Hv#1 interface, or NULL */
 	const struct pvbus_backdoor *pva_backdoor;
 	uint64_t	pva_mem_avail;	/* RAM in the memory map; 0: no map */
+	/* SMBIOS type 1's UUID, if CPUID is this machine's; or NULL. */
+	const struct fw_uuid *pva_fw_uuid;
 };
 
 /*
@@ -263,11 +273,13 @@ int	pvbus_expect_run(const struct cmdline *cl, const struct pvbus_env *env);
 /*
  * The KTAP tests of the boot story's bus steps: pvbus_test.c the
  * detection pass and pvbus0 with its children (the host replay tool
- * runs them too), pvbus_test_boot.c the backend and, at the end, that no
- * child touched an MSR CPUID did not promise, and the expect.* keys.
+ * runs them too), pvbus_fw.c the firmware's tables against CPUID,
+ * pvbus_test_boot.c the backend and, at the end, that no child touched
+ * an MSR CPUID did not promise, and the expect.* keys.
  */
 int	pvbus_test_backend(void);
 int	pvbus_test_identify(void);
+int	pvbus_fw_test(void);	/* pvbus_fw.c */
 int	pvbus_test_attach(void);
 int	pvbus_test_msr(void);
 int	pvbus_test_expect(void);	/* environment_expected */

@@ -171,6 +171,7 @@ vmt_attach(const struct pv_attach_args *pva)
 	sc->sc_io = pva->pva_io;
 	sc->sc_name = pva->pva_name;
 	sc->sc_mem_avail = pva->pva_mem_avail;
+	sc->sc_fw_uuid = pva->pva_fw_uuid;
 	vmt_choose_via(sc, vmware);
 	sc->sc_tclo.rpc_io = sc->sc_io;
 	sc->sc_tclo.rpc_via = sc->sc_via;

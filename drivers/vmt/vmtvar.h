@@ -39,6 +39,7 @@ struct vmt_softc {
 	enum hvio_backdoor_via sc_via_unanswered;
 	char		sc_via_why[48];	/* and how it did not */
 	uint64_t	sc_mem_avail;	/* memory map, bytes */
+	const struct fw_uuid *sc_fw_uuid;	/* SMBIOS's, or NULL */
 	uint64_t	sc_tsc_hz;	/* GETHZ or the timing leaf, or 0 */
 
 	enum vmt_rpc_state sc_rpc;

@@ -14,8 +14,9 @@
 #
 # The targets: cpuid_dump (the CPUID dump parser), vmt_reply (what vmt
 # reads from a VMware host), cmdline (the command-line parser and its
-# checks) and bootinfo (multiboot2 and PVH boot information, the memory
-# map's checks, the page allocator).
+# checks), bootinfo (multiboot2 and PVH boot information, the memory
+# map's checks, the page allocator), acpi and smbios (the firmware's
+# tables as drivers/fw reads them, with the verdict and its lines).
 #
 # Kernel sources get the printf renames of tests/unit/unit.mk (see there
 # why) and -fsanitize=fuzzer-no-link: coverage for libFuzzer, but only
@@ -37,7 +38,7 @@ include tools/quiet.mk
 
 FUZZ_DIR	:= $(BUILD)/fuzz
 # The kernel's source folders (tests/unit/unit.mk's UNIT_SRCDIRS).
-FUZZ_SRCDIRS	:= kernel spec drivers/hvio drivers/ident drivers/pvbus \
+FUZZ_SRCDIRS	:= kernel spec drivers/hvio drivers/ident drivers/fw drivers/pvbus \
 		   drivers/hyperv drivers/xen drivers/pvclock drivers/vmt sim
 FUZZ_WARN	:= -std=c11 -g -O1 -Wall -Wextra -Werror \
 		   -Wstrict-prototypes -Wmissing-prototypes \
@@ -52,6 +53,8 @@ FUZZ_TARGETS	:= cpuid_dump
 FUZZ_TARGETS	+= vmt_reply
 FUZZ_TARGETS	+= cmdline
 FUZZ_TARGETS	+= bootinfo
+FUZZ_TARGETS	+= acpi
+FUZZ_TARGETS	+= smbios
 FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 
 FUZZ_SAVED_GOAL	:= $(.DEFAULT_GOAL)
@@ -105,6 +108,18 @@ $(FUZZ_DIR)/fuzz_bootinfo: $(FUZZ_DIR)/tests/fuzz/fuzz_bootinfo.o \
     $(FUZZ_DIR)/kernel/printf.o $(FUZZ_DIR)/kernel/format.o
 	$(call say,FUZZLD,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
+
+# The firmware readers, the verdict and the lines that say them.
+FUZZ_FW		:= $(addprefix $(FUZZ_DIR)/,drivers/fw/acpi.o \
+		   drivers/fw/smbios.o drivers/fw/fw_efi.o drivers/fw/fw_log.o \
+		   drivers/fw/fw_verdict.o drivers/fw/fw.o kernel/printf.o \
+		   kernel/format.o)
+
+$(FUZZ_DIR)/fuzz_acpi: $(FUZZ_DIR)/tests/fuzz/fuzz_acpi.o $(FUZZ_FW)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
+
+$(FUZZ_DIR)/fuzz_smbios: $(FUZZ_DIR)/tests/fuzz/fuzz_smbios.o $(FUZZ_FW)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 $(FUZZ_DIR)/tests/fuzz/%.o: tests/fuzz/%.c | fuzz-deps
 	@mkdir -p $(@D)

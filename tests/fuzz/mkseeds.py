@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Write the seed corpora of fuzz_cmdline and fuzz_bootinfo.
+"""Write the seed corpora of fuzz_cmdline, fuzz_bootinfo, fuzz_acpi and
+fuzz_smbios.
 
     python3 tests/fuzz/mkseeds.py     # from the top of the tree
 
@@ -137,3 +138,95 @@ write("bootinfo", "pvh-cmdline-4100", pvh(b"hv=native" + b" " * 4083
                                           + b"fault=ud", QEMU_E820))
 write("bootinfo", "pvh-overrun", pvh(b"", QEMU_E820, before=b"a" * 16,
                                      si_bytes=b"a" * 56))
+
+# ------------------------------------------------------------ acpi/smbios
+#
+# fuzz_acpi: byte 0 odd for a 20-byte RSDP; then the RSDP; then guest
+# memory from 0x1000 on, the tables at 0x1000 + offset (fuzz_acpi.c).
+# fuzz_smbios: byte 0 flags (bit 0: the harness points the entry point
+# at the table after it, bit 1: fixes its checksums); then memory from
+# 0xF0000 on, the entry point first (fuzz_smbios.c).
+
+
+def acpi_header(sig, length, rev=1, oemid=b"BOCHS ", creator=b"BXPC"):
+    return (sig + struct.pack("<IBB", length, rev, 0) + oemid +
+            b"BXPC    " + struct.pack("<I", 1) + creator +
+            struct.pack("<I", 1))
+
+
+def summed(blob, at=9):
+    b = bytearray(blob)
+    b[at] = 0
+    b[at] = -sum(b) & 0xff
+    return bytes(b)
+
+
+def acpi_seed(xsdt, loop=False, hvid=b"\0" * 8):
+    """RSDP, then DSDT at 0x1000, FADT at 0x1100, WAET at 0x1300, the
+    root table at 0x1400 (addresses 0x1000 + offset)."""
+    base = 0x1000
+    aml = b"\x08_HID\x0dMSFT1000\x00"
+    dsdt = summed(acpi_header(b"DSDT", 36 + len(aml), 2) + aml)
+    fadt = bytearray(acpi_header(b"FACP", 276, 6) + b"\0" * 240)
+    fadt[40:44] = struct.pack("<I", base)
+    fadt[112:116] = struct.pack("<I", 0x84a5)
+    fadt[140:148] = struct.pack("<Q", base)
+    fadt[268:276] = hvid
+    fadt = summed(bytes(fadt))
+    waet = summed(acpi_header(b"WAET", 40) + struct.pack("<I", 2))
+    entries = [base + 0x100, base + 0x300]
+    if loop:
+        entries += [base + 0x400, base + 0x100]
+    esize = 8 if xsdt else 4
+    root = acpi_header(b"XSDT" if xsdt else b"RSDT",
+                       36 + esize * len(entries))
+    root += b"".join(struct.pack("<Q" if xsdt else "<I", e)
+                     for e in entries)
+    root = summed(root)
+    mem = bytearray(0x600)
+    for off, blob in ((0, dsdt), (0x100, fadt), (0x300, waet),
+                      (0x400, root)):
+        mem[off:off + len(blob)] = blob
+    r = bytearray(b"RSD PTR \0BOCHS " + bytes([2 if xsdt else 0]) +
+                  struct.pack("<IIQ", 0 if xsdt else base + 0x400, 36,
+                              base + 0x400 if xsdt else 0) + b"\0" * 4)
+    r[8] = -sum(r[:20]) & 0xff
+    r[32] = -sum(r[:36]) & 0xff
+    if xsdt:
+        return b"\x00" + bytes(r) + bytes(mem)
+    return b"\x01" + bytes(r[:20]) + bytes(mem)
+
+
+write("acpi", "qemu-rsdt", acpi_seed(False))
+write("acpi", "acpi6-xsdt-hyperv", acpi_seed(True, hvid=b"MsHyperV"))
+write("acpi", "xsdt-loop", acpi_seed(True, loop=True))
+
+
+def sm_struct(stype, formatted, strings):
+    body = struct.pack("<BBH", stype, 4 + len(formatted), 0) + formatted
+    if not strings:
+        return body + b"\0\0"
+    return body + b"".join(s + b"\0" for s in strings) + b"\0"
+
+
+SMBIOS_TABLE = b"".join([
+    sm_struct(0, bytes([1, 2, 0, 0, 3, 0]) + b"\0" * 9 + b"\x10" + b"\0" * 4,
+              [b"SeaBIOS", b"1.16.2-debian-1.16.2-1", b"04/01/2014"]),
+    sm_struct(1, bytes([1, 2, 3, 4]) + bytes(range(16)) + bytes([6, 5, 6]),
+              [b"VMware, Inc.", b"VMware Virtual Platform", b"None",
+               b"VMware-42 17 4c 3e ec 05 e3 23-fd 4b 7d 0e 7e 9b bc d0",
+               b"sku", b"family"]),
+    sm_struct(2, bytes([1, 2, 0, 0, 0]), [b"Oracle Corporation",
+                                           b"VirtualBox"]),
+    sm_struct(3, bytes([1, 1, 0, 0, 2]), [b"QEMU",
+                                          b"7783-7084-3265-9085-8269-3286-77"]),
+    sm_struct(11, bytes([2]), [b"vboxVer_6.1.18", b"vboxRev_142142"]),
+    sm_struct(127, b"", []),
+])
+
+# Checksums and addresses are the harness's to fix (flags 3).
+write("smbios", "v21-fixed", b"\x03" + b"_SM_" + b"\0" * 12 + b"_DMI_" +
+      b"\0" * 10 + SMBIOS_TABLE)
+write("smbios", "v30-fixed", b"\x03" + b"_SM3_" + b"\0" * 19 + SMBIOS_TABLE)
+write("smbios", "v30-zero-length", b"\x03" + b"_SM3_" + b"\0" * 19 +
+      SMBIOS_TABLE[:60] + b"\x02\x00\x00\x00" + SMBIOS_TABLE[60:])

@@ -7,6 +7,12 @@ it, never what lies above:
     kernel    kernel/, boot/   the kernel proper
     hvio      drivers/hvio/    the hvio interface and its backends
     ident     drivers/ident/   the CPUID decoders
+    fw        drivers/fw/      the firmware's tables (ACPI, SMBIOS, EFI):
+                               it reads physical memory and the boot
+                               information (kernel), and the bus holds
+                               CPUID against its verdict, so it lies
+                               below the bus and needs nothing above
+                               the kernel
     pvbus     drivers/pvbus/   the bus core
     child     drivers/hyperv/, drivers/xen/, drivers/pvclock/,
               drivers/vmt/     the child drivers; none uses another
@@ -45,13 +51,15 @@ import subprocess
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))))
 
-RANK = {"spec": 0, "kernel": 1, "hvio": 2, "ident": 3, "pvbus": 4,
-        "child": 5, "boot": 9}
+RANK = {"spec": 0, "kernel": 1, "hvio": 2, "ident": 3, "fw": 4, "pvbus": 5,
+        "child": 6, "boot": 9}
 SIM_USES = ("spec", "kernel", "hvio")
 
 FOLDERS = {
     "spec": "spec", "kernel": "kernel", "boot": "kernel",
     "drivers/hvio": "hvio", "drivers/ident": "ident",
+    # Below the bus: the bus compares CPUID with what the tables say.
+    "drivers/fw": "fw",
     "drivers/pvbus": "pvbus", "drivers/hyperv": "child",
     "drivers/xen": "child", "drivers/pvclock": "child",
     "drivers/vmt": "child", "sim": "sim",

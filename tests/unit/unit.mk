@@ -38,7 +38,7 @@ include tools/quiet.mk
 
 UNIT_DIR	:= $(BUILD)/host
 # The kernel's source folders (the Makefile's INCLUDES, as -iquote).
-UNIT_SRCDIRS	:= kernel spec drivers/hvio drivers/ident drivers/pvbus \
+UNIT_SRCDIRS	:= kernel spec drivers/hvio drivers/ident drivers/fw drivers/pvbus \
 		   drivers/hyperv drivers/xen drivers/pvclock drivers/vmt sim
 UNIT_INCLUDES	:= $(UNIT_SRCDIRS:%=-iquote %)
 UNIT_CFLAGS	:= -std=c11 -g -O1 -Wall -Wextra -Werror \
@@ -57,6 +57,7 @@ UNIT_TESTS	+= sim_kvm
 UNIT_TESTS	+= sim_vmware
 UNIT_TESTS	+= vmt_reply vm_rpc vmt
 UNIT_TESTS	+= screen
+UNIT_TESTS	+= fw
 UNIT_TESTS	+= pvbus_expect
 UNIT_BINS	:= $(UNIT_TESTS:%=$(UNIT_DIR)/test_%)
 # Objects are named by their source's path: $(call UNIT_O,kernel/ktap.o)
@@ -100,6 +101,7 @@ PVBUS_REPLAY_OBJS := $(call UNIT_O,tools/pvbus-replay.o \
 		   drivers/vmt/vmt_time.o drivers/vmt/vmt_facts.o \
 		   drivers/vmt/vm_rpc.o \
 		   drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o \
+		   drivers/fw/smbios.o drivers/fw/fw_log.o \
 		   kernel/ktap.o kernel/printf.o kernel/format.o kernel/memmap.o \
 		   kernel/summary.o kernel/cmdline.o) $(UNIT_IDENT)
 
@@ -169,6 +171,12 @@ $(UNIT_DIR)/test_sim_kvm: $(UNIT_SIM) $(call UNIT_O,sim/sim_kvm.o \
 $(UNIT_DIR)/test_sim_vmware: $(UNIT_SIM) $(UNIT_SIM_VMWARE) \
     $(call UNIT_O,kernel/printf.o kernel/format.o)
 
+# The firmware tables' readers, the verdict, and the kernel's rule of
+# what may be read, over made-up memory and memory maps.
+$(UNIT_DIR)/test_fw: $(call UNIT_O,drivers/fw/acpi.o drivers/fw/smbios.o \
+    drivers/fw/fw_efi.o drivers/fw/fw_log.o drivers/fw/fw_verdict.o \
+    drivers/fw/fw.o drivers/fw/fw_mem.o kernel/printf.o kernel/format.o)
+
 $(UNIT_DIR)/test_vmt_reply: $(call UNIT_O,drivers/vmt/vmt_reply.o \
     kernel/printf.o kernel/format.o)
 # vmt0 end to end on the VMware model: the driver, the detection pass
@@ -178,6 +186,7 @@ $(UNIT_DIR)/test_vmt: $(call UNIT_O,drivers/vmt/vmt.o \
     drivers/vmt/vmt_backdoor.o drivers/vmt/vmt_info.o drivers/vmt/vmt_tclo.o \
     drivers/vmt/vmt_time.o drivers/vmt/vmt_facts.o drivers/vmt/vm_rpc.o \
     drivers/vmt/vm_rpci.o drivers/vmt/vmt_reply.o \
+    drivers/fw/smbios.o drivers/fw/fw_log.o \
     drivers/pvbus/pvbus_tree.o drivers/pvbus/pvbus_host.o kernel/ktap.o \
     kernel/printf.o kernel/format.o) $(UNIT_SIM) $(UNIT_SIM_VMWARE) $(UNIT_IDENT)
 $(UNIT_DIR)/test_vm_rpc: $(call UNIT_O,drivers/vmt/vm_rpc.o \
