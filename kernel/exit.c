@@ -108,6 +108,10 @@ kexit(int status)
 		printf("# exit status 0x%02x (%s), QEMU exit code %d\n",
 		    status, kexit_name(status), (status << 1) | 1);
 		outl(DEBUG_EXIT_PORT, (uint32_t)status);
+		/* Still here: no exit device (a real host, or QEMU without one). */
+		printf("# halted: nothing at port 0x%x ended the machine (under "
+		    "QEMU: -device isa-debug-exit,iobase=0xf4,iosize=0x04)\n",
+		    DEBUG_EXIT_PORT);
 	}
 	for (;;) {
 		cli();

@@ -38,7 +38,10 @@ real boots also write the serial output with --log, and
 tools/pvbus-verdict must find the code in that file (for the timeout,
 7: the log ends before the boot did).  And
 `make run CMDLINE=bogus=1` must exit 2 (make's code for any failure)
-while saying "exit code 1" in words.
+while saying "exit code 1" in words.  And a PVH boot under a QEMU
+without the exit device (as on VMware or Hyper-V) must end its log with
+"# halted: nothing at port 0xf4 ended the machine ..." after the exit
+status line, which still gives code 0 through code_from_log().
 
 One line per row (PASS or FAIL), then "N passed, N failed"; exit 1 if a
 row failed.  Python 3 standard library only.
@@ -51,6 +54,7 @@ import re
 import stat
 import subprocess
 import sys
+import time
 
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -221,6 +225,50 @@ def check_make_run():
     return msgs
 
 
+def check_no_exit_port():
+    """A QEMU without the exit device, as on VMware or Hyper-V: the
+    kernel's "# exit status" line still gives the code through
+    code_from_log(), and a last line says nothing ended the machine."""
+    log = os.path.join(WORK, "no-exit-port.log")
+    if os.path.exists(log):
+        os.unlink(log)
+    kernel = os.path.join(REPO, "build", "kernel.elf")
+    p = subprocess.Popen([os.environ.get("QEMU", "qemu-system-x86_64"),
+                          "-M", "q35", "-m", "128M", "-display", "none",
+                          "-no-reboot", "-monitor", "none", "-serial",
+                          "file:" + log, "-kernel", kernel],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    lines = []
+    try:
+        for _ in range(600):            # up to 60 s, for a slow runner
+            if p.poll() is not None:
+                break
+            if os.path.exists(log):
+                with open(log, "rb") as f:
+                    lines = f.read().decode("utf-8", "replace").splitlines()
+            if any(l.startswith("# halted: ") for l in lines):
+                break
+            time.sleep(0.1)
+    finally:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+    msgs = []
+    if p.returncode not in (-9, None) and not lines:
+        msgs.append("QEMU ended by itself (%s): %s" % (
+            p.returncode, p.stderr.read().decode("utf-8", "replace")[-200:]))
+    if not lines or not re.match(r"^# halted: nothing at port 0xf4 ended "
+                                 r"the machine", lines[-1]):
+        msgs.append("the last serial line is not '# halted: nothing at "
+                    "port 0xf4 ...': %r" % (lines[-1:] or "no output"))
+    got = code_from_log(lines)
+    if got is None or got[0] != 0:
+        msgs.append("exitcodes.code_from_log() without an exit port: %s, "
+                    "not 0" % (got,))
+    return msgs
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-v", "--verbose", action="store_true")
@@ -230,6 +278,7 @@ def main():
     write_fakes()
     todo = [(r.name, r.real, lambda r=r: check_row(r)) for r in rows()]
     todo.append(("make-run", True, check_make_run))
+    todo.append(("no-exit-port", True, check_no_exit_port))
     passed = failed = 0
     width = max(len(n) for n, _, _ in todo)
     for name, real, fn in todo:
