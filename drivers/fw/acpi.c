@@ -348,9 +348,16 @@ acpi_entries(const struct fw_mem *m, struct acpi_info *ai,
 		    acpi_u32(root, ACPI_HEADER_SIZE + 4 * i);
 		snprintf(what, sizeof(what), "%s entry %d", ai->ai_xsdt ?
 		    "XSDT" : "RSDT", i);
+		/*
+		 * An empty slot, not a broken rule: edk2's AcpiTableDxe
+		 * keeps entry 0 for the FADT and leaves it 0 when none is
+		 * installed (OVMF under QEMU's acpi=off), and ACPICA skips
+		 * null entries (Linux drivers/acpi/acpica/tbutils.c,
+		 * acpi_tb_parse_root_table()).
+		 */
 		if (pa == 0) {
-			fw_problem(&ai->ai_log, "%s is 0: skipped", what);
-			ai->ai_nbroken++;
+			fw_note(&ai->ai_log, "%s is 0, an empty slot: skipped",
+			    what);
 			continue;
 		}
 		if (acpi_loop(ai, root, i, pa, other_root)) {
