@@ -290,7 +290,10 @@ acpi_waet(struct acpi_info *ai, const uint8_t *p, const struct acpi_table *t)
 
 /*
  * Is entry i's address a loop: the root table, the other root table,
- * or an entry before it?  Then it is reported and skipped.
+ * or an entry before it?  Then it is skipped.  Pointing back at a root
+ * table breaks a rule (ACPI 6.5 5.2.7, 5.2.8: the entries point at the
+ * *other* description headers); listing a table twice breaks none, so
+ * it is a note, and the table is read once.
  */
 static bool
 acpi_loop(struct acpi_info *ai, const uint8_t *root, int i, uint64_t pa,
@@ -305,13 +308,14 @@ acpi_loop(struct acpi_info *ai, const uint8_t *root, int i, uint64_t pa,
 		    "(0x%llx): skipped", name, i, pa == ai->ai_root.at_pa ?
 		    name : ai->ai_xsdt ? "RSDT" : "XSDT",
 		    (unsigned long long)pa);
+		ai->ai_nbroken++;
 		return true;
 	}
 	for (j = 0; j < i; j++) {
 		prev = esize == 8 ? acpi_u64(root, ACPI_HEADER_SIZE + 8 * j) :
 		    acpi_u32(root, ACPI_HEADER_SIZE + 4 * j);
 		if (prev == pa) {
-			fw_problem(&ai->ai_log, "%s entry %d repeats entry %d "
+			fw_note(&ai->ai_log, "%s entry %d repeats entry %d "
 			    "(0x%llx): skipped", name, i, j,
 			    (unsigned long long)pa);
 			return true;
@@ -360,10 +364,8 @@ acpi_entries(const struct fw_mem *m, struct acpi_info *ai,
 			    what);
 			continue;
 		}
-		if (acpi_loop(ai, root, i, pa, other_root)) {
-			ai->ai_nbroken++;
+		if (acpi_loop(ai, root, i, pa, other_root))
 			continue;
-		}
 		p = acpi_map_table(m, pa, what, NULL, ai, &t);
 		acpi_keep(ai, &t);
 		if (p == NULL)
