@@ -116,10 +116,10 @@ FUZZ_FW		:= $(addprefix $(FUZZ_DIR)/,drivers/fw/acpi.o \
 		   kernel/format.o)
 
 $(FUZZ_DIR)/fuzz_acpi: $(FUZZ_DIR)/tests/fuzz/fuzz_acpi.o $(FUZZ_FW)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 $(FUZZ_DIR)/fuzz_smbios: $(FUZZ_DIR)/tests/fuzz/fuzz_smbios.o $(FUZZ_FW)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $^
 
 $(FUZZ_DIR)/tests/fuzz/%.o: tests/fuzz/%.c | fuzz-deps
 	@mkdir -p $(@D)

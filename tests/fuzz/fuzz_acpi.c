@@ -31,22 +31,15 @@
 #include <string.h>
 
 #include "acpireg.h"
+#include "fuzz_fw.h"
 #include "fwvar.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-void	cons_putc(int c);
 
 #define MEM_BASE	0x1000ULL
 
 static const uint8_t	*mem;		/* the guest memory */
 static size_t		 mem_len;
-
-/* kernel/printf.c prints through this; the lines go nowhere. */
-void
-cons_putc(int c)
-{
-	(void)c;
-}
 
 static void
 fail(const char *why)
@@ -60,21 +53,7 @@ fuzz_map(const struct fw_mem *m, uint64_t pa, uint64_t len,
     enum fw_mem_where *where)
 {
 	(void)m;
-	if (pa >= 0x100000000ULL) {
-		*where = FW_MEM_HIGH;
-		return NULL;
-	}
-	if (pa < MEM_BASE || pa - MEM_BASE > mem_len ||
-	    len > mem_len - (pa - MEM_BASE)) {
-		*where = FW_MEM_HOLE;
-		return NULL;
-	}
-	if (len > FW_MEM_MAX) {
-		*where = FW_MEM_TOOBIG;
-		return NULL;
-	}
-	*where = FW_MEM_OK;
-	return mem + (pa - MEM_BASE);
+	return fuzz_fw_window(mem, mem_len, MEM_BASE, pa, len, where);
 }
 
 static const struct fw_mem fuzz_mem = { fuzz_map, NULL };

@@ -32,11 +32,11 @@
 #include <string.h>
 #include <sanitizer/asan_interface.h>
 
+#include "fuzz_fw.h"
 #include "fwvar.h"
 #include "smbiosreg.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-void	cons_putc(int c);
 
 #define SCAN_BASE	0xf0000ULL
 #define AREA		0x10000		/* 0xF0000-0xFFFFF */
@@ -46,12 +46,6 @@ static uint8_t	 area[MAX_INPUT];
 static uint8_t	*mem = area;
 static size_t	 mem_len;
 static size_t	 size_in;	/* of which the input */
-
-void
-cons_putc(int c)
-{
-	(void)c;
-}
 
 static void
 fail(const char *why)
@@ -65,17 +59,7 @@ fuzz_map(const struct fw_mem *m, uint64_t pa, uint64_t len,
     enum fw_mem_where *where)
 {
 	(void)m;
-	if (pa >= 0x100000000ULL) {
-		*where = FW_MEM_HIGH;
-		return NULL;
-	}
-	if (pa < SCAN_BASE || pa - SCAN_BASE > mem_len ||
-	    len > mem_len - (pa - SCAN_BASE)) {
-		*where = FW_MEM_HOLE;
-		return NULL;
-	}
-	*where = FW_MEM_OK;
-	return mem + (pa - SCAN_BASE);
+	return fuzz_fw_window(mem, mem_len, SCAN_BASE, pa, len, where);
 }
 
 static const struct fw_mem fuzz_mem = { fuzz_map, NULL };
