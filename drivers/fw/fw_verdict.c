@@ -6,7 +6,7 @@
  *
  * 1. The FADT's Hypervisor Vendor Identity (ACPI 6.0): a hypervisor
  *    saying who it is, in 8 bytes of its choosing ("MsHyperV",
- *    "FIRECRCK", "CLOUDHYP").
+ *    "FIRECKVM", "CLOUDHYP").
  * 2. SMBIOS strings: the system's product, manufacturer and version,
  *    the board's and BIOS's vendor, the chassis's maker, in that order
  *    (the order and the prefixes of systemd's detect_vm_dmi_vendor(),
@@ -107,15 +107,15 @@ static const struct {
 /*
  * FADT Hypervisor Vendor Identity values: Linux arch/arm64/hyperv/
  * mshyperv.c hyperv_detect_via_acpi() ("MsHyperV"); Firecracker
- * src/vmm/src/acpi/ ("FIRECRCK"); Cloud Hypervisor vmm/src/acpi.rs
- * ("CLOUDHYP").
+ * src/vmm/src/acpi/mod.rs HYPERVISOR_VENDOR_ID ("FIRECKVM"); Cloud
+ * Hypervisor vmm/src/acpi.rs ("CLOUDHYP").
  */
 static const struct {
 	char		 fh_id[9];
 	const char	*fh_vendor;
 } fw_fadt_ids[] = {
 	{ "MsHyperV",	"hyperv" },
-	{ "FIRECRCK",	"firecracker" },
+	{ "FIRECKVM",	"firecracker" },
 	{ "CLOUDHYP",	"cloudhv" },
 };
 

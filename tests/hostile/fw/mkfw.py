@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Write the hostile firmware tables of tests/hostile/fw-*.case.
+"""Write the hostile firmware tables of tests/hostile/fw-*.case, and one
+set that is not hostile: a Firecracker microVM's ACPI tables, for
+tests/boot/cases/fw-acpi-firecracker.case.
 
     python3 tests/hostile/fw/mkfw.py     # from the top of the tree
 
@@ -195,6 +197,52 @@ def acpi_lengths():
     write_acpi("acpi-lengths", t, rsdp(t, r))
 
 
+def acpi_firecracker():
+    """Not hostile: the tables a Firecracker microVM gets, so that the
+    FADT's Hypervisor Vendor Identity is read on a real boot.  Source,
+    firecracker-microvm/firecracker: src/vmm/src/acpi/mod.rs (OEM id
+    "FIRECK", table ids "FCVMDSDT", "FCVMFADT", "FCVMMADT", "FCMVXSDT",
+    HYPERVISOR_VENDOR_ID "FIRECKVM", the flags HW_REDUCED_ACPI,
+    PWR_BUTTON and SLP_BUTTON, an XSDT of the FADT and the MADT);
+    src/acpi-tables/src/lib.rs (creator "FCAT" 0x20240119);
+    src/acpi-tables/src/fadt.rs (the FADT: revision 6, minor 5, 276
+    bytes, only X_DSDT set).  The DSDT and MADT bodies are left empty
+    (their AML and interrupt controllers are not read here)."""
+    fc = dict(oemid=b"FIRECK", creator=b"FCAT")
+    crev = struct.pack("<I", 0x20240119)
+
+    def hdr(sig, length, rev, table_id):
+        h = bytearray(header(sig, length, rev, table_id=table_id, **fc))
+        h[24:28] = struct.pack("<I", 0)          # OEM_REVISION 0
+        h[32:36] = crev
+        return bytes(h)
+
+    t = Tables()
+    d = t.add(hdr(b"DSDT", 36, 2, b"FCVMDSDT"))
+    blob = bytearray(hdr(b"FACP", 276, 6, b"FCVMFADT") + b"\0" * 240)
+    blob[112:116] = struct.pack("<I", 1 << 20 | 1 << 4 | 1 << 5)
+    blob[131] = 5                                 # FADT minor version
+    blob[268:276] = b"FIRECKVM"
+    f = t.add(bytes(blob), good_checksum=False)
+    t.ptr(f + 140, d, 8)                          # X_DSDT
+    t.cmds.append(checksum(TABLES_FILE, f + 9, f, 276))
+    m = t.add(hdr(b"APIC", 44, 6, b"FCVMMADT") +
+              struct.pack("<II", 0xfee00000, 0))
+    n = 2
+    x = t.add(hdr(b"XSDT", 36 + 8 * n, 1, b"FCMVXSDT") + b"\0" * 8 * n,
+              good_checksum=False)
+    t.ptr(x + 36, f, 8)
+    t.ptr(x + 44, m, 8)
+    t.cmds.append(checksum(TABLES_FILE, x + 9, x, 36 + 8 * n))
+    # The RSDP: revision 2, OEM "FIRECK", no RSDT (acpi_tables rsdp.rs).
+    r = bytearray(b"RSD PTR " + b"\0" + b"FIRECK" + bytes([2]) +
+                  struct.pack("<I", 0) + struct.pack("<IQB3x", 36, x, 0))
+    t.cmds.append(pointer(RSDP_FILE, TABLES_FILE, 24, 8))
+    t.cmds.append(checksum(RSDP_FILE, 8, 0, 20))
+    t.cmds.append(checksum(RSDP_FILE, 32, 0, 36))
+    write_acpi("acpi-firecracker", t, bytes(r))
+
+
 # -------------------------------------------------------------- SMBIOS
 
 
@@ -254,6 +302,7 @@ if __name__ == "__main__":
     acpi_checksum()
     acpi_xsdt_loop()
     acpi_lengths()
+    acpi_firecracker()
     smbios_zero_length()
     smbios_unterminated()
     smbios_past_end()
