@@ -55,7 +55,10 @@ static const struct {
 
 /*
  * SMBIOS string prefixes (systemd src/basic/virt.c dmi_vendor_table[],
- * compared with startswith() as there).
+ * compared with startswith() as there).  systemd also takes "Oracle
+ * Corporation" for VirtualBox; Oracle's own x86 servers carry that name
+ * too, and VirtualBox's system structure says "innotek GmbH" and
+ * "VirtualBox" anyway, so it is left out here.
  */
 static const struct {
 	const char	*sp_prefix;
