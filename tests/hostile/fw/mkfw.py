@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Write the hostile firmware tables of tests/hostile/fw-*.case, and one
-set that is not hostile: a Firecracker microVM's ACPI tables, for
-tests/boot/cases/fw-acpi-firecracker.case.
+"""Write the hostile firmware tables of tests/hostile/fw-*.case, and two
+sets that are not hostile, for tests/boot/cases/fw-acpi-*.case: a
+Firecracker microVM's ACPI tables, and a DSDT with Hyper-V's VMBus.
 
     python3 tests/hostile/fw/mkfw.py     # from the top of the tree
 
@@ -243,6 +243,40 @@ def acpi_firecracker():
     write_acpi("acpi-firecracker", t, bytes(r))
 
 
+def aml_name_string(name, value):
+    """Name(NAME, "value"): NameOp, the NameSeg, a String (ACPI 6.5
+    20.2.5.1, 20.2.3)."""
+    return b"\x08" + name + b"\x0d" + value + b"\0"
+
+
+def aml_device(name, body):
+    """Device(NAME) {body}: ExtOpPrefix DeviceOp, a PkgLength (one byte
+    below 64, else two; 20.2.4) counting itself, the NameSeg, body."""
+    n = 4 + len(body)
+    if n + 1 < 64:
+        pkg = bytes([n + 1])
+    else:
+        n += 2
+        pkg = bytes([0x40 | (n & 0x0f), n >> 4])
+    return b"\x5b\x82" + pkg + name + body
+
+
+def acpi_vmbus_dsdt():
+    """Not hostile: a DSDT holding Hyper-V's VMBus device as Hyper-V's
+    own DSDT declares it (Microsoft mu_msvm MsvmPkg/AcpiTables/Dsdt.asl:
+    Device(\\_SB.VMOD.VMBS) with _DDN "VMBUS", _HID "MSFT1000", _CID
+    "VMBus"), under neutral OEM ids, so that only the byte search of the
+    DSDT can name Hyper-V."""
+    vmbs = aml_device(b"VMBS", aml_name_string(b"_DDN", b"VMBUS") +
+                      aml_name_string(b"_HID", b"MSFT1000") +
+                      aml_name_string(b"_CID", b"VMBus"))
+    t = Tables()
+    d = t.add(dsdt(vmbs))
+    f = fadt(t, d)
+    r = root(t, b"RSDT", [f], 4)
+    write_acpi("acpi-vmbus-dsdt", t, rsdp(t, r))
+
+
 # -------------------------------------------------------------- SMBIOS
 
 
@@ -303,6 +337,7 @@ if __name__ == "__main__":
     acpi_xsdt_loop()
     acpi_lengths()
     acpi_firecracker()
+    acpi_vmbus_dsdt()
     smbios_zero_length()
     smbios_unterminated()
     smbios_past_end()
