@@ -862,6 +862,11 @@ test_verdict_acpi(void)
 	CHECK_STR(fv.fv_vendor, "cloudhv");
 	CHECK_STR(fv.fv_smbios, "qemu");
 	CHECK_STR(fv.fv_acpi, "hyperv");
+	/* Firecracker's own value (src/vmm/src/acpi/mod.rs). */
+	memcpy(ai.ai_hvid, "FIRECKVM", 8);
+	fw_verdict(&ai, &si, &fv);
+	CHECK_STR(fv.fv_vendor, "firecracker");
+	CHECK_STR(fv.fv_by, "acpi.fadt_hypervisor");
 	memcpy(ai.ai_hvid, "NEWHYPER", 8);
 	fw_verdict(&ai, &si, &fv);
 	CHECK_STR(fv.fv_vendor, "qemu");
