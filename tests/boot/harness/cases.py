@@ -82,7 +82,8 @@ CASE_KEYS = ("boot", "tool", "machine", "memory", "qemu", "cmdline",
 REPEATABLE = ("qemu", "module", "input", "expect", "absent", "absent-byte",
               "requires")
 CMDLINE_KEYS = ("cmdline", "cmdline-escaped", "cmdline-gen")
-REQUIREMENTS = ("kvm", "kvm-hyperv", "kvm-hypercall", "ovmf")
+REQUIREMENTS = ("kvm", "kvm-hyperv", "no-kvm-hyperv", "kvm-hypercall",
+                "ovmf")
 QEMU_MIN_RE = re.compile(r"^qemu>=(\d+)\.(\d+)$")     # requires: qemu>=8.0
 TOOLS = ("mkiso", "replay")
 TOOL_TIMEOUT = {"mkiso": 120.0, "replay": 20.0}

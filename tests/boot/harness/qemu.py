@@ -135,7 +135,7 @@ class Host:
             for f in (OVMF_CODE, OVMF_VARS):
                 if not os.path.exists(f):
                     return "%s not found (Debian: ovmf)" % f
-        kvms = ("kvm", "kvm-hyperv", "kvm-hypercall")
+        kvms = ("kvm", "kvm-hyperv", "no-kvm-hyperv", "kvm-hypercall")
         if any(k in case.requires for k in kvms):
             try:
                 fd = os.open("/dev/kvm", os.O_RDWR)
@@ -144,11 +144,16 @@ class Host:
             try:
                 # KVM_CHECK_EXTENSION (_IO(0xAE, 0x03)) for KVM_CAP_HYPERV
                 # (44): a nested or stripped host may lack the emulation.
-                if "kvm-hyperv" in case.requires and \
-                        fcntl.ioctl(fd, 0xAE03, 44) == 0:
-                    return "KVM without Hyper-V emulation (KVM_CAP_HYPERV 0)"
+                # A case for each side: kvm-hyperv needs it, and
+                # no-kvm-hyperv shows what a guest gets without it.
+                hyperv = fcntl.ioctl(fd, 0xAE03, 44) != 0
             finally:
                 os.close(fd)
+            if "kvm-hyperv" in case.requires and not hyperv:
+                return "KVM without Hyper-V emulation (KVM_CAP_HYPERV 0)"
+            if "no-kvm-hyperv" in case.requires and hyperv:
+                return ("KVM with Hyper-V emulation (KVM_CAP_HYPERV 1): "
+                        "kvm-hyperv runs instead")
             # Strict: the case's drivers call through hypercall pages
             # (hyperv0, xen0), which no command-line key can gate.
             if "kvm-hypercall" in case.requires:

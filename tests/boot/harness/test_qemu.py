@@ -88,6 +88,33 @@ class HostTest(unittest.TestCase):
                                    self.dir).qemu_version(), (0, 0))
 
 
+class KvmHypervRequirementTest(unittest.TestCase):
+    """kvm-hyperv and no-kvm-hyperv are the two sides of one answer,
+    KVM_CAP_HYPERV: exactly one of them runs on a host with /dev/kvm.
+    /dev/kvm and the ioctl are faked, so no test depends on the host."""
+
+    def missing(self, requires, cap):
+        case = cases.parse_case("boot: pvh\nrequires: %s\n" % requires, "x")
+        saved = qemu.os.open, qemu.os.close, qemu.fcntl.ioctl
+        qemu.os.open = lambda path, flags: 99
+        qemu.os.close = lambda fd: None
+        qemu.fcntl.ioctl = lambda fd, req, arg: cap if (req, arg) == \
+            (0xAE03, 44) else 0
+        try:
+            return qemu.Host("qemu", "build").missing(case)
+        finally:
+            qemu.os.open, qemu.os.close, qemu.fcntl.ioctl = saved
+
+    def test_one_side_runs(self):
+        self.assertEqual(self.missing("kvm-hyperv", 0),
+                         "KVM without Hyper-V emulation (KVM_CAP_HYPERV 0)")
+        self.assertIsNone(self.missing("kvm no-kvm-hyperv", 0))
+        self.assertIsNone(self.missing("kvm-hyperv", 1))
+        self.assertEqual(self.missing("kvm no-kvm-hyperv", 1),
+                         "KVM with Hyper-V emulation (KVM_CAP_HYPERV 1): "
+                         "kvm-hyperv runs instead")
+
+
 class OnThisHostTest(unittest.TestCase):
     """A real-KVM case on a host whose KVM VMCALL never comes back runs
     with the key that makes that one step a SKIP; elsewhere it runs as
