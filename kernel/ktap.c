@@ -32,25 +32,28 @@ static int	ktap_nfailed;
 static char	ktap_crashed[160];	/* ktap_crash()'s what, or "" */
 static char	ktap_stopped[KTAP_PATH_MAX];	/* ktap_stop() was in, or "" */
 
-/*
- * A call the writer cannot honour, a bug in its caller: reported as
- * panic() reports one, "# panic: ..." and the running test crashed, but
- * without calling panic(), which reports through this writer.
- */
+void
+ktap_panic(const char *msg)
+{
+	static int panicking;
+
+	printf("# panic: %s\n", msg);
+	if (panicking++ == 0)
+		ktap_crash(msg);
+	kexit(KEXIT_PANIC);
+}
+
+/* A call the writer cannot honour, a bug in its caller: a panic. */
 static void __printflike(1, 2) __noreturn
 ktap_misuse(const char *fmt, ...)
 {
-	static int misusing;
 	char msg[128];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printf("# panic: %s\n", msg);
-	if (misusing++ == 0)
-		ktap_crash(msg);
-	kexit(KEXIT_PANIC);
+	ktap_panic(msg);
 }
 
 static void

@@ -91,6 +91,13 @@ int	ktap_run_steps(const struct ktap_step *steps, int nsteps, void *arg,
 void	ktap_crash(const char *what);
 
 /*
+ * How panic() (panic.c) and the writer's own misuse end: "# panic: msg",
+ * the running test crashed with msg (once: a panic while reporting one
+ * only exits), then kexit(KEXIT_PANIC).
+ */
+void	ktap_panic(const char *msg) __noreturn;
+
+/*
  * The host asked to halt or reboot: close every open level with the
  * running test and the rest of each plan skipped "stopped: <why>" (a
  * running test whose subtests already failed is failed), and print the

@@ -1,8 +1,8 @@
 /*
  * panic(): a state the code cannot reach.  Kept apart from exit.c, since
- * it reports through the KTAP writer (ktap_crash()) before it leaves
- * through kexit(): the writer itself reports its own misuse the same
- * way without calling here, so neither file needs the other both ways.
+ * it reports through the KTAP writer (ktap_panic()), which reports its
+ * own misuse the same way without calling here, so neither file needs
+ * the other both ways.
  */
 
 #include "kern.h"
@@ -15,15 +15,11 @@
 void
 panic(const char *fmt, ...)
 {
-	static int panicking;
 	char msg[128];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printf("# panic: %s\n", msg);
-	if (panicking++ == 0)
-		ktap_crash(msg);
-	kexit(KEXIT_PANIC);
+	ktap_panic(msg);
 }
