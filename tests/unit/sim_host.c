@@ -310,6 +310,29 @@ sim_host_reset(enum sim_host_stub stub)
 	sim_host_ncalls = sim_host_nmsr = 0;
 }
 
+void
+sim_host_start_model(const char *model, uint32_t faults,
+    enum sim_host_stub stub, uint64_t tsc_hz)
+{
+	char err[200];
+
+	sim_host_reset(stub);
+	sim_host_tsc_now = 5000000;
+	sim_host_tsc_step = 0;
+	sim_host_tsc_offset = 0;
+	CHECK_EQ_INT(sim_setup_model(model, faults, err, sizeof(err)), 0);
+	sim.sm_tsc_hz = tsc_hz;
+}
+
+uint64_t
+sim_host_rdmsr(uint32_t msr)
+{
+	uint64_t v = 0xdeadbeef;
+
+	CHECK_EQ_INT(sim_rdmsr(msr, &v), 0);
+	return v;
+}
+
 uint8_t *
 sim_host_poisoned_page(uint8_t poison)
 {

@@ -100,6 +100,18 @@ void	sim_host_override(int i, uint32_t leaf, uint32_t eax, uint32_t ebx,
  */
 void	sim_host_reset(enum sim_host_stub stub);
 
+/*
+ * A test's start with one model (sim_setup_model(): "hyperv",
+ * "xen+viridian" ...): sim_host_reset(stub), the TSC at 5,000,000 and
+ * standing still, no guest offset, the model's clock tsc_hz.  A model
+ * that refuses fails the test.
+ */
+void	sim_host_start_model(const char *model, uint32_t faults,
+	    enum sim_host_stub stub, uint64_t tsc_hz);
+
+/* An MSR the model must answer (sim_rdmsr()); 0xdeadbeef if it did not. */
+uint64_t sim_host_rdmsr(uint32_t msr);
+
 /* A page from page_alloc() with every byte poison, or NULL. */
 uint8_t	*sim_host_poisoned_page(uint8_t poison);
 

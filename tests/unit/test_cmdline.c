@@ -5,62 +5,13 @@
  * to the 4095-byte limit and past it; control bytes.  Then the checks
  * cmdline_parsed runs: cmdline_check()'s own rules, cmdline_uint(), and
  * the simulators' sim.fault= and sim.failbyte= (sim/sim_options.c,
- * linked with the models stubbed out).
+ * linked with the models stubbed out: sim_stubs.c).
  */
 
 #include "check.h"
 #include "kern.h"
 #include "cmdline.h"
 #include "simvar.h"
-
-/* The models sim_models.c sets up; the checks never need one. */
-static bool
-stub_cpuid(struct sim_iface *si __unused, uint32_t leaf __unused,
-    uint32_t subleaf __unused, struct cpuid_regs *out __unused)
-{
-	return false;
-}
-
-static void
-stub_init(struct sim_iface *si, const char *name, uint32_t base)
-{
-	memset(si, 0, sizeof(*si));
-	si->si_name = name;
-	si->si_base = base;
-	si->si_cpuid = stub_cpuid;
-}
-
-void
-sim_hyperv_init(struct sim_iface *si, uint32_t base,
-    enum sim_hv_persona_id persona __unused)
-{
-	stub_init(si, "hyperv", base);
-}
-
-void
-sim_xen_init(struct sim_iface *si, uint32_t base, uint32_t msr __unused,
-    enum sim_xen_persona_id persona __unused)
-{
-	stub_init(si, "xen", base);
-}
-
-void
-sim_kvm_init(struct sim_iface *si, uint32_t base)
-{
-	stub_init(si, "kvm", base);
-}
-
-void
-sim_vmware_init(struct sim_iface *si, uint32_t base)
-{
-	stub_init(si, "vmware", base);
-}
-
-void
-sim_vmware_vmcall_init(struct sim_iface *si, uint32_t base)
-{
-	stub_init(si, "vmware-vmcall", base);
-}
 
 static struct cmdline cl;
 

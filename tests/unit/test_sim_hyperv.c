@@ -63,24 +63,10 @@ extern uint32_t	sim_hyperv_spin_retries;
 static void
 setup(const char *model, uint32_t faults)
 {
-	char err[160];
-
-	sim_host_reset(SIM_HOST_STUB_HYPERV);
-	sim_host_tsc_now = 5000000;
-	sim_host_tsc_step = 0;
-	sim_host_tsc_offset = 0;
-	CHECK_EQ_INT(sim_setup_model(model, faults, err, sizeof(err)), 0);
-	sim.sm_tsc_hz = HZ;
+	sim_host_start_model(model, faults, SIM_HOST_STUB_HYPERV, HZ);
 }
 
-static uint64_t
-rd(uint32_t msr)
-{
-	uint64_t v = 0xdeadbeef;
-
-	CHECK_EQ_INT(sim_rdmsr(msr, &v), 0);
-	return v;
-}
+#define rd(msr)	sim_host_rdmsr(msr)
 
 static bool
 all_poison(const uint8_t *p, size_t from)

@@ -73,25 +73,11 @@ warm_allocator(void)
 static void
 setup(const char *model, uint32_t faults, enum sim_host_stub stub)
 {
-	char err[200];
-
 	warm_allocator();
-	sim_host_reset(stub);
-	sim_host_tsc_now = 5000000;
-	sim_host_tsc_step = 0;
-	sim_host_tsc_offset = 0;
-	CHECK_EQ_INT(sim_setup_model(model, faults, err, sizeof(err)), 0);
-	sim.sm_tsc_hz = HZ;
+	sim_host_start_model(model, faults, stub, HZ);
 }
 
-static uint64_t
-rd(uint32_t msr)
-{
-	uint64_t v = 0xdeadbeef;
-
-	CHECK_EQ_INT(sim_rdmsr(msr, &v), 0);
-	return v;
-}
+#define rd(msr)	sim_host_rdmsr(msr)
 
 /* ------------------------------------------------------------------ */
 /* Running a driver as the bus would, in a KTAP plan of its own. */

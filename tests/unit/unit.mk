@@ -130,7 +130,8 @@ $(UNIT_DIR)/test_multiboot2: $(call UNIT_O,kernel/multiboot2.o kernel/printf.o k
 $(UNIT_DIR)/test_pvh: $(call UNIT_O,kernel/pvh.o kernel/multiboot2.o \
     kernel/bootinfo.o kernel/printf.o kernel/format.o)
 $(UNIT_DIR)/test_cmdline: $(call UNIT_O,kernel/cmdline.o sim/sim_options.o \
-    sim/sim_models.o sim/sim.o drivers/hvio/hvio.o kernel/printf.o kernel/format.o)
+    sim/sim_models.o sim/sim.o drivers/hvio/hvio.o tests/unit/sim_stubs.o \
+    kernel/printf.o kernel/format.o)
 $(UNIT_DIR)/test_ktap: $(call UNIT_O,kernel/ktap.o kernel/printf.o kernel/format.o)
 $(UNIT_DIR)/test_memmap: $(call UNIT_O,kernel/memmap.o kernel/printf.o kernel/format.o)
 $(UNIT_DIR)/test_pmem: $(call UNIT_O,kernel/pmem.o kernel/printf.o kernel/format.o)
