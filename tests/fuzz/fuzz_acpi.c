@@ -61,19 +61,15 @@ static const struct fw_mem fuzz_mem = { fuzz_map, NULL };
 static void
 check_log(const struct fw_log *log)
 {
-	const char *p;
 	int i;
 
 	if (log->fl_nkept < 0 || log->fl_nkept > FW_LOG_MAX ||
 	    log->fl_nkept > log->fl_nproblems + log->fl_nnotes)
 		fail("log counts out of range");
-	for (i = 0; i < log->fl_nkept; i++) {
-		if (memchr(log->fl_msg[i], '\0', FW_MSG_MAX) == NULL)
-			fail("a log sentence without its NUL");
-		for (p = log->fl_msg[i]; *p != '\0'; p++)
-			if (*p < 0x20 || *p > 0x7e)
-				fail("a log sentence with a control byte");
-	}
+	for (i = 0; i < log->fl_nkept; i++)
+		if (!fuzz_printable(log->fl_msg[i], FW_MSG_MAX))
+			fail("a log sentence without its NUL, or with a "
+			    "control byte");
 }
 
 /* A good table: all of it readable, long enough, summing to 0. */

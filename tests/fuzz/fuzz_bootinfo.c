@@ -44,6 +44,7 @@
 #include <sys/mman.h>
 #include <sanitizer/asan_interface.h>
 
+#include "fuzz.h"
 #include "errno.h"
 #include "bootinfo.h"
 #include "memmap.h"
@@ -53,7 +54,6 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int	LLVMFuzzerInitialize(int *argc, char ***argv);
-void	cons_putc(int c);
 
 #define ARENA_PA	0x10000000ULL	/* 256 MiB: below ASan's shadow */
 #define ARENA_SIZE	0x10000ULL	/* 64 KiB, more than an input */
@@ -63,13 +63,6 @@ void	cons_putc(int c);
 #define KSTART		0x100000ULL	/* a kernel, for the map checks */
 #define KEND		0x180000ULL
 #define PAGES_TAKEN	64		/* pages drawn from pmem per input */
-
-/* kernel/printf.c prints through this; nothing here prints. */
-void
-cons_putc(int c)
-{
-	(void)c;
-}
 
 static void
 fail(const char *why, const struct bootinfo *bi)
@@ -104,20 +97,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static bool
-printable(const char *s, size_t max)
-{
-	const char *nul = memchr(s, '\0', max);
-	const char *p;
-
-	if (nul == NULL)
-		return false;
-	for (p = s; p < nul; p++)
-		if (*p < 0x20 || *p > 0x7e)
-			return false;
-	return true;
-}
-
 /* ------------------------------------------------------------------ */
 /* What any parse must leave. */
 
@@ -126,8 +105,8 @@ check_parsed(const struct bootinfo *b, int error)
 {
 	int i;
 
-	if (!printable(b->bi_error, sizeof(b->bi_error)) ||
-	    !printable(b->bi_warning, sizeof(b->bi_warning)))
+	if (!fuzz_printable(b->bi_error, sizeof(b->bi_error)) ||
+	    !fuzz_printable(b->bi_warning, sizeof(b->bi_warning)))
 		fail("bi_error or bi_warning not one printable line", b);
 	if (error != 0) {
 		if (error != EINVAL || b->bi_error[0] == '\0')
@@ -223,7 +202,7 @@ check_map(const struct bootinfo *b)
 
 	memset(err, 0, sizeof(err));
 	if (memmap_check(b, KSTART, KEND, &ms, err, sizeof(err)) != 0) {
-		if (err[0] == '\0' || !printable(err, sizeof(err)))
+		if (err[0] == '\0' || !fuzz_printable(err, sizeof(err)))
 			fail("memmap_check() failed without one printable "
 			    "sentence", b);
 		return;
@@ -233,7 +212,7 @@ check_map(const struct bootinfo *b)
 		fail("memmap_check()'s counts do not add up", b);
 	memset(err, 0, sizeof(err));
 	if (pmem_init(b, KSTART, KEND, err, sizeof(err)) != 0) {
-		if (err[0] == '\0' || !printable(err, sizeof(err)))
+		if (err[0] == '\0' || !fuzz_printable(err, sizeof(err)))
 			fail("pmem_init() failed without one printable "
 			    "sentence", b);
 		return;
@@ -420,7 +399,7 @@ fuzz_pvh(const uint8_t *data, size_t size)
 	memset(err, 0, sizeof(err));
 	error = pvh_to_mb2(arena + SI_OFF, mem_end, out, sizeof(out), &len,
 	    err, sizeof(err));
-	if (!printable(err, sizeof(err)))
+	if (!fuzz_printable(err, sizeof(err)))
 		fail("pvh_to_mb2()'s sentence is not one printable line", NULL);
 	if (error != 0) {
 		if ((error != EINVAL && error != ENOSPC) || err[0] == '\0' ||

@@ -32,23 +32,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "errno.h"
 #include "cmdline.h"
 #include "simvar.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-void	cons_putc(int c);
 void	sim_kvm_init(struct sim_iface *si, uint32_t base);
 void	sim_vmware_init(struct sim_iface *si, uint32_t base);
 void	sim_vmware_vmcall_init(struct sim_iface *si, uint32_t base);
 int	kern_snprintf(char *buf, size_t size, const char *fmt, ...);
-
-/* kernel/printf.c prints through this; nothing here prints. */
-void
-cons_putc(int c)
-{
-	(void)c;
-}
 
 /* sim.c sets models up; its checks never do, so these never run. */
 void
@@ -169,20 +162,6 @@ static bool
 in_buf(const struct cmdline *c, const char *p)
 {
 	return p >= c->cl_buf && p < c->cl_buf + sizeof(c->cl_buf);
-}
-
-static bool
-printable(const char *s, size_t max)
-{
-	const char *nul = memchr(s, '\0', max);
-	const char *p;
-
-	if (nul == NULL)
-		return false;
-	for (p = s; p < nul; p++)
-		if (*p < 0x20 || *p > 0x7e)
-			return false;
-	return true;
 }
 
 static void
@@ -373,7 +352,7 @@ report(void *arg, int word, bool unknown, const char *msg)
 		fail("a problem reported twice, or out of order");
 	last_word = word;
 	nreported++;
-	if (msg[0] == '\0' || !printable(msg, CMDLINE_MSG_MAX))
+	if (msg[0] == '\0' || !fuzz_printable(msg, CMDLINE_MSG_MAX))
 		fail("a problem's sentence is empty or not printable");
 	if (unknown != !key_known(cl.cl_words[word].cw_key))
 		fail("unknown said of a known key, or not of an unknown one");
@@ -432,7 +411,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	line[len] = '\0';
 	len = strlen(line);
 	error = cmdline_parse(line, &cl);
-	if (!printable(cl.cl_error, sizeof(cl.cl_error)) ||
+	if (!fuzz_printable(cl.cl_error, sizeof(cl.cl_error)) ||
 	    (error == 0) != (cl.cl_error[0] == '\0'))
 		fail("cl_error unprintable, or not there exactly on error");
 	check_words(&cl);

@@ -23,18 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "errno.h"
 #include "cpuid_dump.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-void	cons_putc(int c);
-
-/* kernel/printf.c prints through this; the parser never prints. */
-void
-cons_putc(int c)
-{
-	(void)c;
-}
 
 static struct cpuid_dump dump;
 

@@ -1,25 +1,17 @@
 /*
- * What the two firmware fuzzers (fuzz_acpi.c, fuzz_smbios.c) share:
- * the kernel's console, which goes nowhere, and guest memory as one
- * buffer standing for the physical addresses [base, base + mem_len),
- * given out as drivers/fw/fw_mem.c gives out real memory: nothing at or
- * above 4 GiB (not mapped), nothing outside what is there (a hole in the
- * map), nothing longer than FW_MEM_MAX.  Included once by each target.
+ * What the two firmware fuzzers (fuzz_acpi.c, fuzz_smbios.c) share
+ * besides fuzz.h: guest memory as one buffer standing for the physical
+ * addresses [base, base + mem_len), given out as drivers/fw/fw_mem.c
+ * gives out real memory: nothing at or above 4 GiB (not mapped), nothing
+ * outside what is there (a hole in the map), nothing longer than
+ * FW_MEM_MAX.  Included once by each target.
  */
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fuzz.h"
 #include "fwvar.h"
-
-void	cons_putc(int c);
-
-/* kernel/printf.c prints through this; the lines go nowhere. */
-void
-cons_putc(int c)
-{
-	(void)c;
-}
 
 static const void *
 fuzz_fw_window(const uint8_t *mem, size_t mem_len, uint64_t base,

@@ -128,7 +128,6 @@ static void
 check_smbios(const struct smbios_info *si)
 {
 	const struct fw_log *log = &si->si_log;
-	const char *p;
 	int i;
 
 	if (si->si_nstructs < 0 || si->si_nstructs > SMBIOS_STRUCTS_MAX ||
@@ -146,9 +145,9 @@ check_smbios(const struct smbios_info *si)
 	for (i = 0; i < si->si_noem && i < SMBIOS_OEM_MAX; i++)
 		check_str(&si->si_oem[i]);
 	for (i = 0; i < log->fl_nkept; i++)
-		for (p = log->fl_msg[i]; *p != '\0'; p++)
-			if (*p < 0x20 || *p > 0x7e)
-				fail("a log sentence with a control byte");
+		if (!fuzz_printable(log->fl_msg[i], FW_MSG_MAX))
+			fail("a log sentence without its NUL, or with a "
+			    "control byte");
 }
 
 static struct fw_softc sc;

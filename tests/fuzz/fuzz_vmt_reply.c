@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "errno.h"
 #include "hvio.h"
 #include "vm_rpc.h"
@@ -34,17 +35,9 @@
 #include "vmtreg.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-void	cons_putc(int c);
 
 /* The bound on backdoor calls of one vm_rpci(): see the framing. */
 #define FUZZ_CALLS_MAX	(4 * (3 + 2 * (VM_RPC_BUFLEN / 4 + 2)) + 8)
-
-/* kernel/printf.c prints through this; nothing here prints. */
-void
-cons_putc(int c)
-{
-	(void)c;
-}
 
 static void
 fail(const char *why)
