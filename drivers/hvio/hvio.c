@@ -63,6 +63,18 @@ hvio_backdoor_hb(const struct hvio *io, enum hvio_backdoor_via via,
 }
 
 int
+hvio_backdoor_getversion(const struct hvio *io, enum hvio_backdoor_via via,
+    struct vm_regs *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->vr_rax = VM_MAGIC;
+	r->vr_rbx = ~(uint32_t)VM_MAGIC;
+	r->vr_rcx = VM_CMD_GET_VERSION | 0xffff0000;
+	r->vr_rdx = VM_PORT_CMD;
+	return hvio_backdoor(io, via, r);
+}
+
+int
 hvio_no_msr_read(uint32_t msr __unused, uint64_t *val __unused)
 {
 	return EFAULT;

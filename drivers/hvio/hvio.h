@@ -131,6 +131,15 @@ int	hvio_backdoor(const struct hvio *io, enum hvio_backdoor_via via,
 int	hvio_backdoor_hb(const struct hvio *io, enum hvio_backdoor_via via,
 	    struct vm_regs *r, bool out);
 
+/*
+ * GETVERSION by via, the question that finds the backdoor: EBX not the
+ * magic on the way in, so that only VMware's answer (EBX = the magic)
+ * says it is there (open-vm-tools vmcheck.c).  r is what came back;
+ * the return is hvio_backdoor()'s.
+ */
+int	hvio_backdoor_getversion(const struct hvio *io,
+	    enum hvio_backdoor_via via, struct vm_regs *r);
+
 /* hvio_native.c: the instructions themselves. */
 extern const struct hvio hvio_native;
 

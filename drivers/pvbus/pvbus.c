@@ -259,13 +259,8 @@ pvbus_probe_backdoor(const struct hvio *io, struct pvbus_backdoor *bd)
 {
 	struct vm_regs r;
 
-	memset(&r, 0, sizeof(r));
-	r.vr_rax = VM_MAGIC;
-	r.vr_rbx = ~(uint32_t)VM_MAGIC;
-	r.vr_rcx = VM_CMD_GET_VERSION | 0xffff0000;
-	r.vr_rdx = VM_PORT_CMD;
 	memset(bd, 0, sizeof(*bd));
-	if (io->io_backdoor(&r) != 0)
+	if (hvio_backdoor_getversion(io, HVIO_BACKDOOR_PORT, &r) != 0)
 		return;
 	if ((uint32_t)r.vr_rax == 0xffffffff || (uint32_t)r.vr_rbx != VM_MAGIC)
 		return;

@@ -85,12 +85,7 @@ vmt_try_via(struct vmt_softc *sc, enum hvio_backdoor_via via)
 {
 	struct vm_regs r;
 
-	memset(&r, 0, sizeof(r));
-	r.vr_rax = VM_MAGIC;
-	r.vr_rbx = ~(uint32_t)VM_MAGIC;
-	r.vr_rcx = VM_CMD_GET_VERSION | 0xffff0000;
-	r.vr_rdx = VM_PORT_CMD;
-	if (hvio_backdoor(sc->sc_io, via, &r) != 0)
+	if (hvio_backdoor_getversion(sc->sc_io, via, &r) != 0)
 		snprintf(sc->sc_via_why, sizeof(sc->sc_via_why), "it faulted");
 	else if ((uint32_t)r.vr_rbx != VM_MAGIC)
 		snprintf(sc->sc_via_why, sizeof(sc->sc_via_why),
