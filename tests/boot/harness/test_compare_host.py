@@ -4,14 +4,12 @@ build/host/pvbus-replay's output, the renaming of the dump, and
 compare-host: through the runner with a fake QEMU and a fake tool.
 """
 
-import contextlib
-import io
 import os
 import shutil
 import tempfile
 import unittest
 
-from . import cases, cli, compare_host
+from . import cases, compare_host, testlib
 from .testlib import log
 
 
@@ -227,13 +225,8 @@ class CompareHostRunnerTest(unittest.TestCase):
         shutil.rmtree(self.dir)
 
     def run_matrix(self, *extra):
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            rc = cli.main(["--cases", os.path.join(self.dir, "cases"),
-                           "--build", self.dir, "--qemu",
-                           os.path.join(self.dir, "qemu"), "--no-prove",
-                           "--no-kunit", "-j", "2"] + list(extra))
-        return rc, out.getvalue().splitlines()
+        return testlib.run_cli(self.dir, os.path.join(self.dir, "qemu"), 2,
+                               extra)
 
     def test_run(self):
         rc, out = self.run_matrix()

@@ -10,7 +10,7 @@ import shutil
 import tempfile
 import unittest
 
-from . import cli
+from . import cli, testlib
 
 
 FAKE_TOOL = r"""#!/bin/sh
@@ -57,13 +57,7 @@ class ToolRunnerTest(unittest.TestCase):
         shutil.rmtree(self.dir)
 
     def run_matrix(self, *extra):
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            rc = cli.main(["--cases", os.path.join(self.dir, "cases"),
-                           "--build", self.dir, "--qemu", "true",
-                           "--no-prove", "--no-kunit", "-j", "3"] +
-                          list(extra))
-        return rc, out.getvalue().splitlines()
+        return testlib.run_cli(self.dir, "true", 3, extra)
 
     def test_run(self):
         rc, out = self.run_matrix()

@@ -212,6 +212,20 @@ echo "$3" >> %(dir)s/mkiso.calls
 """
 
 
+def run_cli(build, qemu, jobs, extra, mkiso=None):
+    """matrix.py's command line on the cases in build/cases, without
+    prove or kunit.py: (exit code, the lines it printed)."""
+    argv = ["--cases", os.path.join(build, "cases"), "--build", build,
+            "--qemu", qemu]
+    if mkiso is not None:
+        argv += ["--mkiso", mkiso]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        rc = cli.main(argv + ["--no-prove", "--no-kunit", "-j", str(jobs)] +
+                      list(extra))
+    return rc, out.getvalue().splitlines()
+
+
 class FakeQemuTest(unittest.TestCase):
     """A directory with a fake QEMU, a fake tools/mkiso.sh, the logs the
     fake QEMU plays back and a few cases, for the tests that run the
@@ -256,10 +270,4 @@ class FakeQemuTest(unittest.TestCase):
         shutil.rmtree(self.dir)
 
     def run_matrix(self, *extra):
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            rc = cli.main(["--cases", os.path.join(self.dir, "cases"),
-                           "--build", self.dir, "--qemu", self.qemu,
-                           "--mkiso", self.mkiso, "--no-prove",
-                           "--no-kunit", "-j", "4"] + list(extra))
-        return rc, out.getvalue().splitlines()
+        return run_cli(self.dir, self.qemu, 4, extra, mkiso=self.mkiso)
